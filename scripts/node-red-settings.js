@@ -1,0 +1,43 @@
+'use strict';
+// Node-RED settings for `npm start`: the pack loaded from this checkout, the contrib nodes from its node_modules,
+// the editor and dashboard on 127.0.0.1 unless TWIN_HOST says otherwise (then admin credentials are required,
+// see README "Exposing the twin").
+const path = require('node:path');
+
+const projectRoot = path.resolve(__dirname, '..');
+
+function adminAuth() {
+  const username = process.env.TWIN_ADMIN_USER;
+  const password = process.env.TWIN_ADMIN_PASSWORD_HASH;
+  if (!username || !password) return undefined;
+  return { type: 'credentials', users: [{ username, password, permissions: '*' }] };
+}
+
+function dashboardAuth() {
+  const user = process.env.TWIN_DASHBOARD_USER;
+  const pass = process.env.TWIN_DASHBOARD_PASSWORD_HASH;
+  return user && pass ? { user, pass } : undefined;
+}
+
+module.exports = {
+  uiHost: process.env.TWIN_HOST || '127.0.0.1',
+  uiPort: Number(process.env.TWIN_PORT || 1880),
+  flowFile: 'flows.json',
+  flowFilePretty: true,
+  nodesDir: [projectRoot],
+  adminAuth: adminAuth(),
+  httpNodeAuth: dashboardAuth(),
+  ui: { path: 'ui' },
+  contextStorage: {
+    default: { module: 'localfilesystem', config: { flushInterval: 10 } },
+  },
+  logging: { console: { level: process.env.TWIN_LOG_LEVEL || 'info', metrics: false, audit: false } },
+  diagnostics: { enabled: false },
+  editorTheme: {
+    projects: { enabled: false },
+    tours: false,
+    page: { title: 'Digital twin' },
+    header: { title: 'Digital twin' },
+  },
+  functionExternalModules: false,
+};

@@ -1,0 +1,14 @@
+/**
+ * Connection problems (server down, network cut, server restarting) are worth waiting out and retrying;
+ * anything else (a constraint, a bad value) will fail again and must be reported at once.
+ */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as Error & { code?: string }).code ?? '';
+  if (CONNECTION_CODES.has(code)) return true;
+  // SQLSTATE class 08 = connection exception, 57P = operator intervention (shutdown), 53 = insufficient resources.
+  if (/^(08|57P|53)/.test(code)) return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect/i.test(err.message);
+}

@@ -1,0 +1,129 @@
+import { EventEmitter } from 'node:events';
+import { Pool, type PoolConfig } from 'pg';
+import { Backoff, sleep } from './backoff';
+import { isConnectionError } from './connection-errors';
+import { acquireEmbedded, type EmbeddedDatabase } from './embedded/embedded-registry';
+import { ensureSchema, type SchemaSettings } from './schema';
+import type { SchemaContext } from './schema-context';
+
+export type ConnectionTarget =
+  | { kind: 'url'; url: string; ssl: boolean }
+  | { kind: 'server'; host: string; port: number; database: string; user: string; password: string; ssl: boolean }
+  | { kind: 'embedded'; dataDir: string };
+
+export interface ConnectionSettings extends SchemaSettings {
+  target: ConnectionTarget;
+  poolMax: number;
+}
+
+export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'failed' | 'closed';
+
+/** Where a connection goes, for status and logs: never the password. */
+export function describeTarget(target: ConnectionTarget): string {
+  switch (target.kind) {
+    case 'embedded': return `embedded database in ${target.dataDir}`;
+    case 'server': return `${target.user}@${target.host}:${target.port}/${target.database}`;
+    case 'url': {
+      try {
+        const url = new URL(target.url);
+        return `${url.username ? `${url.username}@` : ''}${url.host}${url.pathname}`;
+      } catch {
+        return 'DATABASE_URL';
+      }
+    }
+  }
+}
+
+/**
+ * A bounded pg pool to the historian's database plus its schema, shared by every historian node of one config.
+ * `ready()` waits (with backoff) for the database to answer and the schema to exist; pool errors from dropped
+ * connections are absorbed here, never crashing the process.
+ */
+export class HistorianConnection extends EventEmitter {
+  readonly settings: ConnectionSettings;
+  state: ConnectionState = 'connecting';
+  detail = '';
+  private pool: Pool | undefined;
+  private embedded: EmbeddedDatabase | undefined;
+  private readying: Promise<SchemaContext> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(settings: ConnectionSettings) {
+    super();
+    this.settings = settings;
+  }
+
+  private setState(state: ConnectionState, detail: string): void {
+    this.state = state;
+    this.detail = detail;
+    this.emit('state', state, detail);
+  }
+
+  private async createPool(): Promise<Pool> {
+    const { target, poolMax } = this.settings;
+    const base: PoolConfig = { max: poolMax, idleTimeoutMillis: 10000, connectionTimeoutMillis: 10000 };
+    let config: PoolConfig;
+    if (target.kind === 'embedded') {
+      this.embedded = await acquireEmbedded(target.dataDir, (message) => this.emit('warning', message));
+      // The embedded server serves one connection at a time: one pooled client, released quickly when idle.
+      config = { ...base, connectionString: this.embedded.url, max: 1, idleTimeoutMillis: 2000 };
+    } else if (target.kind === 'url') {
+      config = { ...base, connectionString: target.url, ssl: target.ssl ? { rejectUnauthorized: false } : undefined };
+    } else {
+      config = { ...base, host: target.host, port: target.port, database: target.database, user: target.user,
+        password: target.password || undefined, ssl: target.ssl ? { rejectUnauthorized: false } : undefined };
+    }
+    const pool = new Pool(config);
+    pool.on('error', (err) => this.emit('warning', `idle database connection lost: ${err.message}`));
+    return pool;
+  }
+
+  /** The pool, once the database answered and the schema exists. */
+  ready(): Promise<SchemaContext> {
+    this.readying ??= this.connect();
+    return this.readying;
+  }
+
+  async getPool(): Promise<Pool> {
+    await this.ready();
+    return this.pool!;
+  }
+
+  private async connect(): Promise<SchemaContext> {
+    const backoff = new Backoff();
+    for (;;) {
+      if (this.abort.signal.aborted) throw new Error('historian connection closed');
+      try {
+        this.pool ??= await this.createPool();
+        const ctx = await ensureSchema(this.pool, this.settings);
+        this.setState('ready', ctx.timescale ? 'TimescaleDB' : 'plain PostgreSQL');
+        return ctx;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (!isConnectionError(err) && this.pool) {
+          this.setState('failed', message);
+          throw err;
+        }
+        const delay = backoff.next();
+        this.setState('reconnecting', `${describeTarget(this.settings.target)}: ${message}; retry in ${delay / 1000} s`);
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  /** Waits until the database answers a trivial query (after a connection loss). */
+  async probe(): Promise<void> {
+    const pool = await this.getPool();
+    await pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    this.setState('closed', '');
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end().catch(() => undefined);
+    this.embedded?.release();
+    this.embedded = undefined;
+  }
+}

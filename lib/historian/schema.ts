@@ -1,0 +1,45 @@
+import type { Pool } from 'pg';
+import { quoteIdentifier, type SchemaContext, type TableModule } from './schema-context';
+import { alertsTable } from './tables/alerts';
+import { readingsTable } from './tables/readings';
+import { waveformsTable } from './tables/waveforms';
+
+export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable] as ReadonlyArray<TableModule<never>>;
+
+export interface SchemaSettings {
+  schema: string;
+  compressAfterDays: number;
+  retentionDays: number | undefined;
+}
+
+async function timescaleAvailable(pool: Pool): Promise<boolean> {
+  const installed = await pool.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
+  if (installed.rowCount) return true;
+  const available = await pool.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
+  if (!available.rowCount) return false;
+  try {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+    return true;
+  } catch {
+    // Listed but not loadable (e.g. not in shared_preload_libraries): plain tables still work.
+    return false;
+  }
+}
+
+/**
+ * Creates the historian's schema if it is missing; safe to run on every start. With TimescaleDB: hypertables,
+ * compression, a 1-minute continuous aggregate and the policies; on plain PostgreSQL: indexed tables and a view.
+ */
+export async function ensureSchema(pool: Pool, settings: SchemaSettings): Promise<SchemaContext> {
+  const ctx: SchemaContext = {
+    schema: quoteIdentifier(settings.schema),
+    timescale: await timescaleAvailable(pool),
+    compressAfterDays: settings.compressAfterDays,
+    retentionDays: settings.retentionDays,
+  };
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${ctx.schema}`);
+  for (const table of HISTORIAN_TABLES) {
+    for (const statement of table.createStatements(ctx)) await pool.query(statement);
+  }
+  return ctx;
+}

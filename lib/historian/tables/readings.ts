@@ -1,0 +1,44 @@
+import type { ScalarReading } from '../../reading/reading';
+import { hypertableStatements, type SchemaContext, type Statement, type TableModule } from '../schema-context';
+
+/** Scalar readings: the bulk of the data. One row per (asset, sensor, ts), so replays are idempotent. */
+export const readingsTable: TableModule<ScalarReading> = {
+  table: 'twin_readings',
+  createStatements(ctx: SchemaContext): string[] {
+    const name = `${ctx.schema}.twin_readings`;
+    const rollup = `${ctx.schema}.twin_readings_1m`;
+    const statements = [
+      `CREATE TABLE IF NOT EXISTS ${name} (ts timestamptz NOT NULL, asset text NOT NULL, sensor text NOT NULL,
+        value double precision NOT NULL, unit text NOT NULL DEFAULT '', quality text NOT NULL DEFAULT 'good',
+        PRIMARY KEY (asset, sensor, ts))`,
+      ...hypertableStatements(ctx, 'twin_readings', 'asset, sensor'),
+    ];
+    if (ctx.timescale) {
+      // materialized_only = false: the rollup answers with live data even where background jobs do not run.
+      statements.push(
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${rollup} WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
+          SELECT time_bucket(INTERVAL '1 minute', ts) AS bucket, asset, sensor, avg(value) AS avg, min(value) AS min,
+          max(value) AS max, count(*) AS count FROM ${name} GROUP BY 1, 2, 3 WITH NO DATA`,
+        `SELECT add_continuous_aggregate_policy('${rollup}', start_offset => INTERVAL '2 hours', end_offset => INTERVAL '1 minute',
+          schedule_interval => INTERVAL '1 minute', if_not_exists => TRUE)`,
+      );
+    } else {
+      statements.push(
+        `CREATE INDEX IF NOT EXISTS twin_readings_ts_idx ON ${name} (ts DESC)`,
+        `CREATE OR REPLACE VIEW ${rollup} AS SELECT date_bin(INTERVAL '1 minute', ts, TIMESTAMPTZ '2000-01-01') AS bucket, asset, sensor,
+          avg(value) AS avg, min(value) AS min, max(value) AS max, count(*) AS count FROM ${name} GROUP BY 1, 2, 3`,
+      );
+    }
+    return statements;
+  },
+  insertStatements(ctx: SchemaContext, rows: ScalarReading[]): Statement[] {
+    return [{
+      text: `INSERT INTO ${ctx.schema}.twin_readings (ts, asset, sensor, value, unit, quality)
+        SELECT to_timestamp(t / 1000.0), a, s, v, u, q
+        FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[]) AS r(t, a, s, v, u, q)
+        ON CONFLICT DO NOTHING`,
+      values: [rows.map((r) => r.ts), rows.map((r) => r.asset), rows.map((r) => r.sensor), rows.map((r) => r.value),
+        rows.map((r) => r.unit), rows.map((r) => r.quality)],
+    }];
+  },
+};

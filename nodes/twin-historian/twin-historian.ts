@@ -1,0 +1,107 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { classifyPayload } from '../../lib/historian/classify';
+import type { HistorianConnection } from '../../lib/historian/connection';
+import { activeAlerts, parseHistoryQuery, queryHistory, toChartData } from '../../lib/historian/query';
+import { BatchWriter, DEFAULT_WRITER_OPTIONS, type BatchResult } from '../../lib/historian/writer';
+import { resolveDb } from '../common/db';
+import { handleInput } from '../common/input';
+import { Status } from '../common/status';
+
+interface TwinHistorianDef extends NodeDef {
+  db: string;
+  mode: 'write' | 'query';
+  batchSize: string;
+  batchMs: string;
+  maxQueuedRows: string;
+  output: 'rows' | 'chart';
+}
+
+const CLOSE_TIMEOUT_MS = 10000;
+
+function positive(text: string, fallback: number): number {
+  const value = Number(text);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export = function register(RED: NodeAPI): void {
+  function TwinHistorian(this: Node, config: TwinHistorianDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const status = new Status(node);
+    const connection = resolveDb(RED, config.db);
+    const mode = config.mode === 'query' ? 'query' : 'write';
+    let rowsWritten = 0;
+
+    const showConnection = (conn: HistorianConnection): void => {
+      if (conn.state === 'ready') status.success(conn.detail === 'plain PostgreSQL' ? 'plain PostgreSQL (no TimescaleDB)' : `${conn.detail} ready`);
+      else if (conn.state === 'reconnecting') status.waiting('database unreachable, retrying');
+      else if (conn.state === 'failed') status.failed(conn.detail);
+      else status.working('connecting…');
+    };
+
+    if (connection instanceof Error) {
+      status.failed(connection.message);
+      handleInput(node, status, () => { throw connection; });
+      return;
+    }
+    showConnection(connection);
+    const onState = (): void => showConnection(connection);
+    connection.on('state', onState);
+
+    if (mode === 'query') {
+      handleInput(node, status, async (msg, send) => {
+        const ctx = await connection.ready();
+        const pool = await connection.getPool();
+        const request = (msg.query ?? msg.payload) as Record<string, unknown> | undefined;
+        if (request && request.alerts === 'active') {
+          msg.payload = await activeAlerts(pool, ctx, typeof request.asset === 'string' ? request.asset : undefined);
+        } else {
+          const query = parseHistoryQuery(request);
+          const rows = await queryHistory(pool, ctx, query);
+          msg.payload = config.output === 'chart' ? toChartData(rows, query.sensors) : rows;
+          status.success(`${rows.length} rows`);
+        }
+        send(msg);
+      });
+    } else {
+      const writer = new BatchWriter(connection, {
+        batchSize: Math.round(positive(config.batchSize, DEFAULT_WRITER_OPTIONS.batchSize)),
+        batchMs: positive(config.batchMs, DEFAULT_WRITER_OPTIONS.batchMs),
+        maxQueuedRows: Math.round(positive(config.maxQueuedRows, DEFAULT_WRITER_OPTIONS.maxQueuedRows)),
+      }, (result: BatchResult) => {
+        if (result.ok) {
+          rowsWritten += result.inserted;
+          status.success(`${rowsWritten} rows · last ${result.rows}`);
+        } else if (writer.state !== 'reconnecting') {
+          status.failed(`batch failed: ${result.error ?? ''}`);
+        }
+        const report: NodeMessage = { topic: result.ok ? 'historian/batch' : 'historian/error', payload: result };
+        node.send(report);
+      }, (state, queued) => {
+        if (state === 'reconnecting') status.waiting(`reconnecting (${queued} queued)`);
+        else showConnection(connection);
+      });
+
+      handleInput(node, status, async (msg) => {
+        const { rows, problems } = classifyPayload(msg.payload);
+        if (problems.length > 0 && rows.length > 0) {
+          node.error(new Error(`${problems.length} element(s) not stored: ${problems.slice(0, 3).join('; ')}`), msg);
+        } else if (problems.length > 0) {
+          throw new Error(`nothing to store: ${problems.slice(0, 3).join('; ')}`);
+        }
+        await writer.write(rows, msg.ack);
+      });
+
+      node.on('close', (_removed: boolean, done: () => void) => {
+        connection.off('state', onState);
+        writer.close(CLOSE_TIMEOUT_MS).finally(done);
+      });
+      return;
+    }
+    node.on('close', (_removed: boolean, done: () => void) => {
+      connection.off('state', onState);
+      done();
+    });
+  }
+  RED.nodes.registerType('twin-historian', TwinHistorian);
+};

@@ -1,0 +1,91 @@
+/**
+ * `npm run plant`: the simulated plant as its own process, like a PLC on the network.
+ * Commands typed on stdin (or written to the OPC UA variable Plant.Control, or published to the MQTT control
+ * topic with --mqtt) inject faults and change setpoints; "help" lists them.
+ */
+import readline from 'node:readline';
+import mqtt from 'mqtt';
+import { COMMAND_HELP } from './commands';
+import { DEFAULT_PLANT_OPTIONS, startPlant, type PlantOptions } from './plant';
+
+const USAGE = `usage: node dist/plant/cli.js [--host 127.0.0.1] [--opcua-port 4840] [--modbus-port 5020] [--speedup 1440]
+       [--seed 1] [--ambient 22] [--wear <asset>=<0..1>] [--mqtt mqtt://127.0.0.1:1883] [--fault "<command>"]...`;
+export const CONTROL_TOPIC = 'twin/plant/control';
+
+interface CliOptions {
+  plant: Partial<PlantOptions>;
+  mqttUrl?: string;
+  commands: string[];
+}
+
+function parseArgs(argv: string[]): CliOptions {
+  const plant: Partial<PlantOptions> = { initialWear: {} };
+  const options: CliOptions = { plant, commands: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const numeric = (): number => {
+      const v = Number(value());
+      if (!Number.isFinite(v)) throw new Error(`${flag} needs a number`);
+      return v;
+    };
+    switch (flag) {
+      case '--host': plant.host = value(); break;
+      case '--opcua-port': plant.opcuaPort = numeric(); break;
+      case '--modbus-port': plant.modbusPort = numeric(); break;
+      case '--speedup': plant.speedup = numeric(); break;
+      case '--seed': plant.seed = numeric(); break;
+      case '--ambient': plant.ambientC = numeric(); break;
+      case '--wear': {
+        const [asset, wear] = value().split('=');
+        plant.initialWear![asset] = Number(wear);
+        break;
+      }
+      case '--mqtt': options.mqttUrl = value(); break;
+      case '--fault': options.commands.push(`fault ${value()}`.replace(/^fault fault /, 'fault ')); break;
+      case '--help': case '-h': process.stdout.write(`${USAGE}\n\ncommands:\n${COMMAND_HELP}\n`); process.exit(0); break;
+      default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const plant = await startPlant(options.plant);
+  const say = (line: string): void => { process.stdout.write(`[plant] ${line}\n`); };
+  say(`OPC UA server ${plant.opcuaEndpoint}`);
+  say(`Modbus TCP server ${plant.options.host}:${plant.modbusPort} (unit 1)`);
+  say(`bearing wear runs ${plant.options.speedup}x faster than the clock (default ${DEFAULT_PLANT_OPTIONS.speedup}); type "help" for commands`);
+  for (const command of options.commands) say(plant.command(command));
+
+  const client = options.mqttUrl ? mqtt.connect(options.mqttUrl, { reconnectPeriod: 5000 }) : undefined;
+  client?.on('connect', () => { client.subscribe(CONTROL_TOPIC); say(`listening for commands on MQTT ${CONTROL_TOPIC}`); });
+  client?.on('message', (_topic, payload) => { client.publish(`${CONTROL_TOPIC}/reply`, plant.command(payload.toString())); });
+  client?.on('error', (err) => say(`MQTT: ${err.message}`));
+
+  const input = readline.createInterface({ input: process.stdin, terminal: false });
+  input.on('line', (line) => { if (line.trim()) say(plant.command(line)); });
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    input.close();
+    client?.end(true);
+    await plant.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[plant] ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import type { AssetDefinition } from '../../lib/asset/asset-model';
+import type { MachineStateName } from '../../lib/asset/presets';
+import type { Random } from './random';
+
+export interface MachineOptions {
+  ambientC: number;
+  initialWear: number;
+}
+
+/** A simulated machine: process physics stepped in real seconds, bearing wear stepped in (accelerated) hours. */
+export interface MachineModel {
+  readonly asset: AssetDefinition;
+  readonly wear: number;
+  readonly state: MachineStateName;
+  /** Advances the process by dtS seconds and the bearing wear by wearHours. */
+  step(dtS: number, wearHours: number, random: Random): void;
+  /** Current engineering value of every scalar sensor, by sensor id. */
+  values(): Record<string, number>;
+  /** Shaft speed in rpm and the velocity RMS the acceleration block must carry. */
+  vibrationSource(): { rpm: number; velocityMmS: number; wear: number };
+  setSpeedSetpoint(rpm: number): void;
+  setRunning(running: boolean): void;
+  setWear(wear: number): void;
+  /** A new bearing, machine back to running. */
+  repair(): void;
+  /** Ground truth: hours to bearing failure at the present stress. */
+  remainingLifeHours(): number;
+}

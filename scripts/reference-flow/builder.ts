@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+
+/** A node of a Node-RED flow file: id, type, and whatever properties the node type defines. */
+export type FlowNode = { id: string; type: string; [property: string]: unknown };
+
+/**
+ * Builds a flow file in code so the shipped JSON stays consistent with the asset presets. Ids are derived from
+ * a readable key, so regenerating the flow gives the same ids and a diff shows only what really changed.
+ */
+export class FlowBuilder {
+  readonly nodes: FlowNode[] = [];
+  private readonly ids = new Set<string>();
+
+  static idFor(key: string): string {
+    return createHash('sha256').update(key).digest('hex').slice(0, 16);
+  }
+
+  /** Adds a node and returns its id. `wires` are filled in by `wire`. */
+  add(key: string, node: Omit<FlowNode, 'id'>): string {
+    const id = FlowBuilder.idFor(key);
+    if (this.ids.has(id)) throw new Error(`flow key "${key}" used twice`);
+    this.ids.add(id);
+    this.nodes.push({ ...node, id } as FlowNode);
+    return id;
+  }
+
+  /** Adds a node placed on a tab at grid position (column, row). */
+  place(key: string, tab: string, column: number, row: number, node: Omit<FlowNode, 'id'>): string {
+    const outputs = typeof node.outputs === 'number' ? node.outputs : 1;
+    return this.add(key, { z: tab, x: 160 + column * 220, y: 60 + row * 60, wires: Array.from({ length: outputs }, () => []), ...node });
+  }
+
+  wire(from: string, to: string, port = 0): void {
+    const node = this.node(from);
+    const wires = node.wires as string[][];
+    while (wires.length <= port) wires.push([]);
+    wires[port].push(to);
+  }
+
+  node(id: string): FlowNode {
+    const node = this.nodes.find((n) => n.id === id);
+    if (!node) throw new Error(`no node ${id} in the flow`);
+    return node;
+  }
+}

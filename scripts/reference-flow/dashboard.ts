@@ -1,0 +1,94 @@
+import type { FlowBuilder } from './builder';
+
+/**
+ * node-red-dashboard (v1) widgets of the reference flow. Kept apart from the twin's processing nodes so a
+ * @flowfuse/node-red-dashboard (2.0) set can be added beside it later without touching the pipeline.
+ */
+
+const CHART_COLOURS = ['#1F77B4', '#FF7F0E', '#2CA02C', '#D62728', '#9467BD', '#8C564B', '#E377C2', '#7F7F7F', '#BCBD22'];
+
+export function uiTab(flow: FlowBuilder, key: string, name: string, order: number, icon: string): string {
+  return flow.add(key, { type: 'ui_tab', name, icon, order, disabled: false, hidden: false });
+}
+
+export function uiGroup(flow: FlowBuilder, key: string, tab: string, name: string, order: number, width: number): string {
+  return flow.add(key, { type: 'ui_group', name, tab, order, disp: true, width: String(width), collapse: false, className: '' });
+}
+
+export interface GaugeSpec {
+  title: string;
+  unit: string;
+  min: number;
+  max: number;
+  /** Warning and alarm limits colour the gauge segments. */
+  warning?: number;
+  alarm?: number;
+  decimals: number;
+}
+
+export function uiGauge(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, spec: GaugeSpec): string {
+  return flow.place(key, tab, column, row, {
+    type: 'ui_gauge', name: spec.title, group, order, width: 3, height: 3, gtype: 'gage', title: spec.title,
+    label: spec.unit, format: `{{value | number:${spec.decimals}}}`, min: spec.min, max: spec.max,
+    colors: ['#00b500', '#e6e600', '#ca3838'],
+    seg1: spec.warning === undefined ? '' : String(spec.warning), seg2: spec.alarm === undefined ? '' : String(spec.alarm),
+    diff: false, className: '', outputs: 0,
+  });
+}
+
+export function uiText(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, label: string, format: string): string {
+  return flow.place(key, tab, column, row, {
+    type: 'ui_text', name: label, group, order, width: 6, height: 1, label, format, layout: 'row-spread',
+    className: '', style: false, font: '', fontSize: '', color: '#000000', outputs: 0,
+  });
+}
+
+export function uiChart(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, label: string, unit: string): string {
+  return flow.place(key, tab, column, row, {
+    type: 'ui_chart', name: label, group, order, width: 12, height: 5, label: `${label} (${unit})`, chartType: 'line',
+    legend: 'true', xformat: 'HH:mm', interpolate: 'linear', nodata: 'waiting for data', dot: false, ymin: '', ymax: '',
+    removeOlder: 1, removeOlderPoints: '', removeOlderUnit: '3600', cutout: 0, useOneColor: false, useUTC: false,
+    colors: CHART_COLOURS, outputs: 1, useDifferentColor: false, className: '',
+  });
+}
+
+export function uiTemplate(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, name: string, html: string): string {
+  return flow.place(key, tab, column, row, {
+    type: 'ui_template', name, group, order, width: 12, height: 6, format: html, storeOutMessages: true,
+    fwdInMessages: false, resendOnRefresh: true, templateScope: 'local', className: '', outputs: 1,
+  });
+}
+
+export function uiToast(flow: FlowBuilder, key: string, tab: string, column: number, row: number, name: string): string {
+  return flow.place(key, tab, column, row, {
+    type: 'ui_toast', name, position: 'top right', displayTime: '6', highlight: '', sendall: true, outputs: 0,
+    ok: 'OK', cancel: '', raw: false, className: '', topic: '',
+  });
+}
+
+/** Alert list with acknowledge buttons; fed with twin-threshold's active-alert list, sends acks back to it. */
+export const ALERT_LIST_TEMPLATE = `<style>
+.twin-alerts table { width: 100%; border-collapse: collapse; }
+.twin-alerts th, .twin-alerts td { text-align: left; padding: 4px 6px; border-bottom: 1px solid rgba(128,128,128,0.3); }
+.twin-alerts .alarm td:first-child { border-left: 6px solid #ca3838; }
+.twin-alerts .warning td:first-child { border-left: 6px solid #e6a800; }
+.twin-alerts .stale td:first-child { border-left: 6px solid #888; }
+.twin-alerts .none { padding: 8px; opacity: 0.7; }
+</style>
+<div class="twin-alerts">
+  <div class="none" ng-if="!msg.payload || msg.payload.length === 0">No active alerts</div>
+  <table ng-if="msg.payload && msg.payload.length > 0">
+    <tr><th>Since</th><th>Sensor</th><th>Level</th><th>Value</th><th>Message</th><th></th></tr>
+    <tr ng-repeat="a in msg.payload track by a.id" ng-class="a.level">
+      <td>{{a.ts | date:'dd MMM HH:mm:ss'}}</td>
+      <td>{{a.sensor}}</td>
+      <td>{{a.level}}</td>
+      <td>{{a.value | number:2}} {{a.unit}}</td>
+      <td>{{a.message}}</td>
+      <td>
+        <md-button class="md-raised" ng-if="a.state !== 'acknowledged'" ng-click="send({topic: 'ack', payload: {id: a.id, by: 'dashboard operator'}})">Acknowledge</md-button>
+        <span ng-if="a.state === 'acknowledged'">acknowledged</span>
+      </td>
+    </tr>
+  </table>
+</div>`;

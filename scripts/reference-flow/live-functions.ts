@@ -1,0 +1,37 @@
+/**
+ * Code of the function nodes of the reference flow. Kept short and commented for the integrators who will
+ * read and extend it in the editor.
+ */
+
+/** Splits a batch of canonical readings into the latest value per gauge (one output each) and chart points. */
+export function liveFanOutCode(gaugeSensors: string[], textSensors: string[], chartSensors: string[]): string {
+  return `// One output per gauge/text widget (latest value of the batch), then one per trend chart (every point).
+const gauges = ${JSON.stringify(gaugeSensors)};
+const texts = ${JSON.stringify(textSensors)};
+const charts = ${JSON.stringify(chartSensors)};
+const latest = {};
+const points = charts.map(() => []);
+for (const reading of msg.payload) {
+    if (typeof reading.value !== 'number' || reading.historical) continue;
+    latest[reading.sensor] = reading;
+    const chart = charts.indexOf(reading.sensor);
+    if (chart >= 0) points[chart].push({ topic: reading.sensor, payload: reading.value, timestamp: reading.ts });
+}
+const widget = (sensor) => latest[sensor] ? { topic: sensor, payload: latest[sensor].value, quality: latest[sensor].quality } : null;
+return [...gauges.map(widget), ...texts.map(widget), ...points];`;
+}
+
+/** Asks the historian for the last hour of each trend chart's sensor, so charts survive a restart. */
+export function historyQueryCode(asset: string, chartSensors: string[]): string {
+  return `// Last hour of history for each trend chart, in 15 s buckets.
+const to = Date.now();
+const from = to - 3600 * 1000;
+return [${JSON.stringify(chartSensors)}.map((sensor) => ({
+    topic: 'history',
+    chart: sensor,
+    payload: { asset: ${JSON.stringify(asset)}, sensors: [sensor], from, to, bucketS: 15 }
+}))];`;
+}
+
+/** Turns the numeric machine state into words for the operator. */
+export const STATE_TEXT_FORMAT = "{{ ['idle', 'running', 'DOWN'][msg.payload] || msg.payload }}";

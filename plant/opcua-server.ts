@@ -44,6 +44,7 @@ function variant(sensor: SensorDefinition, value: number | Float32Array): Varian
 export async function startOpcuaServer(host: string, port: number, assets: readonly AssetDefinition[], handlers: OpcuaPlantHandlers): Promise<OpcuaPlantServer> {
   const server = new OPCUAServer({
     port,
+    host,
     hostname: host,
     resourcePath: '/UA/DigitalTwinPlant',
     nodeset_filename: [nodesets.standard],

@@ -6,6 +6,12 @@ const path = require('node:path');
 
 const projectRoot = path.resolve(__dirname, '..');
 
+// The reference flow reads the PLC addresses from these variables (${TWIN_OPCUA_ENDPOINT} etc. in its config
+// nodes); the defaults are the simulated plant's.
+process.env.TWIN_OPCUA_ENDPOINT = process.env.TWIN_OPCUA_ENDPOINT || 'opc.tcp://127.0.0.1:4840/UA/DigitalTwinPlant';
+process.env.TWIN_MODBUS_HOST = process.env.TWIN_MODBUS_HOST || '127.0.0.1';
+process.env.TWIN_MODBUS_PORT = process.env.TWIN_MODBUS_PORT || '5020';
+
 function adminAuth() {
   const username = process.env.TWIN_ADMIN_USER;
   const password = process.env.TWIN_ADMIN_PASSWORD_HASH;

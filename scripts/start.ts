@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     ...process.env,
     TWIN_HOST: options.host,
     TWIN_PORT: String(options.port),
-    TWIN_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${options.opcuaPort}`,
+    TWIN_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${options.opcuaPort}/UA/DigitalTwinPlant`,
     TWIN_MODBUS_HOST: '127.0.0.1',
     TWIN_MODBUS_PORT: String(options.modbusPort),
   };

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { HistorianConnection, type ConnectionTarget } from '../lib/historian/connection';
 import { queryHistory, toChartData } from '../lib/historian/query';
 import { readingsTable } from '../lib/historian/tables/readings';
+import { samplesFromBytes, waveformsTable } from '../lib/historian/tables/waveforms';
 import { BatchWriter, type BatchResult, type TableRow } from '../lib/historian/writer';
-import type { ScalarReading } from '../lib/reading/reading';
+import type { ScalarReading, WaveformReading } from '../lib/reading/reading';
 import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema } from './support/database';
 
 function readings(count: number, start: number, sensor = 'temp'): TableRow[] {
@@ -104,3 +105,26 @@ function suite(name: string, makeTarget: () => Promise<ConnectionTarget | undefi
 
 suite('the local PostgreSQL server', async () => (await postgresAnswers() ? { kind: 'url', url: LOCAL_POSTGRES_URL, ssl: false } : undefined), 'detect');
 suite('the embedded TimescaleDB', async () => ({ kind: 'embedded', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'twin-embedded-')) }), true);
+
+describe('historian waveform storage on the embedded TimescaleDB', function () {
+  this.timeout(120000);
+  it('stores a 4096-sample block and reads it back bit-exact', async function () {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-embedded-wf-'));
+    const connection = new HistorianConnection({ target: { kind: 'embedded', dataDir }, poolMax: 1, schema: 'public', compressAfterDays: 7, retentionDays: undefined });
+    try {
+      const writer = new BatchWriter(connection, { batchSize: 10, batchMs: 10, maxQueuedRows: 100 }, () => undefined);
+      const samples = Float32Array.from({ length: 4096 }, (_, i) => Math.sin(i / 7) * 0.5);
+      const ts = Date.UTC(2026, 0, 3);
+      await writer.write([{ table: waveformsTable as TableRow['table'], row: { asset: 'm1', sensor: 'acc', unit: 'g', quality: 'good', ts, sampleRate: 12800, samples } satisfies WaveformReading }]);
+      await writer.close(1000);
+      const pool = await connection.getPool();
+      const row = (await pool.query('SELECT sample_rate, sample_count, samples FROM twin_waveforms WHERE asset = $1', ['m1'])).rows[0] as { sample_rate: number; sample_count: number; samples: Buffer };
+      assert.equal(row.sample_rate, 12800);
+      assert.equal(row.sample_count, 4096);
+      assert.deepEqual(samplesFromBytes(row.samples), samples);
+    } finally {
+      await connection.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -137,6 +137,10 @@ export class BatchWriter {
       byTable.set(table, rows);
     }
     const client = await pool.connect();
+    // A connection dropped between two statements is reported by the failing query; without this listener the
+    // client's own 'error' event would be unhandled and take the whole process down.
+    const ignoreClientError = (): void => undefined;
+    client.on('error', ignoreClientError);
     let inserted = 0;
     try {
       await client.query('BEGIN');
@@ -144,9 +148,11 @@ export class BatchWriter {
         for (const statement of table.insertStatements(ctx, rows)) inserted += (await client.query(statement)).rowCount ?? 0;
       }
       await client.query('COMMIT');
+      client.off('error', ignoreClientError);
       client.release();
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
+      client.off('error', ignoreClientError);
       client.release(isConnectionError(err) ? (err as Error) : undefined);
       throw err;
     }

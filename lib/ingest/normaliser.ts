@@ -24,8 +24,24 @@ export interface IngestMessage {
   sourceTimestamp?: unknown;
   serverTimestamp?: unknown;
   timestamp?: unknown;
+  /** node-red-contrib-modbus: the request of a register read with the IO file option. */
   modbusRequest?: unknown;
+  /** node-red-contrib-modbus: the request message of a plain register read (`input.payload.address`). */
+  input?: unknown;
+  responseBuffer?: unknown;
 }
+
+/** Start address of a Modbus register block, from whichever form of the request node-red-contrib-modbus attached. */
+function modbusStartAddress(msg: IngestMessage): unknown {
+  const request = msg.modbusRequest as Record<string, unknown> | undefined;
+  if (request && request.address !== undefined) return request.address;
+  const input = msg.input as Record<string, unknown> | undefined;
+  const inputPayload = input?.payload as Record<string, unknown> | undefined;
+  return inputPayload?.address ?? input?.address;
+}
+
+/** Messages the OPC UA client node emits about itself rather than about a tag. */
+const OPCUA_HOUSEKEEPING_TOPICS = new Set(['subscriptionId']);
 
 export interface IngestResult {
   source: DetectedSource;
@@ -67,7 +83,7 @@ export class Normaliser {
 
   detect(msg: IngestMessage): DetectedSource {
     if (this.options.source !== 'auto') return this.options.source;
-    if (msg.modbusRequest !== undefined) return 'modbus';
+    if (msg.modbusRequest !== undefined || msg.responseBuffer !== undefined || modbusStartAddress(msg) !== undefined) return 'modbus';
     const payload = msg.payload;
     const first = Array.isArray(payload) ? payload[0] : payload;
     if (first && typeof first === 'object' && !ArrayBuffer.isView(first) && 'sensor' in (first as object)) return 'canonical';
@@ -78,6 +94,7 @@ export class Normaliser {
 
   normalise(msg: IngestMessage, now = Date.now()): IngestResult {
     const source = this.detect(msg);
+    if (typeof msg.topic === 'string' && OPCUA_HOUSEKEEPING_TOPICS.has(msg.topic)) return { source, readings: [], problems: [] };
     const problems: string[] = [];
     let candidates: Candidate[];
     switch (source) {
@@ -95,15 +112,15 @@ export class Normaliser {
   }
 
   private fromModbus(msg: IngestMessage, now: number, problems: string[]): Candidate[] {
-    const request = (msg.modbusRequest ?? {}) as Record<string, unknown>;
-    const start = Number(request.address ?? 0);
+    const address = modbusStartAddress(msg);
+    const start = Number(address ?? 0);
     const block = msg.payload;
     if (!Array.isArray(block) || block.some((w) => !Number.isInteger(w))) {
       problems.push('Modbus payload must be an array of register values (integers)');
       return [];
     }
     if (!Number.isInteger(start) || start < 0) {
-      problems.push(`Modbus start address "${String(request.address)}" is not a register address`);
+      problems.push(`Modbus start address "${String(address)}" is not a register address`);
       return [];
     }
     // A register read carries no time of its own: it is stamped on arrival, by design.

@@ -2,7 +2,10 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { classifyPayload } from '../../lib/historian/classify';
 import type { HistorianConnection } from '../../lib/historian/connection';
 import { activeAlerts, parseHistoryQuery, queryHistory, toChartData } from '../../lib/historian/query';
+import { waveformsTable } from '../../lib/historian/tables/waveforms';
+import { WaveformThinner } from '../../lib/historian/waveform-thinner';
 import { BatchWriter, DEFAULT_WRITER_OPTIONS, type BatchResult } from '../../lib/historian/writer';
+import type { WaveformReading } from '../../lib/reading/reading';
 import { resolveDb } from '../common/db';
 import { handleInput } from '../common/input';
 import { Status } from '../common/status';
@@ -13,6 +16,7 @@ interface TwinHistorianDef extends NodeDef {
   batchSize: string;
   batchMs: string;
   maxQueuedRows: string;
+  waveformIntervalS: string;
   output: 'rows' | 'chart';
 }
 
@@ -82,8 +86,11 @@ export = function register(RED: NodeAPI): void {
         else showConnection(connection);
       });
 
+      const thinner = new WaveformThinner(config.waveformIntervalS === undefined || config.waveformIntervalS === '' ? 60 : Number(config.waveformIntervalS) || 0);
       handleInput(node, status, async (msg) => {
-        const { rows, problems } = classifyPayload(msg.payload);
+        const classified = classifyPayload(msg.payload);
+        const problems = classified.problems;
+        const rows = classified.rows.filter((r) => r.table !== waveformsTable || thinner.keep(r.row as WaveformReading));
         if (problems.length > 0 && rows.length > 0) {
           node.error(new Error(`${problems.length} element(s) not stored: ${problems.slice(0, 3).join('; ')}`), msg);
         } else if (problems.length > 0) {

@@ -1,0 +1,202 @@
+/**
+ * Generates flows/reference-twin.json, the flow `npm start` deploys: the simulated plant read over OPC UA
+ * (spindle) and Modbus TCP (pump) → twin-ingest → twin-historian and twin-threshold → a "Live" dashboard tab per
+ * asset. `npm run flows` regenerates it; a test checks the shipped file matches.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AssetDefinition } from '../../lib/asset/asset-model';
+import { modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
+import { FlowBuilder } from './builder';
+import { ALERT_LIST_TEMPLATE, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
+import { historyQueryCode, liveFanOutCode, STATE_TEXT_FORMAT } from './live-functions';
+
+interface AssetLayout {
+  asset: AssetDefinition;
+  label: string;
+  gauges: Array<{ sensor: string; spec: GaugeSpec }>;
+  texts: Array<{ sensor: string; label: string; format: string }>;
+  charts: string[];
+}
+
+const SPINDLE_LAYOUT: AssetLayout = {
+  asset: SPINDLE_ASSET,
+  label: 'Spindle 1',
+  gauges: [
+    { sensor: 'speed', spec: { title: 'Speed', unit: 'rpm', min: 0, max: 15000, decimals: 0 } },
+    { sensor: 'load', spec: { title: 'Load', unit: '%', min: 0, max: 150, warning: 95, alarm: 110, decimals: 0 } },
+    { sensor: 'bearingTemp', spec: { title: 'Bearing temperature', unit: '°C', min: 0, max: 100, warning: 65, alarm: 80, decimals: 1 } },
+    { sensor: 'vibration', spec: { title: 'Vibration', unit: 'mm/s', min: 0, max: 8, warning: 2.8, alarm: 4.5, decimals: 2 } },
+    { sensor: 'motorPower', spec: { title: 'Motor power', unit: 'kW', min: 0, max: 20, decimals: 1 } },
+    { sensor: 'motorCurrent', spec: { title: 'Motor current', unit: 'A', min: 0, max: 40, decimals: 1 } },
+  ],
+  texts: [
+    { sensor: 'state', label: 'State', format: STATE_TEXT_FORMAT },
+    { sensor: 'partCount', label: 'Parts', format: '{{msg.payload}}' },
+    { sensor: 'goodCount', label: 'Good', format: '{{msg.payload}}' },
+    { sensor: 'scrapCount', label: 'Scrap', format: '{{msg.payload}}' },
+  ],
+  charts: ['bearingTemp', 'vibration'],
+};
+
+const PUMP_LAYOUT: AssetLayout = {
+  asset: PUMP_ASSET,
+  label: 'Pump 1',
+  gauges: [
+    { sensor: 'flow', spec: { title: 'Flow', unit: 'm³/h', min: 0, max: 500, decimals: 0 } },
+    { sensor: 'dischargePressure', spec: { title: 'Discharge pressure', unit: 'bar', min: 0, max: 12, warning: 7.5, alarm: 9, decimals: 2 } },
+    { sensor: 'bearingTemp', spec: { title: 'Bearing temperature', unit: '°C', min: 0, max: 110, warning: 75, alarm: 90, decimals: 1 } },
+    { sensor: 'vibration', spec: { title: 'Vibration', unit: 'mm/s', min: 0, max: 11, warning: 4.5, alarm: 7.1, decimals: 2 } },
+    { sensor: 'motorPower', spec: { title: 'Motor power', unit: 'kW', min: 0, max: 60, decimals: 1 } },
+    { sensor: 'speed', spec: { title: 'Speed', unit: 'rpm', min: 0, max: 3600, decimals: 0 } },
+  ],
+  texts: [{ sensor: 'state', label: 'State', format: STATE_TEXT_FORMAT }],
+  charts: ['bearingTemp', 'vibration'],
+};
+
+function assetConfig(flow: FlowBuilder, asset: AssetDefinition): string {
+  const r = asset.ratings;
+  const b = asset.bearing;
+  const text = (v: number | undefined): string => (v === undefined ? '' : String(v));
+  return flow.add(`asset:${asset.id}`, {
+    type: 'twin-asset', name: asset.name, assetId: asset.id, assetType: asset.type,
+    nominalRpm: text(r.nominalRpm), maxRpm: text(r.maxRpm), ratedPowerKw: text(r.ratedPowerKw), ratedVoltageV: text(r.ratedVoltageV),
+    machineGroup: text(r.machineGroup), mounting: r.mounting ?? '', idealCycleTimeS: text(r.idealCycleTimeS),
+    bearingElements: text(b?.rollingElements), bearingRollerMm: text(b?.rollerDiameterMm), bearingPitchMm: text(b?.pitchDiameterMm),
+    bearingAngleDeg: text(b?.contactAngleDeg), sensors: asset.sensors,
+  });
+}
+
+function comment(flow: FlowBuilder, key: string, tab: string, column: number, row: number, name: string, info: string): void {
+  flow.place(key, tab, column, row, { type: 'comment', name, info, outputs: 0 });
+}
+
+interface SharedConfig {
+  db: string;
+  opcuaEndpoint: string;
+  modbusClient: string;
+}
+
+/** The processing chain of one asset: ingest → historian + threshold, and the dashboard tab that shows it. */
+function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shared: SharedConfig, order: number): string {
+  const id = layout.asset.id;
+  const asset = assetConfig(flow, layout.asset);
+  const ingest = flow.place(`${id}:ingest`, tab, 2, 2, { type: 'twin-ingest', name: '', asset, source: 'auto', missingTimestamp: 'arrival', property: 'payload' });
+  const historian = flow.place(`${id}:historian`, tab, 3, 1, { type: 'twin-historian', name: '', db: shared.db, mode: 'write', batchSize: '1000', batchMs: '1000', maxQueuedRows: '100000', waveformIntervalS: '60', output: 'rows' });
+  const threshold = flow.place(`${id}:threshold`, tab, 3, 3, { type: 'twin-threshold', name: '', asset, sensors: '', staleAfterS: '15', ignoreHistorical: true, outputs: 2 });
+  flow.wire(ingest, historian);
+  flow.wire(ingest, threshold);
+  flow.wire(threshold, historian, 0);
+
+  const uiTabId = uiTab(flow, `${id}:ui-tab`, `${layout.label} · Live`, order, order === 1 ? 'fa-cogs' : 'fa-tint');
+  const nowGroup = uiGroup(flow, `${id}:ui-now`, uiTabId, 'Now', 1, 18);
+  const trendGroup = uiGroup(flow, `${id}:ui-trend`, uiTabId, 'Trends (last hour)', 2, 12);
+  const alertGroup = uiGroup(flow, `${id}:ui-alerts`, uiTabId, 'Alerts', 3, 12);
+
+  const outputs = layout.gauges.length + layout.texts.length + layout.charts.length;
+  const fanOut = flow.place(`${id}:fan-out`, tab, 3, 5, {
+    type: 'function', name: 'latest values → widgets', func: liveFanOutCode(layout.gauges.map((g) => g.sensor), layout.texts.map((t) => t.sensor), layout.charts),
+    outputs, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
+  });
+  flow.wire(ingest, fanOut);
+  let port = 0;
+  layout.gauges.forEach((g, i) => flow.wire(fanOut, uiGauge(flow, `${id}:gauge:${g.sensor}`, tab, 4, 5 + i, nowGroup, i + 1, g.spec), port++));
+  layout.texts.forEach((t, i) => flow.wire(fanOut, uiText(flow, `${id}:text:${t.sensor}`, tab, 5, 5 + i, nowGroup, layout.gauges.length + i + 1, t.label, t.format), port++));
+  const charts = layout.charts.map((sensor, i) => {
+    const sensorDef = layout.asset.sensors.find((s) => s.id === sensor)!;
+    return uiChart(flow, `${id}:chart:${sensor}`, tab, 6, 5 + i * 2, trendGroup, i + 1, sensorDef.name, sensorDef.unit);
+  });
+  charts.forEach((chart) => flow.wire(fanOut, chart, port++));
+
+  const historyTrigger = flow.place(`${id}:history-inject`, tab, 0, 12, {
+    type: 'inject', name: 'load history on start', props: [], repeat: '', crontab: '', once: true, onceDelay: '5', topic: '',
+  });
+  const historyQuery = flow.place(`${id}:history-query`, tab, 1, 12, {
+    type: 'function', name: 'last hour per chart', func: historyQueryCode(id, layout.charts), outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
+  });
+  const historyReader = flow.place(`${id}:history-reader`, tab, 2, 12, { type: 'twin-historian', name: 'history', db: shared.db, mode: 'query', batchSize: '1000', batchMs: '1000', maxQueuedRows: '100000', waveformIntervalS: '60', output: 'chart' });
+  const chartSwitch = flow.place(`${id}:history-switch`, tab, 3, 12, {
+    type: 'switch', name: 'to its chart', property: 'chart', propertyType: 'msg', checkall: 'false', repair: false,
+    rules: layout.charts.map((sensor) => ({ t: 'eq', v: sensor, vt: 'str' })), outputs: layout.charts.length,
+  });
+  flow.wire(historyTrigger, historyQuery);
+  flow.wire(historyQuery, historyReader);
+  flow.wire(historyReader, chartSwitch);
+  charts.forEach((chart, i) => flow.wire(chartSwitch, chart, i));
+
+  const alertList = uiTemplate(flow, `${id}:alert-list`, tab, 4, 3, alertGroup, 1, 'alert list', ALERT_LIST_TEMPLATE);
+  flow.wire(threshold, alertList, 1);
+  flow.wire(alertList, threshold);
+  const toast = uiToast(flow, `${id}:toast`, tab, 4, 2, 'alert pop-up');
+  const toastText = flow.place(`${id}:toast-text`, tab, 4, 1, {
+    type: 'change', name: 'alert text', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'payload.message', tot: 'msg' },
+      { t: 'set', p: 'topic', pt: 'msg', to: `${layout.label}`, tot: 'str' }],
+  });
+  flow.wire(threshold, toastText, 0);
+  flow.wire(toastText, toast);
+  return ingest;
+}
+
+export function buildReferenceFlow(): FlowBuilder['nodes'] {
+  const flow = new FlowBuilder();
+  const spindleTab = flow.add('tab:spindle', { type: 'tab', label: 'Spindle 1 (OPC UA)', disabled: false, info: 'CNC spindle read over OPC UA from the simulated plant.' });
+  const pumpTab = flow.add('tab:pump', { type: 'tab', label: 'Pump 1 (Modbus TCP)', disabled: false, info: 'Centrifugal pump read over Modbus TCP from the simulated plant.' });
+  const shared: SharedConfig = {
+    db: flow.add('db', { type: 'twin-db', name: 'Historian database', mode: 'auto', host: '127.0.0.1', port: '5432', database: 'postgres',
+      user: 'postgres', ssl: false, schema: 'public', poolMax: '4', compressAfterDays: '7', retentionDays: '', embeddedDir: '' }),
+    opcuaEndpoint: flow.add('opcua-endpoint', { type: 'OpcUa-Endpoint', name: 'Plant PLC (OPC UA)', endpoint: '${TWIN_OPCUA_ENDPOINT}',
+      secpol: 'None', secmode: 'None', none: true, login: false, usercert: false, usercertificate: '', userprivatekey: '' }),
+    modbusClient: flow.add('modbus-client', { type: 'modbus-client', name: 'Plant PLC (Modbus TCP)', clienttype: 'tcp', bufferCommands: true,
+      stateLogEnabled: false, queueLogEnabled: false, failureLogEnabled: true, tcpHost: '${TWIN_MODBUS_HOST}', tcpPort: '${TWIN_MODBUS_PORT}',
+      tcpType: 'DEFAULT', serialPort: '/dev/ttyUSB', serialType: 'RTU-BUFFERD', serialBaudrate: '9600', serialDatabits: '8', serialStopbits: '1',
+      serialParity: 'none', serialConnectionDelay: '100', serialAsciiResponseStartDelimiter: '0x3A', unit_id: String(PLANT_UNIT_ID),
+      commandDelay: '1', clientTimeout: '1000', reconnectOnTimeout: true, reconnectTimeout: '2000', parallelUnitIdsAllowed: true,
+      showErrors: false, showWarnings: true, showLogs: true }),
+  };
+
+  comment(flow, 'spindle:comment', spindleTab, 0, 0, 'Spindle 1: OPC UA subscription → twin', [
+    'Subscribes to every tag of the spindle on the PLC (1 s publishing interval) and feeds the twin:',
+    'twin-ingest normalises the values, twin-historian stores them in TimescaleDB, twin-threshold raises alerts',
+    '(and a stale alert if the subscription goes quiet), the dashboard tab "Spindle 1 · Live" shows it all.',
+    'To read a real PLC: edit the OPC UA endpoint and the node ids in the asset definition.',
+  ].join('\n'));
+  const subscribe = flow.place('spindle:subscribe', spindleTab, 0, 2, {
+    type: 'inject', name: 'subscribe to spindle tags', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat: '', crontab: '',
+    once: true, onceDelay: '3', topic: 'multiple', payload: JSON.stringify(SPINDLE_ASSET.sensors.filter((s) => s.opcuaNodeId).map((s) => ({ nodeId: s.opcuaNodeId }))),
+    payloadType: 'json',
+  });
+  const opcuaClient = flow.place('spindle:opcua-client', spindleTab, 1, 2, {
+    type: 'OpcUa-Client', name: 'spindle subscription', endpoint: shared.opcuaEndpoint, action: 'subscribe', deadbandtype: 'a', deadbandvalue: 1,
+    time: 1, timeUnit: 's', certificate: 'n', localfile: '', localkeyfile: '', securitymode: 'None', securitypolicy: 'None', useTransport: false,
+    maxChunkCount: 1, maxMessageSize: 8192, receiveBufferSize: 8192, sendBufferSize: 8192, setstatusandtime: false, keepsessionalive: true,
+    applicationName: '', applicationUri: '', outputs: 3,
+  });
+  flow.wire(subscribe, opcuaClient);
+  flow.wire(opcuaClient, assetPipeline(flow, spindleTab, SPINDLE_LAYOUT, shared, 1));
+
+  comment(flow, 'pump:comment', pumpTab, 0, 0, 'Pump 1: Modbus TCP polling → twin', [
+    `Reads holding registers ${modbusBlock(PUMP_ASSET).start}-${modbusBlock(PUMP_ASSET).start + modbusBlock(PUMP_ASSET).quantity - 1} every second;`,
+    'twin-ingest decodes each register with the data type, word order and scaling of the asset definition.',
+    'To read a real PLC: edit the Modbus client and the register map in the asset definition.',
+  ].join('\n'));
+  const block = modbusBlock(PUMP_ASSET);
+  const modbusRead = flow.place('pump:modbus-read', pumpTab, 0, 2, {
+    type: 'modbus-read', name: 'pump registers', topic: PUMP_ASSET.id, showStatusActivities: false, logIOActivities: false, showErrors: false,
+    showWarnings: true, unitid: String(PLANT_UNIT_ID), dataType: 'HoldingRegister', adr: String(block.start), quantity: String(block.quantity),
+    rate: '1', rateUnit: 's', delayOnStart: false, enableDeformedMessages: false, startDelayTime: '', server: shared.modbusClient,
+    useIOFile: false, ioFile: '', useIOForPayload: false, emptyMsgOnFail: false, outputs: 2,
+  });
+  flow.wire(modbusRead, assetPipeline(flow, pumpTab, PUMP_LAYOUT, shared, 2));
+  return flow.nodes;
+}
+
+export const REFERENCE_FLOW_FILE = path.resolve(__dirname, '..', '..', '..', 'flows', 'reference-twin.json');
+
+export function referenceFlowJson(): string {
+  return `${JSON.stringify(buildReferenceFlow(), null, 2)}\n`;
+}
+
+if (require.main === module) {
+  fs.writeFileSync(REFERENCE_FLOW_FILE, referenceFlowJson());
+  process.stdout.write(`wrote ${path.relative(process.cwd(), REFERENCE_FLOW_FILE)}\n`);
+}

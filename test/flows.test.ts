@@ -9,6 +9,7 @@ import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import { EXAMPLES, exampleFile } from '../scripts/reference-flow/examples';
 import { REFERENCE_FLOW_FILE, referenceFlowJson } from '../scripts/reference-flow/reference-twin';
+import { coreNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import dbNode = require('../nodes/twin-db/twin-db');
@@ -19,8 +20,7 @@ import thresholdNode = require('../nodes/twin-threshold/twin-threshold');
 helper.init(require.resolve('node-red'));
 
 const root = path.resolve(__dirname, '..', '..');
-const core = (file: string): never => require(require.resolve(`@node-red/nodes/core/${file}`)) as never;
-const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js', 'function/15-change.js'].map(core);
+const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js', 'function/15-change.js'].map(coreNode);
 const PACK_NODES = [assetNode, dbNode, historianNode, ingestNode, thresholdNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
 

@@ -106,8 +106,25 @@ function suite(name: string, makeTarget: () => Promise<ConnectionTarget | undefi
 suite('the local PostgreSQL server', async () => (await postgresAnswers() ? { kind: 'url', url: LOCAL_POSTGRES_URL, ssl: false } : undefined), 'detect');
 suite('the embedded TimescaleDB', async () => ({ kind: 'embedded', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'twin-embedded-')) }), true);
 
-describe('historian waveform storage on the embedded TimescaleDB', function () {
+describe('historian on the embedded TimescaleDB: message size limits', function () {
   this.timeout(120000);
+  it('writes a 5000-row batch of realistic readings in one transaction without overrunning the 64 KiB message limit', async function () {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-embedded-big-'));
+    const connection = new HistorianConnection({ target: { kind: 'embedded', dataDir }, poolMax: 1, schema: 'public', compressAfterDays: 7, retentionDays: undefined });
+    try {
+      const results: BatchResult[] = [];
+      const writer = new BatchWriter(connection, { batchSize: 5000, batchMs: 10, maxQueuedRows: 10000 }, (r) => results.push(r));
+      const start = Date.UTC(2026, 0, 4);
+      await writer.write(Array.from({ length: 5000 }, (_, i): TableRow => ({ table: readingsTable as TableRow['table'],
+        row: { asset: 'centrifugal-pump-17', sensor: 'dischargePressureTransmitter', unit: 'm³/h', value: Math.PI * i, ts: start + i, quality: 'uncertain' } })));
+      await writer.close(1000);
+      assert.deepEqual(results.map((r) => [r.ok, r.rows, r.inserted]), [[true, 5000, 5000]]);
+    } finally {
+      await connection.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('stores a 4096-sample block and reads it back bit-exact', async function () {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-embedded-wf-'));
     const connection = new HistorianConnection({ target: { kind: 'embedded', dataDir }, poolMax: 1, schema: 'public', compressAfterDays: 7, retentionDays: undefined });

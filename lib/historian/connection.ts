@@ -5,6 +5,7 @@ import { isConnectionError } from './connection-errors';
 import { acquireEmbedded, type EmbeddedDatabase } from './embedded/embedded-registry';
 import { ensureSchema, type SchemaSettings } from './schema';
 import type { SchemaContext } from './schema-context';
+import { EMBEDDED_MAX_STATEMENT_BYTES } from './statement-size';
 
 export type ConnectionTarget =
   | { kind: 'url'; url: string; ssl: boolean }
@@ -95,7 +96,8 @@ export class HistorianConnection extends EventEmitter {
       if (this.abort.signal.aborted) throw new Error('historian connection closed');
       try {
         this.pool ??= await this.createPool();
-        const ctx = await ensureSchema(this.pool, this.settings);
+        const maxStatementBytes = this.settings.target.kind === 'embedded' ? EMBEDDED_MAX_STATEMENT_BYTES : Infinity;
+        const ctx = await ensureSchema(this.pool, { ...this.settings, maxStatementBytes });
         this.setState('ready', ctx.timescale ? 'TimescaleDB' : 'plain PostgreSQL');
         return ctx;
       } catch (err) {

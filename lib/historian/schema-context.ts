@@ -6,6 +6,8 @@ export interface SchemaContext {
   compressAfterDays: number;
   /** Drop raw data older than this (TimescaleDB retention policy); undefined = keep forever. */
   retentionDays: number | undefined;
+  /** Largest statement the server accepts in one protocol message (bytes); Infinity for real servers. */
+  maxStatementBytes: number;
 }
 
 export interface Statement {

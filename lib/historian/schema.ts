@@ -8,6 +8,8 @@ export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTabl
 
 export interface SchemaSettings {
   schema: string;
+  /** See SchemaContext.maxStatementBytes. */
+  maxStatementBytes?: number;
   compressAfterDays: number;
   retentionDays: number | undefined;
 }
@@ -36,6 +38,7 @@ export async function ensureSchema(pool: Pool, settings: SchemaSettings): Promis
     timescale: await timescaleAvailable(pool),
     compressAfterDays: settings.compressAfterDays,
     retentionDays: settings.retentionDays,
+    maxStatementBytes: settings.maxStatementBytes ?? Infinity,
   };
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${ctx.schema}`);
   for (const table of HISTORIAN_TABLES) {

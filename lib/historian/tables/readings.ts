@@ -1,5 +1,11 @@
 import type { ScalarReading } from '../../reading/reading';
 import { hypertableStatements, type SchemaContext, type Statement, type TableModule } from '../schema-context';
+import { chunkBySize } from '../statement-size';
+
+/** Generous estimate of a row's bytes in the UNNEST array parameters (text encoding, quoting, separators). */
+function encodedBytes(r: ScalarReading): number {
+  return 60 + 2 * (r.asset.length + r.sensor.length + r.unit.length + r.quality.length);
+}
 
 /** Scalar readings: the bulk of the data. One row per (asset, sensor, ts), so replays are idempotent. */
 export const readingsTable: TableModule<ScalarReading> = {
@@ -32,13 +38,17 @@ export const readingsTable: TableModule<ScalarReading> = {
     return statements;
   },
   insertStatements(ctx: SchemaContext, rows: ScalarReading[]): Statement[] {
-    return [{
+    return chunkBySize(rows, encodedBytes, ctx.maxStatementBytes).map((chunk) => insertChunk(ctx, chunk));
+  },
+};
+
+function insertChunk(ctx: SchemaContext, rows: ScalarReading[]): Statement {
+  return {
       text: `INSERT INTO ${ctx.schema}.twin_readings (ts, asset, sensor, value, unit, quality)
         SELECT to_timestamp(t / 1000.0), a, s, v, u, q
         FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[]) AS r(t, a, s, v, u, q)
         ON CONFLICT DO NOTHING`,
       values: [rows.map((r) => r.ts), rows.map((r) => r.asset), rows.map((r) => r.sensor), rows.map((r) => r.value),
         rows.map((r) => r.unit), rows.map((r) => r.quality)],
-    }];
-  },
-};
+  };
+}

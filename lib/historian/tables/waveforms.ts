@@ -19,6 +19,11 @@ export const waveformsTable: TableModule<WaveformReading> = {
   },
   // A block is thousands of samples: one row per statement keeps each bind parameter small and the SQL simple.
   insertStatements(ctx: SchemaContext, rows: WaveformReading[]): Statement[] {
+    const tooLarge = rows.find((r) => r.samples.length * 4 + 500 > ctx.maxStatementBytes);
+    if (tooLarge) {
+      throw new Error(`waveform block of ${tooLarge.samples.length} samples (${tooLarge.asset}/${tooLarge.sensor}) exceeds what the embedded database ` +
+        `accepts in one message (${ctx.maxStatementBytes} bytes); use a PostgreSQL/TimescaleDB server for blocks over ${Math.floor((ctx.maxStatementBytes - 500) / 4)} samples`);
+    }
     return rows.map((r) => ({
       text: `INSERT INTO ${ctx.schema}.twin_waveforms (ts, asset, sensor, sample_rate, unit, quality, sample_count, samples)
         VALUES (to_timestamp($1 / 1000.0), $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,

@@ -30,7 +30,8 @@ export function uiGauge(flow: FlowBuilder, key: string, tab: string, column: num
   return flow.place(key, tab, column, row, {
     type: 'ui_gauge', name: spec.title, group, order, width: 3, height: 3, gtype: 'gage', title: spec.title,
     label: spec.unit, format: `{{value | number:${spec.decimals}}}`, min: spec.min, max: spec.max,
-    colors: ['#00b500', '#e6e600', '#ca3838'],
+    // Green/amber/red only where the sensor has limits; a plain measurement gets one neutral colour.
+    colors: spec.warning === undefined ? ['#2b83ba', '#2b83ba', '#2b83ba'] : ['#00b500', '#e6a800', '#ca3838'],
     seg1: spec.warning === undefined ? '' : String(spec.warning), seg2: spec.alarm === undefined ? '' : String(spec.alarm),
     diff: false, className: '', outputs: 0,
   });

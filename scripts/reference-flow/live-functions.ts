@@ -17,7 +17,10 @@ for (const reading of msg.payload) {
     const chart = charts.indexOf(reading.sensor);
     if (chart >= 0) points[chart].push({ topic: reading.sensor, payload: reading.value, timestamp: reading.ts });
 }
-const widget = (sensor) => latest[sensor] ? { topic: sensor, payload: latest[sensor].value, quality: latest[sensor].quality } : null;
+// Machine state codes in words for the operator.
+const words = { state: ['idle', 'running', 'DOWN'] };
+const shown = (sensor, value) => (words[sensor] && words[sensor][value]) || value;
+const widget = (sensor) => latest[sensor] ? { topic: sensor, payload: shown(sensor, latest[sensor].value), quality: latest[sensor].quality } : null;
 return [...gauges.map(widget), ...texts.map(widget), ...points];`;
 }
 
@@ -32,6 +35,3 @@ return [${JSON.stringify(chartSensors)}.map((sensor) => ({
     payload: { asset: ${JSON.stringify(asset)}, sensors: [sensor], from, to, bucketS: 15 }
 }))];`;
 }
-
-/** Turns the numeric machine state into words for the operator. */
-export const STATE_TEXT_FORMAT = "{{ ['idle', 'running', 'DOWN'][msg.payload] || msg.payload }}";

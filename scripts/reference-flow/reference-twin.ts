@@ -9,7 +9,7 @@ import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { FlowBuilder } from './builder';
 import { ALERT_LIST_TEMPLATE, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
-import { historyQueryCode, liveFanOutCode, STATE_TEXT_FORMAT } from './live-functions';
+import { historyQueryCode, liveFanOutCode } from './live-functions';
 
 interface AssetLayout {
   asset: AssetDefinition;
@@ -31,7 +31,7 @@ const SPINDLE_LAYOUT: AssetLayout = {
     { sensor: 'motorCurrent', spec: { title: 'Motor current', unit: 'A', min: 0, max: 40, decimals: 1 } },
   ],
   texts: [
-    { sensor: 'state', label: 'State', format: STATE_TEXT_FORMAT },
+    { sensor: 'state', label: 'State', format: '{{msg.payload}}' },
     { sensor: 'partCount', label: 'Parts', format: '{{msg.payload}}' },
     { sensor: 'goodCount', label: 'Good', format: '{{msg.payload}}' },
     { sensor: 'scrapCount', label: 'Scrap', format: '{{msg.payload}}' },
@@ -50,7 +50,7 @@ const PUMP_LAYOUT: AssetLayout = {
     { sensor: 'motorPower', spec: { title: 'Motor power', unit: 'kW', min: 0, max: 60, decimals: 1 } },
     { sensor: 'speed', spec: { title: 'Speed', unit: 'rpm', min: 0, max: 3600, decimals: 0 } },
   ],
-  texts: [{ sensor: 'state', label: 'State', format: STATE_TEXT_FORMAT }],
+  texts: [{ sensor: 'state', label: 'State', format: '{{msg.payload}}' }],
   charts: ['bearingTemp', 'vibration'],
 };
 

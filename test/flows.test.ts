@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
+import { tagTable } from '../plant/tag-table';
 import { EXAMPLES, exampleFile } from '../scripts/reference-flow/examples';
 import { REFERENCE_FLOW_FILE, referenceFlowJson } from '../scripts/reference-flow/reference-twin';
 import { coreNode } from './support/core-nodes';
@@ -85,5 +86,14 @@ describe('examples in a Node-RED runtime', function () {
       const modbusInject = flow.find((n) => n.type === 'inject' && (n as unknown as { name: string }).name.startsWith('Modbus'))!;
       testNode(modbusInject.id).receive({});
     });
+  });
+});
+
+describe('README', function () {
+  it('shows the tag map the simulator serves', function () {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const section = /<!-- tag-table -->\n([\s\S]*?)<!-- \/tag-table -->/.exec(readme);
+    assert.ok(section, 'README has a tag-table section');
+    assert.equal(section[1].trim(), tagTable().trim(), 'regenerate the README tag table from plant/tag-table.ts');
   });
 });

@@ -10,7 +10,9 @@ export class RateStatus {
   private items = 0;
   private errors = 0;
   private lastItems = 0;
+  private lastErrors = 0;
   private lastPaint = Date.now();
+  private active = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(status: Status, unit: string, intervalMs = 1000) {
@@ -25,19 +27,22 @@ export class RateStatus {
     this.errors += errors;
   }
 
-  get errorCount(): number {
-    return this.errors;
-  }
-
   private paint(): void {
     const now = Date.now();
-    const rate = ((this.items - this.lastItems) * 1000) / Math.max(1, now - this.lastPaint);
-    if (this.items === this.lastItems && this.items > 0) return;
+    const newItems = this.items - this.lastItems;
+    const newErrors = this.errors - this.lastErrors;
+    const rate = (newItems * 1000) / Math.max(1, now - this.lastPaint);
     this.lastItems = this.items;
+    this.lastErrors = this.errors;
     this.lastPaint = now;
-    if (this.items === 0 && this.errors === 0) return;
+    if (newItems === 0 && newErrors === 0) {
+      if (this.active) this.status.idle(`no data · ${this.items} so far`);
+      this.active = false;
+      return;
+    }
+    this.active = true;
     const text = `${rate >= 10 ? Math.round(rate) : rate.toFixed(1)} ${this.unit}/s${this.errors ? ` · ${this.errors} err` : ''}`;
-    if (this.errors > 0 && rate === 0) this.status.failed(text);
+    if (newItems === 0) this.status.failed(text);
     else if (this.errors > 0) this.status.waiting(text);
     else this.status.success(text);
   }

@@ -39,8 +39,12 @@ module.exports = {
   },
   logging: { console: { level: process.env.TWIN_LOG_LEVEL || 'info', metrics: false, audit: false } },
   diagnostics: { enabled: false },
+  // A plant network is usually closed: no update pings, and no consent prompt in the operator's editor.
+  telemetry: { enabled: false, updateNotification: false },
   editorTheme: {
     projects: { enabled: false },
+    // No palette catalogue from the internet: plant networks are closed. Install palettes with npm in the user dir.
+    palette: { catalogues: [] },
     tours: false,
     page: { title: 'Digital twin' },
     header: { title: 'Digital twin' },

@@ -8,6 +8,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
+import mqtt, { type MqttClient } from 'mqtt';
+import { coreNode } from './support/core-nodes';
 import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './support/database';
 import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
 import { TcpProxy } from './support/tcp-proxy';
@@ -162,5 +164,64 @@ describe('twin-buffer survives SIGKILL of Node-RED', function () {
     assert.deepEqual(missing, [], `all ${acknowledged.length} acknowledged messages delivered after the restart`);
     const firstDelivery = delivered.filter((v, k) => delivered.indexOf(v) === k);
     assert.deepEqual(firstDelivery, [...firstDelivery].sort((a, b) => a - b), 'replayed in order');
+  });
+});
+
+describe('twin-buffer in front of an MQTT out node, broker connection cut', function () {
+  this.timeout(120000);
+  let proxy: TcpProxy;
+  let subscriber: MqttClient | undefined;
+  let userDir: string;
+
+  before(async function () {
+    const probe = mqtt.connect('mqtt://127.0.0.1:1883', { connectTimeout: 2000, reconnectPeriod: 0 });
+    const reachable = await new Promise<boolean>((resolve) => { probe.once('connect', () => resolve(true)); probe.once('error', () => resolve(false)); setTimeout(() => resolve(false), 2500); });
+    probe.end(true);
+    if (!reachable) this.skip();
+    proxy = new TcpProxy('127.0.0.1', 1883);
+    await proxy.start();
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-buf-mqtt-'));
+    helper.settings({ userDir });
+  });
+  after(async function () {
+    helper.settings({});
+    subscriber?.end(true);
+    await proxy?.stop();
+    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
+  });
+  beforeEach((done) => { helper.startServer(done); });
+  afterEach((done) => { helper.unload().then(() => helper.stopServer(done)); });
+
+  it('every message reaches a subscriber of the real broker at least once', async function () {
+    const topic = `twin/test/${process.pid}/${Date.now()}`;
+    const received = new Map<number, number>();
+    subscriber = mqtt.connect('mqtt://127.0.0.1:1883');
+    await new Promise<void>((resolve) => subscriber!.on('connect', () => subscriber!.subscribe(topic, { qos: 1 }, () => resolve())));
+    subscriber.on('message', (_t, message) => {
+      const i = (JSON.parse(message.toString()) as { i: number }).i;
+      received.set(i, (received.get(i) ?? 0) + 1);
+    });
+    const flow = [
+      { id: 'broker', type: 'mqtt-broker', broker: '127.0.0.1', port: String(proxy.port), clientid: '', autoConnect: true, usetls: false, protocolVersion: '4', keepalive: '5', cleansession: true },
+      { id: 'buffer', type: 'twin-buffer', maxReplayRate: '0', ackTimeoutS: '2', maxInFlight: '20', wires: [['out'], []] },
+      { id: 'out', type: 'mqtt out', broker: 'broker', topic, qos: '1', retain: 'false' },
+      { id: 'done', type: 'complete', scope: ['out'], uncaught: false, wires: [['buffer']] },
+    ];
+    await helper.load([bufferNode, coreNode('network/10-mqtt.js'), coreNode('common/24-complete.js')], flow as never);
+    await sleep(1000);
+    const buffer = testNode('buffer');
+    const total = 300;
+    for (let i = 0; i < total; i++) {
+      if (i === 100) proxy.cut();
+      if (i === 200) proxy.restore();
+      buffer.receive({ topic, payload: { i } });
+      await sleep(20);
+    }
+    const deadline = Date.now() + 60000;
+    while (received.size < total && Date.now() < deadline) await sleep(500);
+    const missing = Array.from({ length: total }, (_, i) => i).filter((i) => !received.has(i));
+    assert.deepEqual(missing, [], 'no message lost');
+    const duplicates = [...received.values()].filter((n) => n > 1).length;
+    process.stdout.write(`      (${duplicates} message(s) delivered more than once: at-least-once)\n`);
   });
 });

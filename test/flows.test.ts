@@ -13,6 +13,7 @@ import { REFERENCE_FLOW_FILE, referenceFlowJson } from '../scripts/reference-flo
 import { coreNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
+import bufferNode = require('../nodes/twin-buffer/twin-buffer');
 import dbNode = require('../nodes/twin-db/twin-db');
 import historianNode = require('../nodes/twin-historian/twin-historian');
 import ingestNode = require('../nodes/twin-ingest/twin-ingest');
@@ -21,8 +22,9 @@ import thresholdNode = require('../nodes/twin-threshold/twin-threshold');
 helper.init(require.resolve('node-red'));
 
 const root = path.resolve(__dirname, '..', '..');
-const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js', 'function/15-change.js'].map(coreNode);
-const PACK_NODES = [assetNode, dbNode, historianNode, ingestNode, thresholdNode];
+const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-complete.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js',
+  'function/15-change.js', 'network/10-mqtt.js'].map(coreNode);
+const PACK_NODES = [assetNode, bufferNode, dbNode, historianNode, ingestNode, thresholdNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
 
 interface FlowNode { id: string; type: string; z?: string; wires?: string[][] }

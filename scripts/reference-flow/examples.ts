@@ -114,7 +114,31 @@ function historianExample(): FlowNode[] {
   return flow.nodes;
 }
 
+function bufferExample(): FlowNode[] {
+  const flow = new FlowBuilder();
+  const tab = flow.add('tab', { type: 'tab', label: 'Store and forward to MQTT', disabled: false, info: '' });
+  flow.place('comment', tab, 0, 0, { type: 'comment', name: 'twin-buffer: never lose a message while the broker is away', outputs: 0,
+    info: 'Messages wait on disk in twin-buffer until the MQTT out node has really published them: the Complete node\n' +
+      'scoped to "mqtt out" confirms each one back to the buffer. Stop the broker, press "reading" a few times, start it\n' +
+      'again: every message arrives, in order. Output 2 reports backlog, state and disk use.' });
+  const broker = flow.add('broker', { type: 'mqtt-broker', name: 'local broker', broker: '127.0.0.1', port: '1883', clientid: '', autoConnect: true,
+    usetls: false, protocolVersion: '4', keepalive: '60', cleansession: true, autoUnsubscribe: true, birthTopic: '', closeTopic: '', willTopic: '' });
+  const stamp = flow.place('stamp', tab, 1, 2, { type: 'function', name: 'a reading', outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
+    func: "msg.payload = [{ asset: 'spindle-1', sensor: 'bearingTemp', unit: '°C', value: 40 + Math.random(), ts: Date.now(), quality: 'good' }];\nreturn msg;" });
+  const buffer = flow.place('buffer', tab, 2, 2, { type: 'twin-buffer', name: '', directory: '', maxDiskMB: '512', maxAgeHours: '168', fullPolicy: 'drop-oldest',
+    durability: 'batch', fsyncMs: '200', maxReplayRate: '500', ackTimeoutS: '10', maxInFlight: '100', outputs: 2 });
+  const out = flow.place('mqtt', tab, 3, 2, { type: 'mqtt out', name: '', topic: 'plant/spindle-1/readings', qos: '1', retain: 'false', broker, outputs: 0 });
+  const complete = flow.place('complete', tab, 3, 3, { type: 'complete', name: 'published', scope: [out], uncaught: false, outputs: 1 });
+  flow.wire(inject(flow, 'reading', tab, 0, 2, 'reading', '', '', 'date'), stamp);
+  flow.wire(stamp, buffer);
+  flow.wire(buffer, out, 0);
+  flow.wire(complete, buffer);
+  flow.wire(buffer, debug(flow, 'metrics', tab, 3, 4, 'buffer metrics'), 1);
+  return flow.nodes;
+}
+
 export const EXAMPLES: Record<string, () => FlowNode[]> = {
+  'Store and forward to MQTT': bufferExample,
   'Ingest OPC UA and Modbus values': ingestExample,
   'Threshold alerts with acknowledge': thresholdExample,
   'Historian write and query': historianExample,

@@ -35,3 +35,18 @@ return [${JSON.stringify(chartSensors)}.map((sensor) => ({
     payload: { asset: ${JSON.stringify(asset)}, sensors: [sensor], from, to, bucketS: 15 }
 }))];`;
 }
+
+/** Store-and-forward metrics of twin-buffer (output 2) as four dashboard texts. */
+export const BUFFER_METRICS_CODE = `// twin-buffer reports buffer/metrics every 5 s and buffer/alert when its disk limit bites.
+if (msg.topic === 'buffer/alert') {
+    node.warn(msg.payload.message);
+    return null;
+}
+const m = msg.payload;
+const age = m.backlogAgeS < 60 ? Math.round(m.backlogAgeS) + ' s' : m.backlogAgeS < 3600 ? Math.round(m.backlogAgeS / 60) + ' min' : (m.backlogAgeS / 3600).toFixed(1) + ' h';
+return [
+    { payload: m.state + ' · ' + Math.round(m.outRate) + '/s out' },
+    { payload: m.backlog.toLocaleString('en-US') + ' messages' + (m.dropped ? ' · ' + m.dropped + ' dropped' : '') },
+    { payload: m.backlog > 0 ? age : '-' },
+    { payload: (m.diskBytes / 1048576).toFixed(1) + ' MB' }
+];`;

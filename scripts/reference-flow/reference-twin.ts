@@ -9,7 +9,7 @@ import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { FlowBuilder } from './builder';
 import { ALERT_LIST_TEMPLATE, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
-import { historyQueryCode, liveFanOutCode } from './live-functions';
+import { BUFFER_METRICS_CODE, historyQueryCode, liveFanOutCode } from './live-functions';
 
 interface AssetLayout {
   asset: AssetDefinition;
@@ -82,16 +82,29 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   const id = layout.asset.id;
   const asset = assetConfig(flow, layout.asset);
   const ingest = flow.place(`${id}:ingest`, tab, 2, 2, { type: 'twin-ingest', name: '', asset, source: 'auto', missingTimestamp: 'arrival', property: 'payload' });
-  const historian = flow.place(`${id}:historian`, tab, 3, 1, { type: 'twin-historian', name: '', db: shared.db, mode: 'write', batchSize: '1000', batchMs: '1000', maxQueuedRows: '100000', waveformIntervalS: '60', output: 'rows' });
+  const buffer = flow.place(`${id}:buffer`, tab, 3, 0, { type: 'twin-buffer', name: '', directory: '', maxDiskMB: '512', maxAgeHours: '168',
+    fullPolicy: 'drop-oldest', durability: 'batch', fsyncMs: '200', maxReplayRate: '500', ackTimeoutS: '30', maxInFlight: '100', outputs: 2 });
+  const historian = flow.place(`${id}:historian`, tab, 4, 0, { type: 'twin-historian', name: '', db: shared.db, mode: 'write', batchSize: '1000', batchMs: '1000', maxQueuedRows: '100000', waveformIntervalS: '60', output: 'rows' });
   const threshold = flow.place(`${id}:threshold`, tab, 3, 3, { type: 'twin-threshold', name: '', asset, sensors: '', staleAfterS: '15', ignoreHistorical: true, outputs: 2 });
-  flow.wire(ingest, historian);
+  // Readings and alert events reach the database through the store-and-forward buffer; the historian's batch
+  // results go back to the buffer as its acknowledgements.
+  flow.wire(ingest, buffer);
+  flow.wire(buffer, historian, 0);
+  flow.wire(historian, buffer);
   flow.wire(ingest, threshold);
-  flow.wire(threshold, historian, 0);
+  flow.wire(threshold, buffer, 0);
 
   const uiTabId = uiTab(flow, `${id}:ui-tab`, `${layout.label} · Live`, order, order === 1 ? 'fa-cogs' : 'fa-tint');
   const nowGroup = uiGroup(flow, `${id}:ui-now`, uiTabId, 'Now', 1, 18);
   const trendGroup = uiGroup(flow, `${id}:ui-trend`, uiTabId, 'Trends (last hour)', 2, 12);
   const alertGroup = uiGroup(flow, `${id}:ui-alerts`, uiTabId, 'Alerts', 3, 12);
+  const bufferGroup = uiGroup(flow, `${id}:ui-buffer`, uiTabId, 'Store & forward', 4, 6);
+  const bufferFormat = flow.place(`${id}:buffer-format`, tab, 4, 14, {
+    type: 'function', name: 'buffer metrics → widgets', func: BUFFER_METRICS_CODE, outputs: 4, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
+  });
+  flow.wire(buffer, bufferFormat, 1);
+  ['State', 'Backlog', 'Oldest waiting', 'Disk'].forEach((label, i) =>
+    flow.wire(bufferFormat, uiText(flow, `${id}:buffer-text:${i}`, tab, 5, 14 + i, bufferGroup, i + 1, label, '{{msg.payload}}'), i));
 
   const outputs = layout.gauges.length + layout.texts.length + layout.charts.length;
   const fanOut = flow.place(`${id}:fan-out`, tab, 3, 5, {

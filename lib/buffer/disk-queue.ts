@@ -46,6 +46,7 @@ interface Segment {
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const CURSOR_FILE = 'cursor.json';
+const CURSOR_WRITE_MS = 200;
 
 function segmentName(firstSeq: number): string {
   return `${String(firstSeq).padStart(16, '0')}.seg`;
@@ -66,6 +67,7 @@ export class DiskQueue {
   private readSegment = 0;
   private readOffset = 0;
   private fsyncTimer: NodeJS.Timeout | undefined;
+  private cursorTimer: NodeJS.Timeout | undefined;
   private dirty = false;
   private stats = { dropped: 0, refused: 0, corrupt: 0, tornBytes: 0 };
 
@@ -249,14 +251,28 @@ export class DiskQueue {
     this.dropAcknowledgedSegments();
   }
 
+  /**
+   * The cursor is persisted at most every CURSOR_WRITE_MS: after a crash a few already delivered records may be
+   * delivered again (at least once, and the historian skips duplicates), never fewer.
+   */
   private setAcked(seq: number): void {
     this.acked = seq;
+    if (this.cursorTimer) return;
+    this.cursorTimer = setTimeout(() => this.writeCursor(), CURSOR_WRITE_MS);
+    this.cursorTimer.unref();
+  }
+
+  private writeCursor(): void {
+    if (this.cursorTimer) clearTimeout(this.cursorTimer);
+    this.cursorTimer = undefined;
     const file = path.join(this.options.dir, CURSOR_FILE);
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ acked: seq }));
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ acked: this.acked }));
     fs.renameSync(`${file}.tmp`, file);
   }
 
   private dropAcknowledgedSegments(): void {
+    // The cursor must be on disk before the segments it covers disappear.
+    if (this.segments.length > 1 && this.segments[0].lastSeq <= this.acked && this.cursorTimer) this.writeCursor();
     while (this.segments.length > 1 && this.segments[0].lastSeq <= this.acked) {
       const segment = this.segments.shift()!;
       fs.rmSync(path.join(this.options.dir, segment.file), { force: true });
@@ -296,6 +312,7 @@ export class DiskQueue {
 
   close(): void {
     if (this.fsyncTimer) clearInterval(this.fsyncTimer);
+    if (this.cursorTimer) this.writeCursor();
     this.sync();
     this.closeWriteSegment();
   }

@@ -66,7 +66,8 @@ export class Forwarder {
     this.retryAt = 0;
     const oldest = this.oldestInFlight();
     this.queue.ack(oldest === undefined ? this.lastSent : oldest - 1);
-    this.pump(now);
+    // Refill the window in large steps: each read touches the disk, so one read per freed slot would crawl.
+    if (this.inFlight.size <= this.options.maxInFlight / 2) this.pump(now);
   }
 
   /** The sink reported a failure: resend from the first unconfirmed record after the back-off. */
@@ -89,10 +90,9 @@ export class Forwarder {
     this.retryAt = now + this.backoffMs;
   }
 
+  /** Records are sent in sequence order and a Map keeps insertion order, so the first key is the oldest. */
   private oldestInFlight(): number | undefined {
-    let oldest: number | undefined;
-    for (const seq of this.inFlight.keys()) if (oldest === undefined || seq < oldest) oldest = seq;
-    return oldest;
+    return this.inFlight.keys().next().value;
   }
 
   /** A tenth of a second's worth of records may go out at once; beyond that, the rate holds. */

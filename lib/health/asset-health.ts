@@ -1,0 +1,101 @@
+import type { AssetDefinition } from '../asset/asset-model';
+import { isWaveform, worseQuality, type Reading } from '../reading/reading';
+import { SensorHealthMonitor, type HealthAssessment, type HealthOptions, type SensorHealthState } from './sensor-health';
+
+export interface SensorCheck {
+  sensor: string;
+  options: HealthOptions;
+}
+
+export interface HealthUpdate {
+  /** The batch with each checked reading's quality lowered where its sensor's health says so. */
+  readings: Reading[];
+  /** Assessments of sensors whose health state or issues changed in this batch. */
+  changes: HealthAssessment[];
+}
+
+/** Health of every checked sensor of one asset; pairs each sensor with its reference sensor's latest value. */
+export class AssetHealth {
+  private readonly monitors = new Map<string, SensorHealthMonitor>();
+  private readonly latest = new Map<string, { ts: number; value: number }>();
+  private readonly signatures = new Map<string, string>();
+
+  constructor(readonly asset: AssetDefinition, readonly checks: SensorCheck[], readonly pairToleranceMs = 5000, saved?: Record<string, SensorHealthState>) {
+    for (const check of checks) {
+      const sensor = asset.sensors.find((s) => s.id === check.sensor);
+      if (!sensor || sensor.kind !== 'scalar') throw new Error(`asset ${asset.id} has no scalar sensor "${check.sensor}" to check`);
+      const reference = check.options.reference;
+      if (reference.kind === 'sensor' && !asset.sensors.some((s) => s.id === reference.sensor && s.kind === 'scalar')) {
+        throw new Error(`reference sensor "${reference.sensor}" of ${check.sensor} is not a scalar sensor of asset ${asset.id}`);
+      }
+      this.monitors.set(sensor.id, new SensorHealthMonitor(sensor, check.options, saved?.[sensor.id]));
+    }
+  }
+
+  process(readings: readonly Reading[]): HealthUpdate {
+    const marked: Reading[] = [];
+    const touched = new Set<string>();
+    for (const reading of readings) {
+      if (reading.asset !== this.asset.id || isWaveform(reading)) {
+        marked.push(reading);
+        continue;
+      }
+      if (reading.quality !== 'bad') {
+        const previous = this.latest.get(reading.sensor);
+        if (!previous || reading.ts >= previous.ts) this.latest.set(reading.sensor, { ts: reading.ts, value: reading.value });
+      }
+      const monitor = this.monitors.get(reading.sensor);
+      if (!monitor || reading.historical) {
+        marked.push(reading);
+        continue;
+      }
+      const verdict = monitor.observe(reading.ts, reading.value, reading.quality, this.referenceValue(monitor, reading.ts));
+      const quality = worseQuality(reading.quality, verdict);
+      marked.push(quality === reading.quality ? reading : { ...reading, quality });
+      touched.add(reading.sensor);
+    }
+    const changes: HealthAssessment[] = [];
+    for (const sensor of touched) {
+      const assessment = this.monitors.get(sensor)?.assess();
+      if (assessment && this.changed(assessment)) changes.push(assessment);
+    }
+    return { readings: marked, changes };
+  }
+
+  private referenceValue(monitor: SensorHealthMonitor, ts: number): number | undefined {
+    const reference = monitor.options.reference;
+    if (reference.kind !== 'sensor') return undefined;
+    const latest = this.latest.get(reference.sensor);
+    return latest && Math.abs(latest.ts - ts) <= this.pairToleranceMs ? latest.value : undefined;
+  }
+
+  private changed(assessment: HealthAssessment): boolean {
+    const signature = `${assessment.state}|${assessment.issues.map((issue) => issue.kind).join(',')}`;
+    if (this.signatures.get(assessment.sensor) === signature) return false;
+    this.signatures.set(assessment.sensor, signature);
+    return true;
+  }
+
+  /** Every checked sensor's health at wall-clock or source time `now` (silence shows as a dropout). */
+  assessAll(now?: number): HealthAssessment[] {
+    return [...this.monitors.values()].map((monitor) => monitor.assess(now));
+  }
+
+  /** Forgets what was learned for one sensor (after calibration) or for all; they learn afresh. */
+  reset(sensor?: string): string[] {
+    const names = sensor ? [sensor] : [...this.monitors.keys()];
+    for (const name of names) {
+      const monitor = this.monitors.get(name);
+      if (!monitor) throw new Error(`sensor "${name}" of ${this.asset.id} is not checked`);
+      this.monitors.set(name, monitor.reset());
+      this.signatures.delete(name);
+    }
+    return names;
+  }
+
+  toJSON(): Record<string, SensorHealthState> {
+    const state: Record<string, SensorHealthState> = {};
+    for (const [sensor, monitor] of this.monitors) state[sensor] = monitor.toJSON();
+    return state;
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * End to end as `npm start` runs it: the simulated plant, a real Node-RED child process with the shipped reference
  * flow (node-red-contrib-opcua, node-red-contrib-modbus, node-red-dashboard and the pack), and the database.
- * Rows must arrive from both OPC UA (spindle) and Modbus (pump), and an injected fault must raise an alert.
+ * Rows must arrive from both OPC UA (spindle) and Modbus (pump), features must be computed live for both machines,
+ * an injected fault must raise an alert and an injected transmitter drift a sensor-health warning.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ describe('reference flow end to end', function () {
   let workDir: string;
   let databaseUrl: string;
   let schema: string;
+  let startedAt = 0;
 
   before(async function () {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-e2e-'));
@@ -36,10 +38,13 @@ describe('reference flow end to end', function () {
     schema = uniqueSchema('twin_e2e');
     const flow = JSON.parse(fs.readFileSync(path.join(root, 'flows', 'reference-twin.json'), 'utf8')) as FlowNode[];
     for (const node of flow) if (node.type === 'twin-db') node.schema = schema;
+    // Sensor health learns for 30 minutes in the shipped flow; a test cannot wait that long.
+    for (const node of flow) if (node.type === 'twin-drift') Object.assign(node, { learnMinutes: '1', intervalS: '5' });
     const userDir = path.join(workDir, 'user');
     fs.mkdirSync(userDir);
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
     plant = await startPlant({ opcuaPort: 0, modbusPort: 0, seed: 7 });
+    startedAt = Date.now();
     nodeRed = await startNodeRed(['--settings', path.join(root, 'scripts', 'node-red-settings.js'), '--userDir', userDir], {
       DATABASE_URL: databaseUrl,
       TWIN_OPCUA_ENDPOINT: plant.opcuaEndpoint,
@@ -64,11 +69,14 @@ describe('reference flow end to end', function () {
     assert.deepEqual(tabs, ['Spindle 1 · Live', 'Pump 1 · Live']);
   });
 
-  it('stores readings from OPC UA and Modbus, and raises an alert on an injected fault', async function () {
+  it('stores readings and features from OPC UA and Modbus, raises an alert on a fault and a health warning on a drift', async function () {
+    // Sensor health has learned the pump's motor current against its motor power after its minute of learning.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAt + 80_000 - Date.now())));
     // Bearing temperature transmitter drifts up 600 °C/min: over the 80 °C alarm limit within seconds.
-    const reply = plant!.command('fault spindle-1 bearingTemp drift 600');
-    assert.match(reply, /^ok/);
-    await new Promise((resolve) => setTimeout(resolve, 30000));
+    assert.match(plant!.command('fault spindle-1 bearingTemp drift 600'), /^ok/);
+    // The pump's current transmitter drifts 6 A/min while its power reading stays true.
+    assert.match(plant!.command('fault pump-1 motorCurrent drift 6'), /^ok/);
+    await new Promise((resolve) => setTimeout(resolve, 40000));
     await nodeRed!.stop();
     const output = nodeRed!.output();
     assert.doesNotMatch(output, /Uncaught Exception/, output);
@@ -84,6 +92,16 @@ describe('reference flow end to end', function () {
       const alerts = await client.query(`SELECT sensor, level, state FROM "${schema}".twin_alerts WHERE asset = 'spindle-1' ORDER BY raised_at`);
       assert.ok(alerts.rows.some((a: { sensor: string; level: string }) => a.sensor === 'bearingTemp' && a.level === 'alarm'),
         `a bearing temperature alarm was recorded: ${JSON.stringify(alerts.rows)}`);
+      const health = await client.query(`SELECT sensor, level, message FROM "${schema}".twin_alerts WHERE asset = 'pump-1' AND id LIKE '%:health:%'`);
+      assert.ok(health.rows.some((a: { sensor: string; level: string; message: string }) => a.sensor === 'motorCurrent' && /calibrate/i.test(a.message)),
+        `a motor current sensor-health warning was recorded: ${JSON.stringify(health.rows)}`);
+      const features = await client.query(`SELECT asset, feature, count(*)::int AS n, max(value) AS max FROM "${schema}".twin_features GROUP BY 1, 2`);
+      const feature = (asset: string, name: string) => features.rows.find((r: { asset: string; feature: string }) => r.asset === asset && r.feature === name);
+      for (const asset of ['spindle-1', 'pump-1']) {
+        assert.ok(feature(asset, 'acceleration.velocityRms')?.max > 0, `${asset} velocity RMS computed live: ${JSON.stringify(features.rows.filter((r: { asset: string }) => r.asset === asset).map((r: { feature: string }) => r.feature))}`);
+        assert.ok(feature(asset, 'bearingTemp.mean.1h')?.n >= 5, `${asset} temperature window statistics stored`);
+        assert.ok(feature(asset, 'operatingHours')?.max > 0, `${asset} operating hours counted`);
+      }
     });
   });
 });

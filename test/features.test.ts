@@ -285,6 +285,17 @@ describe('operating hours', function () {
     restored.update(235 * MINUTE, true);
     closeTo(restored.hours, 61 / 60 + 5 / 60, 1e-9, 'counting resumes');
   });
+
+  it('keep counting on other readings while a report-by-exception state stays running', function () {
+    const hours = new OperatingHours(10 * 60_000);
+    hours.update(0, true);
+    for (let t = 60_000; t <= 3_600_000; t += 60_000) hours.update(t);
+    closeTo(hours.hours, 1, 1e-9, 'an hour of heartbeats while running');
+    hours.update(3_600_000, false);
+    hours.update(7_200_000 - 60_000);
+    for (let t = 7_200_000 - 60_000; t <= 7_200_000; t += 1000) hours.update(t);
+    closeTo(hours.hours, 1, 1e-9, 'idle heartbeats add nothing');
+  });
 });
 
 describe('feature engine', function () {
@@ -306,7 +317,7 @@ describe('feature engine', function () {
     readings.push({ asset: SPINDLE_ASSET.id, sensor: 'acceleration', unit: 'g', ts: start + 7200_000, quality: 'good', sampleRate: 12_800,
       samples: accelerationBlock({ rpm: 6000, velocityMmS: 2, wear: 0.3 }, SPINDLE_ASSET.bearing, 12_800, 12_800, new Random(1)) });
     const result = engine.add(readings);
-    assert.equal(result.skipped, 1, 'the bad reading is left out');
+    assert.equal(result.excluded, 1, 'the bad reading is left out');
     const vector = engine.vector();
     assert.ok(vector);
     assert.equal(vector.ts, start + 7200_000);
@@ -326,7 +337,7 @@ describe('feature engine', function () {
     const restored = new FeatureEngine(SPINDLE_ASSET, options, JSON.parse(JSON.stringify(engine)));
     restored.add([scalar('bearingTemp', start + 7201_000, 52)]);
     closeTo(restored.vector()?.features['bearingTemp.mean.24h'] ?? NaN, 51, 0.01, 'restored mean');
-    closeTo(restored.vector()?.features['operatingHours'] ?? NaN, 2, 1e-9, 'restored hours');
+    closeTo(restored.vector()?.features['operatingHours'] ?? NaN, 2 + 1 / 3600, 1e-9, 'restored hours, the new reading one more running second');
   });
 
   it('names an unknown sensor in its error', function () {

@@ -14,6 +14,8 @@ import { coreNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import bufferNode = require('../nodes/twin-buffer/twin-buffer');
+import driftNode = require('../nodes/twin-drift/twin-drift');
+import featuresNode = require('../nodes/twin-features/twin-features');
 import dbNode = require('../nodes/twin-db/twin-db');
 import historianNode = require('../nodes/twin-historian/twin-historian');
 import ingestNode = require('../nodes/twin-ingest/twin-ingest');
@@ -24,7 +26,7 @@ helper.init(require.resolve('node-red'));
 const root = path.resolve(__dirname, '..', '..');
 const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-complete.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js',
   'function/15-change.js', 'network/10-mqtt.js'].map(coreNode);
-const PACK_NODES = [assetNode, bufferNode, dbNode, historianNode, ingestNode, thresholdNode];
+const PACK_NODES = [assetNode, bufferNode, dbNode, driftNode, featuresNode, historianNode, ingestNode, thresholdNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
 
 interface FlowNode { id: string; type: string; z?: string; wires?: string[][] }

@@ -52,7 +52,7 @@ describe('twin-historian node', function () {
     assert.ok(helper.getNode('n1'));
   });
 
-  it('writes readings and alerts, completes each message once committed and returns its ack', function (done) {
+  it('writes readings, alerts and feature vectors, completes each message once committed and returns its ack', function (done) {
     const flow = [dbConfig(),
       { id: 'n1', type: 'twin-historian', db: 'db', batchMs: '50', wires: [['results']] }, { id: 'results', type: 'helper' },
       { id: 'c1', type: 'complete', scope: ['n1'], wires: [['completed']] }, { id: 'completed', type: 'helper' }];
@@ -69,6 +69,8 @@ describe('twin-historian node', function () {
             assert.deepEqual(rows.rows, [{ sensor: 'speed', value: 100 }, { sensor: 'speed', value: 101 }]);
             const alerts = await client.query(`SELECT id, state FROM "${schema}".twin_alerts`);
             assert.deepEqual(alerts.rows, [{ id: 'm1:speed:alarm:1', state: 'raised' }]);
+            const features = await client.query(`SELECT feature, value, unit FROM "${schema}".twin_features ORDER BY feature`);
+            assert.deepEqual(features.rows, [{ feature: 'operatingHours', value: 12.5, unit: 'h' }, { feature: 'speed.mean.1h', value: 100.5, unit: 'rpm' }]);
           });
           done();
         } catch (err) { done(err); }
@@ -77,6 +79,7 @@ describe('twin-historian node', function () {
         { asset: 'm1', sensor: 'speed', unit: 'rpm', value: 100, ts: now - 1000, quality: 'good' },
         { asset: 'm1', sensor: 'speed', unit: 'rpm', value: 101, ts: now, quality: 'good' },
         { id: 'm1:speed:alarm:1', asset: 'm1', sensor: 'speed', level: 'alarm', direction: 'high', state: 'raised', value: 101, limit: 100, unit: 'rpm', ts: now, raisedAt: now, message: 'too fast' },
+        { asset: 'm1', ts: now, features: { 'speed.mean.1h': 100.5, operatingHours: 12.5 }, units: { 'speed.mean.1h': 'rpm', operatingHours: 'h' }, windows: {}, quality: {} },
       ] });
     });
   });

@@ -60,8 +60,8 @@ interface LatestWaveform {
 
 export interface AddResult {
   used: number;
-  /** Readings left out for their quality or because the engine does not follow their sensor. */
-  skipped: number;
+  /** Readings of followed sensors left out for their quality. */
+  excluded: number;
 }
 
 /** Turns one asset's readings into feature vectors; holds only bounded state and can be saved and restored. */
@@ -96,16 +96,15 @@ export class FeatureEngine {
   }
 
   add(readings: readonly Reading[]): AddResult {
-    let used = 0;
+    const result: AddResult = { used: 0, excluded: 0 };
     for (const reading of readings) {
       if (reading.asset !== this.asset.id) continue;
-      if (isWaveform(reading)) {
-        if (this.addWaveform(reading)) used++;
-      } else if (this.addScalar(reading.sensor, reading.ts, reading.value, reading.quality)) {
-        used++;
-      }
+      if (this.operatingHours && reading.sensor !== this.options.running?.sensor && reading.quality !== 'bad') this.operatingHours.update(reading.ts);
+      const followed = isWaveform(reading) ? this.waveformSensors.has(reading.sensor) : this.scalarSensors.has(reading.sensor);
+      if (followed && this.excluded(reading.quality)) result.excluded++;
+      if (isWaveform(reading) ? this.addWaveform(reading) : this.addScalar(reading.sensor, reading.ts, reading.value, reading.quality)) result.used++;
     }
-    return { used, skipped: readings.length - used };
+    return result;
   }
 
   private excluded(quality: Quality): boolean {
@@ -113,10 +112,12 @@ export class FeatureEngine {
   }
 
   private addScalar(sensor: string, ts: number, value: number, quality: Quality): boolean {
-    if (this.operatingHours && sensor === this.options.running?.sensor && quality !== 'bad') {
-      this.operatingHours.update(ts, isRunning(this.options.running, value));
+    const countsHours = this.operatingHours !== undefined && sensor === this.options.running?.sensor && quality !== 'bad';
+    if (countsHours && this.options.running) {
+      this.operatingHours?.update(ts, isRunning(this.options.running, value));
+      if (ts > this.newestTs) this.newestTs = ts;
     }
-    if (!this.scalarSensors.has(sensor)) return false;
+    if (!this.scalarSensors.has(sensor)) return countsHours;
     this.quality.set(sensor, quality);
     if (this.excluded(quality)) return false;
     for (const name of this.windowMs.keys()) this.stats.get(`${sensor}/${name}`)?.add(ts, value);

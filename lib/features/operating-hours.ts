@@ -1,7 +1,9 @@
 /**
- * Cumulative operating hours from a running-state signal: time between consecutive samples counts when the
- * earlier sample said "running". A gap longer than `maxGapMs` (a network outage, Node-RED stopped) is not
- * counted, because nobody knows whether the machine ran during it; the total is a lower bound, never invented.
+ * Cumulative operating hours from a running-state signal: time between consecutive pieces of evidence counts when
+ * the state last reported was "running". Evidence is a state sample or any other reading of the asset (a
+ * heartbeat), because OPC UA subscriptions report a state only when it changes: the state last reported holds
+ * while the asset keeps talking. A gap longer than `maxGapMs` (a network outage, Node-RED stopped) is not counted,
+ * because nobody knows whether the machine ran during it; the total is a lower bound, never invented.
  */
 export interface OperatingHoursState {
   hours: number;
@@ -20,12 +22,13 @@ export class OperatingHours {
     return this.state.hours;
   }
 
-  update(ts: number, running: boolean): void {
+  /** A state sample (`running` given) or a heartbeat from another reading of the asset (`running` omitted). */
+  update(ts: number, running?: boolean): void {
     const { lastTs } = this.state;
     if (lastTs !== undefined && ts < lastTs) return;
     if (lastTs !== undefined && this.state.running && ts - lastTs <= this.maxGapMs) this.state.hours += (ts - lastTs) / 3_600_000;
     this.state.lastTs = ts;
-    this.state.running = running;
+    if (running !== undefined) this.state.running = running;
   }
 
   toJSON(): OperatingHoursState {

@@ -2,6 +2,7 @@ import { isWaveform, type Reading } from '../reading/reading';
 import { isAlertEvent } from '../threshold/alert';
 import type { TableRow } from './writer';
 import { alertsTable } from './tables/alerts';
+import { featuresTable, isFeatureVector } from './tables/features';
 import { readingsTable } from './tables/readings';
 import { waveformsTable } from './tables/waveforms';
 
@@ -21,7 +22,7 @@ function withDefaults(reading: Reading): Reading {
 }
 
 /**
- * Sorts what a message carries into table rows: scalar readings, waveform blocks and alert events. Anything
+ * Sorts what a message carries into table rows: scalar readings, waveform blocks, alert events and feature vectors. Anything
  * else is named in `problems`; the recognised elements are still written.
  */
 export function classifyPayload(payload: unknown): { rows: TableRow[]; problems: string[] } {
@@ -30,11 +31,12 @@ export function classifyPayload(payload: unknown): { rows: TableRow[]; problems:
   const problems: string[] = [];
   elements.forEach((element, index) => {
     if (isAlertEvent(element)) rows.push({ table: alertsTable as TableRow['table'], row: element });
+    else if (isFeatureVector(element)) rows.push({ table: featuresTable as TableRow['table'], row: element });
     else if (isReading(element)) {
       const reading = withDefaults(element);
       rows.push({ table: (isWaveform(reading) ? waveformsTable : readingsTable) as TableRow['table'], row: reading });
     } else {
-      problems.push(`element ${index} is neither a reading {asset, sensor, ts, value | samples} nor an alert event`);
+      problems.push(`element ${index} is neither a reading {asset, sensor, ts, value | samples}, an alert event nor a feature vector`);
     }
   });
   return { rows, problems };

@@ -1,10 +1,11 @@
 import type { Pool } from 'pg';
 import { quoteIdentifier, type SchemaContext, type TableModule } from './schema-context';
 import { alertsTable } from './tables/alerts';
+import { featuresTable } from './tables/features';
 import { readingsTable } from './tables/readings';
 import { waveformsTable } from './tables/waveforms';
 
-export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable] as ReadonlyArray<TableModule<never>>;
+export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable, featuresTable] as ReadonlyArray<TableModule<never>>;
 
 export interface SchemaSettings {
   schema: string;

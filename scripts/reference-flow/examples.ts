@@ -137,7 +137,105 @@ function bufferExample(): FlowNode[] {
   return flow.nodes;
 }
 
+/** Function code making one second of bearing-housing acceleration: shaft tones, an outer-race defect, noise. */
+const VIBRATION_BLOCK_CODE = `// One second at 12.8 kHz of a spindle at 6000 rpm with an outer-race defect (BPFO of the asset's bearing).
+const sampleRate = 12800, rpm = 6000, shaftHz = rpm / 60;
+const n = 18, d = 11.1, D = 92.5, angle = 15 * Math.PI / 180;
+const bpfo = n * shaftHz / 2 * (1 - d / D * Math.cos(angle));
+const defect = Number(msg.payload) || 0;
+const samples = new Float32Array(sampleRate);
+for (let i = 0; i < samples.length; i++) {
+    const t = i / sampleRate;
+    samples[i] = 0.08 * Math.sin(2 * Math.PI * shaftHz * t) + 0.03 * (Math.random() - 0.5);
+    const sinceImpact = t % (1 / bpfo);
+    samples[i] += defect * Math.exp(-900 * sinceImpact) * Math.sin(2 * Math.PI * 3000 * sinceImpact);
+}
+const ts = Date.now();
+msg.payload = [
+    { asset: 'spindle-1', sensor: 'speed', unit: 'rpm', value: rpm, ts, quality: 'good' },
+    { asset: 'spindle-1', sensor: 'acceleration', unit: 'g', samples, sampleRate, ts, quality: 'good' },
+];
+return msg;`;
+
+function vibrationExample(): FlowNode[] {
+  const flow = new FlowBuilder();
+  const tab = flow.add('tab', { type: 'tab', label: 'Vibration features', disabled: false, info: '' });
+  flow.place('comment', tab, 0, 0, { type: 'comment', name: 'twin-features: vibration RMS, kurtosis, ISO 10816-3 zone, bearing defects', outputs: 0,
+    info: 'Each button sends a speed reading and one second of acceleration (g) as twin-ingest would. twin-features computes\n' +
+      'the waveform features; the debug sidebar shows the vector: acceleration.velocityRms with isoZones, kurtosis, crest factor,\n' +
+      'and acceleration.bpfoEnvelope, which grows with the outer-race defect while bpfiEnvelope stays small.' });
+  const asset = spindleAsset(flow);
+  const make = flow.place('make', tab, 1, 2, { type: 'function', name: 'speed + acceleration block', outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
+    func: VIBRATION_BLOCK_CODE });
+  const features = flow.place('features', tab, 2, 2, {
+    type: 'twin-features', name: '', asset, periodS: '1', windows: '1h', statistics: 'mean,max', scalarSensors: 'speed', waveformSensors: 'acceleration',
+    speedSensor: 'speed', runningSensor: '', runningTest: 'equals', runningValue: '1', bands: 'shaft:80-120, resonance:2000-5000',
+    envelopeLowHz: '2000', envelopeHighHz: '5000', excludeQuality: 'bad', includeSpectrum: false,
+  });
+  flow.wire(inject(flow, 'healthy', tab, 0, 2, 'healthy bearing', '', '0', 'num'), make);
+  flow.wire(inject(flow, 'worn', tab, 0, 3, 'outer-race defect', '', '0.5', 'num'), make);
+  flow.wire(make, features);
+  flow.wire(features, debug(flow, 'vector', tab, 3, 2, 'feature vector'));
+  return flow.nodes;
+}
+
+/** Function code of the temperature example: a minute of source time per press, a drift once asked for. */
+const TEMPERATURE_MINUTES_CODE = `// Each message is 60 readings (one a second) of the next minute of source time, so windows fill fast.
+const start = context.get('next') || Date.now() - 3 * 3600 * 1000;
+const drift = flow.get('driftPerMinute') || 0;
+const minutes = context.get('minutes') || 0;
+const offset = context.get('offset') || 0;
+msg.payload = [];
+for (let s = 0; s < 60; s++) {
+    const ts = start + s * 1000;
+    const value = 55 + 0.0002 * minutes + 0.15 * Math.sin(ts / 20000) + offset + drift * s / 60;
+    msg.payload.push({ asset: 'spindle-1', sensor: 'bearingTemp', unit: '°C', value, ts, quality: 'good' });
+}
+context.set('next', start + 60000);
+context.set('minutes', minutes + 1);
+context.set('offset', offset + drift);
+return msg;`;
+
+function temperatureExample(): FlowNode[] {
+  const flow = new FlowBuilder();
+  const tab = flow.add('tab', { type: 'tab', label: 'Temperature trend and sensor health', disabled: false, info: '' });
+  flow.place('comment', tab, 0, 0, { type: 'comment', name: 'twin-drift + twin-features: temperature trend, drift caught', outputs: 0,
+    info: 'The ticker sends one minute of bearing-temperature readings every 0.2 s (accelerated source time). twin-drift learns the\n' +
+      'sensor for 30 minutes of source time, then watches it; twin-features reports 15 min and 1 h mean, max and slope (°C/day).\n' +
+      '"start drift" makes the transmitter drift by 0.05 °C a minute: after a few minutes twin-drift reports it suspect with a\n' +
+      'calibration recommendation. "calibrated" resets it, "stop drift" ends the drift.' });
+  const asset = spindleAsset(flow);
+  const ticker = flow.place('ticker', tab, 0, 2, {
+    type: 'inject', name: 'a minute every 0.2 s', props: [{ p: 'payload' }], repeat: '0.2', crontab: '', once: true, onceDelay: 0.5, topic: '', payload: '', payloadType: 'date',
+  });
+  const make = flow.place('make', tab, 1, 2, { type: 'function', name: 'next minute of readings', outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
+    func: TEMPERATURE_MINUTES_CODE });
+  const setDrift = flow.place('set-drift', tab, 1, 4, { type: 'change', name: 'drift per minute', outputs: 1,
+    rules: [{ t: 'set', p: 'driftPerMinute', pt: 'flow', to: 'payload', tot: 'msg' }] });
+  const drift = flow.place('drift', tab, 2, 2, {
+    type: 'twin-drift', name: '', asset, checks: [{ sensor: 'bearingTemp', reference: 'baseline', tolerance: '2' }], method: 'cusum', threshold: '8',
+    allowance: '0.5', intervalS: '60', learnMinutes: '30', stuckMinutes: '10', spikeZ: '6', dropoutFactor: '5', reportS: '3600', outputs: 3,
+  });
+  const features = flow.place('features', tab, 3, 2, {
+    type: 'twin-features', name: '', asset, periodS: '2', windows: '15m, 1h', statistics: 'mean,max,slope', scalarSensors: 'bearingTemp', waveformSensors: '',
+    speedSensor: '', runningSensor: '', runningTest: 'equals', runningValue: '1', bands: '', envelopeLowHz: '2000', envelopeHighHz: '5000',
+    excludeQuality: 'bad', includeSpectrum: false,
+  });
+  flow.wire(ticker, make);
+  flow.wire(make, drift);
+  flow.wire(drift, features, 0);
+  flow.wire(features, debug(flow, 'vector', tab, 4, 2, 'temperature features'));
+  flow.wire(drift, debug(flow, 'health', tab, 3, 4, 'sensor health'), 1);
+  flow.wire(drift, debug(flow, 'alerts', tab, 3, 5, 'health alerts'), 2);
+  flow.wire(inject(flow, 'start-drift', tab, 0, 4, 'start drift (0.05 °C/min)', '', '0.05', 'num'), setDrift);
+  flow.wire(inject(flow, 'stop-drift', tab, 0, 5, 'stop drift', '', '0', 'num'), setDrift);
+  flow.wire(inject(flow, 'calibrated', tab, 0, 6, 'calibrated', 'reset', '{"sensor":"bearingTemp"}', 'json'), drift);
+  return flow.nodes;
+}
+
 export const EXAMPLES: Record<string, () => FlowNode[]> = {
+  'Vibration features and ISO zone': vibrationExample,
+  'Temperature trend and sensor health': temperatureExample,
   'Store and forward to MQTT': bufferExample,
   'Ingest OPC UA and Modbus values': ingestExample,
   'Threshold alerts with acknowledge': thresholdExample,

@@ -1,13 +1,14 @@
 /**
  * Generates flows/reference-twin.json, the flow `npm start` deploys: the simulated plant read over OPC UA
- * (spindle) and Modbus TCP (pump) → twin-ingest → twin-historian and twin-threshold → a "Live" dashboard tab per
- * asset. `npm run flows` regenerates it; a test checks the shipped file matches.
+ * (spindle, and the pump's vibration waveform) and Modbus TCP (pump) → twin-ingest → twin-historian, twin-threshold,
+ * twin-drift and twin-features → a "Live" dashboard tab per asset. `npm run flows` regenerates it; a test checks the shipped file matches.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { FlowBuilder } from './builder';
+import { featureTableTemplate, HEALTH_TEMPLATE, spectrumTemplate, type ShownFeature } from './condition-widgets';
 import { ALERT_LIST_TEMPLATE, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
 import { BUFFER_METRICS_CODE, historyQueryCode, liveFanOutCode } from './live-functions';
 
@@ -17,7 +18,20 @@ interface AssetLayout {
   gauges: Array<{ sensor: string; spec: GaugeSpec }>;
   texts: Array<{ sensor: string; label: string; format: string }>;
   charts: string[];
+  /** Sensor-health checks: sensor, drift reference (`baseline`, `none` or a sensor id). */
+  health: Array<{ sensor: string; reference: string }>;
+  features: { scalarSensors: string; shown: ShownFeature[] };
 }
+
+/** The vibration analyst's key figures of the bearing-housing accelerometer, shown on both asset tabs. */
+const VIBRATION_FEATURES: ShownFeature[] = [
+  { name: 'acceleration.velocityRms', label: 'Velocity RMS (10 Hz–1 kHz)', decimals: 2 },
+  { name: 'acceleration.rms', label: 'Acceleration RMS', decimals: 3 },
+  { name: 'acceleration.kurtosis', label: 'Kurtosis', decimals: 2 },
+  { name: 'acceleration.crestFactor', label: 'Crest factor', decimals: 2 },
+  { name: 'acceleration.bpfoEnvelope', label: 'Envelope at BPFO', decimals: 4 },
+  { name: 'acceleration.bpfiEnvelope', label: 'Envelope at BPFI', decimals: 4 },
+];
 
 const SPINDLE_LAYOUT: AssetLayout = {
   asset: SPINDLE_ASSET,
@@ -37,6 +51,20 @@ const SPINDLE_LAYOUT: AssetLayout = {
     { sensor: 'scrapCount', label: 'Scrap', format: '{{msg.payload}}' },
   ],
   charts: ['bearingTemp', 'vibration'],
+  // Motor current is tied to motor power by physics (P = √3·U·I·cos φ); bearing temperature rises as the bearing
+  // wears, so a baseline would mistake wear for drift: it is checked for stuck, spikes and range only.
+  health: [{ sensor: 'motorCurrent', reference: 'motorPower' }, { sensor: 'bearingTemp', reference: 'none' }, { sensor: 'load', reference: 'none' }],
+  features: {
+    scalarSensors: 'bearingTemp, load, motorPower, vibration, speed',
+    shown: [
+      ...VIBRATION_FEATURES,
+      { name: 'bearingTemp.mean.24h', label: 'Bearing temperature, 24 h mean', decimals: 1 },
+      { name: 'bearingTemp.slope.24h', label: 'Bearing temperature trend', decimals: 2 },
+      { name: 'load.mean.1h', label: 'Load, 1 h mean', decimals: 1 },
+      { name: 'load.variance.1h', label: 'Load, 1 h variance', decimals: 1 },
+      { name: 'operatingHours', label: 'Operating hours', decimals: 2 },
+    ],
+  },
 };
 
 const PUMP_LAYOUT: AssetLayout = {
@@ -52,6 +80,17 @@ const PUMP_LAYOUT: AssetLayout = {
   ],
   texts: [{ sensor: 'state', label: 'State', format: '{{msg.payload}}' }],
   charts: ['bearingTemp', 'vibration'],
+  health: [{ sensor: 'motorCurrent', reference: 'motorPower' }, { sensor: 'dischargePressure', reference: 'none' }, { sensor: 'bearingTemp', reference: 'none' }],
+  features: {
+    scalarSensors: 'bearingTemp, flow, dischargePressure, motorPower, vibration, speed',
+    shown: [
+      ...VIBRATION_FEATURES,
+      { name: 'bearingTemp.mean.24h', label: 'Bearing temperature, 24 h mean', decimals: 1 },
+      { name: 'bearingTemp.slope.24h', label: 'Bearing temperature trend', decimals: 2 },
+      { name: 'flow.mean.1h', label: 'Flow, 1 h mean', decimals: 1 },
+      { name: 'operatingHours', label: 'Operating hours', decimals: 2 },
+    ],
+  },
 };
 
 function assetConfig(flow: FlowBuilder, asset: AssetDefinition): string {
@@ -147,8 +186,50 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   });
   flow.wire(threshold, toastText, 0);
   flow.wire(toastText, toast);
+  conditionMonitoring(flow, tab, layout, asset, { ingest, buffer, toastText }, uiTabId);
   return ingest;
 }
+
+/** Sensor health and features of one asset, their vectors and health alerts stored through the buffer, their dashboard groups. */
+function conditionMonitoring(flow: FlowBuilder, tab: string, layout: AssetLayout, asset: string,
+  pipeline: { ingest: string; buffer: string; toastText: string }, uiTabId: string): void {
+  const id = layout.asset.id;
+  const { ingest, buffer } = pipeline;
+  const drift = flow.place(`${id}:drift`, tab, 3, 19, {
+    type: 'twin-drift', name: '', asset, checks: layout.health.map((h) => ({ ...h, tolerance: '' })), method: 'cusum', threshold: '8',
+    allowance: '0.5', intervalS: '60', learnMinutes: '30', stuckMinutes: '10', spikeZ: '6', dropoutFactor: '5', reportS: '30', outputs: 3,
+  });
+  const features = flow.place(`${id}:features`, tab, 4, 19, {
+    type: 'twin-features', name: '', asset, periodS: '5', windows: '1h, 24h, 7d', statistics: 'mean,max,std,variance,slope',
+    scalarSensors: layout.features.scalarSensors, waveformSensors: 'acceleration', speedSensor: 'speed', runningSensor: 'state',
+    runningTest: 'equals', runningValue: '1', bands: '', envelopeLowHz: '2000', envelopeHighHz: '5000', excludeQuality: 'bad', includeSpectrum: true,
+  });
+  // Features see the readings after twin-drift has marked the doubtful ones, so a bad sensor cannot skew them.
+  flow.wire(ingest, drift);
+  flow.wire(drift, features, 0);
+  flow.wire(features, buffer);
+  // A suspect or faulty sensor is an alert like any other: stored through the buffer and popped up.
+  flow.wire(drift, buffer, 2);
+  flow.wire(drift, pipeline.toastText, 2);
+
+  const conditionGroup = uiGroup(flow, `${id}:ui-condition`, uiTabId, 'Condition', 5, 12);
+  const healthGroup = uiGroup(flow, `${id}:ui-health`, uiTabId, 'Sensor health', 6, 12);
+  const table = uiTemplate(flow, `${id}:feature-table`, tab, 5, 19, conditionGroup, 1, 'key features', featureTableTemplate('acceleration', layout.features.shown));
+  const spectrum = uiTemplate(flow, `${id}:spectrum`, tab, 5, 20, conditionGroup, 2, 'vibration spectrum', spectrumTemplate('acceleration'));
+  flow.wire(features, table);
+  flow.wire(features, spectrum);
+  const health = uiTemplate(flow, `${id}:health`, tab, 5, 21, healthGroup, 1, 'sensor health', HEALTH_TEMPLATE);
+  flow.wire(drift, health, 1);
+  flow.wire(health, drift);
+}
+
+/** An OPC UA client subscribing, every second, to the node ids it is sent with topic "multiple". */
+const OPCUA_SUBSCRIBER = {
+  type: 'OpcUa-Client', action: 'subscribe', deadbandtype: 'a', deadbandvalue: 1,
+  time: 1, timeUnit: 's', certificate: 'n', localfile: '', localkeyfile: '', securitymode: 'None', securitypolicy: 'None', useTransport: false,
+  maxChunkCount: 1, maxMessageSize: 8192, receiveBufferSize: 8192, sendBufferSize: 8192, setstatusandtime: false, keepsessionalive: true,
+  applicationName: '', applicationUri: '', outputs: 3,
+};
 
 export function buildReferenceFlow(): FlowBuilder['nodes'] {
   const flow = new FlowBuilder();
@@ -178,12 +259,7 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
     once: true, onceDelay: '3', topic: 'multiple', payload: JSON.stringify(SPINDLE_ASSET.sensors.filter((s) => s.opcuaNodeId).map((s) => ({ nodeId: s.opcuaNodeId }))),
     payloadType: 'json',
   });
-  const opcuaClient = flow.place('spindle:opcua-client', spindleTab, 1, 2, {
-    type: 'OpcUa-Client', name: 'spindle subscription', endpoint: shared.opcuaEndpoint, action: 'subscribe', deadbandtype: 'a', deadbandvalue: 1,
-    time: 1, timeUnit: 's', certificate: 'n', localfile: '', localkeyfile: '', securitymode: 'None', securitypolicy: 'None', useTransport: false,
-    maxChunkCount: 1, maxMessageSize: 8192, receiveBufferSize: 8192, sendBufferSize: 8192, setstatusandtime: false, keepsessionalive: true,
-    applicationName: '', applicationUri: '', outputs: 3,
-  });
+  const opcuaClient = flow.place('spindle:opcua-client', spindleTab, 1, 2, { ...OPCUA_SUBSCRIBER, name: 'spindle subscription', endpoint: shared.opcuaEndpoint });
   flow.wire(subscribe, opcuaClient);
   flow.wire(opcuaClient, assetPipeline(flow, spindleTab, SPINDLE_LAYOUT, shared, 1));
 
@@ -199,7 +275,17 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
     rate: '1', rateUnit: 's', delayOnStart: false, enableDeformedMessages: false, startDelayTime: '', server: shared.modbusClient,
     useIOFile: false, ioFile: '', useIOForPayload: false, emptyMsgOnFail: false, outputs: 2,
   });
-  flow.wire(modbusRead, assetPipeline(flow, pumpTab, PUMP_LAYOUT, shared, 2));
+  const pumpIngest = assetPipeline(flow, pumpTab, PUMP_LAYOUT, shared, 2);
+  flow.wire(modbusRead, pumpIngest);
+  // Modbus registers cannot carry a 12.8 kHz waveform: the pump's accelerometer block comes over OPC UA.
+  const pumpWaveform = flow.place('pump:subscribe-waveform', pumpTab, 0, 4, {
+    type: 'inject', name: 'subscribe to pump waveform', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat: '', crontab: '',
+    once: true, onceDelay: '3', topic: 'multiple', payload: JSON.stringify(PUMP_ASSET.sensors.filter((s) => s.kind === 'waveform' && s.opcuaNodeId).map((s) => ({ nodeId: s.opcuaNodeId }))),
+    payloadType: 'json',
+  });
+  const pumpOpcua = flow.place('pump:opcua-client', pumpTab, 1, 4, { ...OPCUA_SUBSCRIBER, name: 'pump waveform subscription', endpoint: shared.opcuaEndpoint });
+  flow.wire(pumpWaveform, pumpOpcua);
+  flow.wire(pumpOpcua, pumpIngest);
   return flow.nodes;
 }
 

@@ -1,0 +1,108 @@
+/**
+ * Dashboard templates of the condition-monitoring group on each asset tab: the key features with the ISO 10816-3
+ * zone, the vibration spectrum with the bearing defect frequencies marked, and the sensor-health table. They
+ * take twin-features and twin-drift messages as they are, so no function node sits in between.
+ */
+
+export interface ShownFeature {
+  name: string;
+  label: string;
+  decimals: number;
+}
+
+/** Key features of a feature vector as a table, the ISO zone as a coloured badge. */
+export function featureTableTemplate(waveformSensor: string | undefined, shown: ShownFeature[]): string {
+  return `<style>
+.twin-features table { width: 100%; border-collapse: collapse; }
+.twin-features td { padding: 3px 6px; border-bottom: 1px solid rgba(128,128,128,0.25); }
+.twin-features td.value { text-align: right; font-variant-numeric: tabular-nums; }
+.twin-features .zone { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff; font-weight: bold; }
+.twin-features .zone-A { background: #2e7d32; } .twin-features .zone-B { background: #7cb342; }
+.twin-features .zone-C { background: #e6a800; } .twin-features .zone-D { background: #ca3838; }
+</style>
+<div class="twin-features">
+  <div ng-if="!msg.payload">Waiting for the first feature vector…</div>
+  <div ng-if="msg.payload && zone" style="margin-bottom:6px">ISO 10816-3 zone <span class="zone zone-{{zone}}">{{zone}}</span> {{zoneText}}</div>
+  <table ng-if="msg.payload"><tr ng-repeat="row in rows"><td>{{row.label}}</td><td class="value">{{row.value}}</td><td>{{row.unit}}</td></tr></table>
+</div>
+<script>
+(function (scope) {
+  var shown = ${JSON.stringify(shown)};
+  var meaning = { A: 'new machine condition', B: 'unrestricted operation', C: 'restricted: plan action', D: 'damage likely' };
+  scope.$watch('msg', function (msg) {
+    if (!msg || !msg.payload || !msg.payload.features) return;
+    var v = msg.payload;
+    scope.zone = ${waveformSensor ? `v.isoZones && v.isoZones[${JSON.stringify(waveformSensor)}]` : 'undefined'};
+    scope.zoneText = scope.zone ? meaning[scope.zone] : '';
+    scope.rows = shown.filter(function (f) { return typeof v.features[f.name] === 'number'; }).map(function (f) {
+      return { label: f.label, value: v.features[f.name].toFixed(f.decimals), unit: v.units[f.name] || '' };
+    });
+  });
+})(scope);
+</script>`;
+}
+
+/** Amplitude spectrum of one waveform sensor as an SVG line, with BPFO/BPFI/BSF/FTF marked. */
+export function spectrumTemplate(sensor: string): string {
+  return `<style>
+.twin-spectrum svg { width: 100%; height: 240px; }
+.twin-spectrum text { font-size: 10px; fill: currentColor; }
+</style>
+<div class="twin-spectrum">
+  <div ng-if="!points">Waiting for a vibration block…</div>
+  <svg ng-if="points" viewBox="0 0 620 240" preserveAspectRatio="none">
+    <line x1="40" y1="210" x2="610" y2="210" stroke="currentColor" stroke-opacity="0.4"/>
+    <line x1="40" y1="10" x2="40" y2="210" stroke="currentColor" stroke-opacity="0.4"/>
+    <g ng-repeat="m in markers">
+      <line ng-attr-x1="{{m.x}}" y1="10" ng-attr-x2="{{m.x}}" y2="210" stroke="#ca3838" stroke-dasharray="4 3" stroke-opacity="0.8"/>
+      <text ng-attr-x="{{m.x + 2}}" ng-attr-y="{{20 + 11 * $index}}">{{m.name}}</text>
+    </g>
+    <polyline fill="none" stroke="#1f77b4" stroke-width="1.2" ng-attr-points="{{points}}"/>
+    <text x="40" y="228">0 Hz</text><text x="560" y="228">{{maxHz}} Hz</text>
+    <text x="2" y="16">{{peak}}</text><text x="300" y="238">amplitude ({{unit}}) by frequency</text>
+  </svg>
+</div>
+<script>
+(function (scope) {
+  var sensor = ${JSON.stringify(sensor)};
+  scope.$watch('msg', function (msg) {
+    var spectrum = msg && msg.payload && msg.payload.spectra && msg.payload.spectra[sensor];
+    if (!spectrum || spectrum.hz.length === 0) return;
+    var maxHz = spectrum.hz[spectrum.hz.length - 1];
+    var peak = Math.max.apply(null, spectrum.amplitude) || 1;
+    var x = function (hz) { return 40 + 570 * hz / maxHz; };
+    scope.points = spectrum.hz.map(function (hz, i) { return x(hz).toFixed(1) + ',' + (210 - 195 * spectrum.amplitude[i] / peak).toFixed(1); }).join(' ');
+    scope.maxHz = Math.round(maxHz);
+    scope.peak = peak.toPrecision(2);
+    scope.unit = spectrum.unit;
+    var f = msg.payload.features;
+    scope.markers = ['bpfo', 'bpfi', 'bsf', 'ftf'].filter(function (d) { return f[sensor + '.' + d + 'Hz'] < maxHz; }).map(function (d) {
+      return { name: d.toUpperCase(), x: x(f[sensor + '.' + d + 'Hz']) };
+    });
+  });
+})(scope);
+</script>`;
+}
+
+/** Health of each checked sensor, with the recommendation and a reset button for after a calibration. */
+export const HEALTH_TEMPLATE = `<style>
+.twin-health table { width: 100%; border-collapse: collapse; }
+.twin-health th, .twin-health td { text-align: left; padding: 4px 6px; border-bottom: 1px solid rgba(128,128,128,0.3); vertical-align: top; }
+.twin-health .faulty td:first-child { border-left: 6px solid #ca3838; }
+.twin-health .suspect td:first-child { border-left: 6px solid #e6a800; }
+.twin-health .learning td:first-child { border-left: 6px solid #2b83ba; }
+.twin-health .healthy td:first-child { border-left: 6px solid #2e7d32; }
+</style>
+<div class="twin-health">
+  <div ng-if="!msg.payload">Waiting for the sensor-health report…</div>
+  <table ng-if="msg.payload">
+    <tr><th>Sensor</th><th>Health</th><th>Drift</th><th>Recommendation</th><th></th></tr>
+    <tr ng-repeat="s in msg.payload.sensors track by s.sensor" ng-class="s.state">
+      <td>{{s.sensor}}</td>
+      <td>{{s.state}}</td>
+      <td>{{s.driftBias | number:2}} {{s.unit}}</td>
+      <td>{{s.recommendation}}</td>
+      <td><md-button class="md-raised" ng-if="s.calibrationDue" ng-click="send({topic: 'reset', payload: {sensor: s.sensor}})">Calibrated</md-button></td>
+    </tr>
+  </table>
+</div>`;

@@ -111,6 +111,15 @@ describe('editor and dashboard in Chromium', function () {
       assert.match(text, /running/, `${label} shows its machine state`);
       assert.match(text, /Bearing temperature/);
       assert.match(text, /No active alerts|Acknowledge|acknowledged/);
+      await page.waitForSelector('.twin-spectrum polyline', { timeout: 30000 });
+      const condition = await page.locator('body').innerText();
+      assert.match(condition, /ISO 10816-3 zone [ABCD]/, `${label} shows its vibration zone`);
+      assert.match(condition, /Velocity RMS \(10 Hz–1 kHz\)\s+\d+\.\d\d\s+mm\/s/, `${label} shows velocity RMS`);
+      assert.match(condition, /Operating hours/);
+      assert.match(condition, /motorCurrent\s+(learning|healthy)/, `${label} shows the motor current's health`);
+      assert.ok(await page.locator('.twin-spectrum text', { hasText: 'BPFO' }).count() === 1, `${label} marks BPFO on the spectrum`);
+      await page.locator('.twin-spectrum').scrollIntoViewIfNeeded();
+      await shot(page, `dashboard-${index}-condition`);
     }
     assert.deepEqual(consoleErrors, []);
   });

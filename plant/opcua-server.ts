@@ -15,6 +15,8 @@ export interface OpcuaPlantServer {
   endpoint: string;
   port: number;
   publish(asset: string, sensor: string, value: number | Float32Array, timestamp: Date): void;
+  /** Subscriptions clients hold on the server now: how a test sees that a client subscribed again after an outage. */
+  subscriptionCount(): number;
   stop(): Promise<void>;
 }
 
@@ -110,6 +112,9 @@ export async function startOpcuaServer(host: string, port: number, assets: reado
       const entry = variables.get(`${asset}/${sensor}`);
       if (!entry || entry.sensor.modbus?.writable) return;
       entry.variable.setValueFromSource(variant(entry.sensor, value), StatusCodes.Good, timestamp);
+    },
+    subscriptionCount() {
+      return server.currentSubscriptionCount;
     },
     async stop() {
       await server.shutdown(0);

@@ -201,6 +201,11 @@ export class Plant {
     }, seconds * 1000);
   }
 
+  /** OPC UA subscriptions held by clients; 0 while the PLC ports are down. */
+  opcuaSubscriptionCount(): number {
+    return this.opcua?.subscriptionCount() ?? 0;
+  }
+
   snapshot(): PlantSnapshot[] {
     return [...this.machines.values()].map((m) => ({
       asset: m.asset.id, state: m.state, wear: m.wear, remainingLifeH: m.remainingLifeHours(),

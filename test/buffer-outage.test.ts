@@ -77,6 +77,40 @@ describe('twin-buffer in front of twin-historian, database connection cut', func
     }
     assert.deepEqual(rows.map((r) => r.value), Array.from({ length: total }, (_, i) => i), 'every reading once, in order');
   });
+
+  it('lets go of messages with nothing to store or that the historian refuses, so nothing behind them waits', async function () {
+    const flow = [
+      { id: 'db', type: 'twin-db', mode: 'auto', schema, poolMax: '2' },
+      { id: 'buffer', type: 'twin-buffer', maxReplayRate: '0', ackTimeoutS: '2', maxInFlight: '10', wires: [['historian'], ['metrics']] },
+      { id: 'historian', type: 'twin-historian', db: 'db', batchMs: '50', waveformIntervalS: '60', wires: [['buffer']] },
+      { id: 'metrics', type: 'helper' },
+    ];
+    await helper.load([dbNode, historianNode, bufferNode], flow as never);
+    const buffer = testNode('buffer');
+    let latest: unknown;
+    const drained = new Promise<{ backlog: number; rejected: number }>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error(`the buffer did not drain within 30 s: ${JSON.stringify(latest)}`)), 30000);
+      testNode('metrics').on('input', (msg: { topic: string; payload: { backlog: number; inFlight: number; rejected: number } }) => {
+        if (msg.topic !== 'buffer/metrics') return;
+        latest = msg.payload;
+        if (msg.payload.backlog === 0 && msg.payload.inFlight === 0) { clearTimeout(timeout); resolve(msg.payload); }
+      });
+    });
+    const start = Date.UTC(2026, 3, 1);
+    const block = (ts: number) => ({ payload: [{ asset: 'm2', sensor: 'acc', unit: 'g', ts, sampleRate: 1000, samples: new Float32Array(64).fill(0.5), quality: 'good' }] });
+    buffer.receive(block(start));
+    // Within the waveform interval: thinned out, nothing to store.
+    for (let i = 1; i <= 15; i++) buffer.receive(block(start + i * 1000));
+    buffer.receive({ payload: { hello: 'world' } });
+    for (let i = 0; i < 30; i++) buffer.receive({ payload: [{ asset: 'm2', sensor: 'temp', unit: '°C', value: i, ts: start + i * 1000, quality: 'good' }] });
+    const metrics = await drained;
+    assert.equal(metrics.rejected, 1, 'the refused message is let go and counted');
+    const stored = await withClient(LOCAL_POSTGRES_URL, async (c) => ({
+      readings: (await c.query(`SELECT count(*)::int AS n FROM "${schema}".twin_readings WHERE asset = 'm2'`)).rows[0].n as number,
+      blocks: (await c.query(`SELECT count(*)::int AS n FROM "${schema}".twin_waveforms WHERE asset = 'm2'`)).rows[0].n as number,
+    }));
+    assert.deepEqual(stored, { readings: 30, blocks: 1 }, 'everything behind the thinned blocks and the refused message is stored');
+  });
 });
 
 function post(url: string, body: unknown): Promise<number> {

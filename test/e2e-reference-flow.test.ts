@@ -2,7 +2,8 @@
  * End to end as `npm start` runs it: the simulated plant, a real Node-RED child process with the shipped reference
  * flow (node-red-contrib-opcua, node-red-contrib-modbus, node-red-dashboard and the pack), and the database.
  * Rows must arrive from both OPC UA (spindle) and Modbus (pump), features must be computed live for both machines,
- * an injected fault must raise an alert and an injected transmitter drift a sensor-health warning.
+ * an injected fault must raise an alert and an injected transmitter drift a sensor-health warning, and the OPC UA
+ * subscriptions must come back by themselves after the PLC drops off the network.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -26,6 +27,8 @@ describe('reference flow end to end', function () {
   let databaseUrl: string;
   let schema: string;
   let startedAt = 0;
+  let userDir: string;
+  let nodeRedEnv: NodeJS.ProcessEnv;
 
   before(async function () {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-e2e-'));
@@ -40,17 +43,13 @@ describe('reference flow end to end', function () {
     for (const node of flow) if (node.type === 'twin-db') node.schema = schema;
     // Sensor health learns for 30 minutes in the shipped flow; a test cannot wait that long.
     for (const node of flow) if (node.type === 'twin-drift') Object.assign(node, { learnMinutes: '1', intervalS: '5' });
-    const userDir = path.join(workDir, 'user');
+    userDir = path.join(workDir, 'user');
     fs.mkdirSync(userDir);
     fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
     plant = await startPlant({ opcuaPort: 0, modbusPort: 0, seed: 7 });
     startedAt = Date.now();
-    nodeRed = await startNodeRed(['--settings', path.join(root, 'scripts', 'node-red-settings.js'), '--userDir', userDir], {
-      DATABASE_URL: databaseUrl,
-      TWIN_OPCUA_ENDPOINT: plant.opcuaEndpoint,
-      TWIN_MODBUS_HOST: '127.0.0.1',
-      TWIN_MODBUS_PORT: String(plant.modbusPort),
-    });
+    nodeRedEnv = { DATABASE_URL: databaseUrl, TWIN_OPCUA_ENDPOINT: plant.opcuaEndpoint, TWIN_MODBUS_HOST: '127.0.0.1', TWIN_MODBUS_PORT: String(plant.modbusPort) };
+    nodeRed = await startNodeRed(['--settings', path.join(root, 'scripts', 'node-red-settings.js'), '--userDir', userDir], nodeRedEnv);
   });
 
   after(async function () {
@@ -102,6 +101,35 @@ describe('reference flow end to end', function () {
         assert.ok(feature(asset, 'bearingTemp.mean.1h')?.n >= 5, `${asset} temperature window statistics stored`);
         assert.ok(feature(asset, 'operatingHours')?.max > 0, `${asset} operating hours counted`);
       }
+    });
+  });
+
+  it('subscribes again by itself after the PLC drops off the network', async function () {
+    nodeRed = await startNodeRed(['--settings', path.join(root, 'scripts', 'node-red-settings.js'), '--userDir', userDir], nodeRedEnv);
+    const waitFor = async (what: string, test: () => boolean, timeoutMs: number): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!test()) {
+        if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs / 1000} s (subscriptions: ${plant!.opcuaSubscriptionCount()})\n${nodeRed!.output().slice(-4000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
+    // The spindle's tags and the pump's waveform: one subscription per OPC UA client of the flow.
+    await waitFor('both OPC UA clients subscribed', () => plant!.opcuaSubscriptionCount() === 2, 60000);
+    assert.match(plant!.command('fault network 10'), /^ok/);
+    await waitFor('the PLC ports closed', () => plant!.opcuaSubscriptionCount() === 0, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 10000));
+    const restoredAt = Date.now();
+    await waitFor('both subscriptions restored', () => plant!.opcuaSubscriptionCount() === 2, 90000);
+    // Values flow again and no client subscribed twice.
+    await new Promise((resolve) => setTimeout(resolve, 25000));
+    assert.equal(plant!.opcuaSubscriptionCount(), 2, 'one subscription per client, not doubled by the watchdog');
+    await nodeRed!.stop();
+    await withClient(databaseUrl, async (client) => {
+      const rows = await client.query(`SELECT asset, sensor, count(*)::int AS n FROM "${schema}".twin_readings WHERE ts > $1 GROUP BY 1, 2`, [new Date(restoredAt)]);
+      const spindle = rows.rows.find((r: { asset: string; sensor: string }) => r.asset === 'spindle-1' && r.sensor === 'vibration')?.n ?? 0;
+      assert.ok(spindle >= 10, `spindle readings after the outage: ${JSON.stringify(rows.rows)}\n${nodeRed!.output().slice(-6000)}`);
+      const blocks = await client.query(`SELECT count(*)::int AS n FROM "${schema}".twin_waveforms WHERE asset = 'pump-1' AND ts > $1`, [new Date(restoredAt)]);
+      assert.ok(blocks.rows[0].n >= 1, 'a pump waveform block after the outage');
     });
   });
 });

@@ -42,6 +42,10 @@ describe('editor and dashboard in Chromium', function () {
     browser = await launchChromium(executable!);
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed' && nodeRed) process.stdout.write(`Node-RED said:\n${nodeRed.output().slice(-6000)}\n`);
+  });
+
   after(async function () {
     await browser?.close();
     await nodeRed?.stop();
@@ -67,10 +71,11 @@ describe('editor and dashboard in Chromium', function () {
   it('shows the pack in the palette and opens every node\'s edit dialog without errors', async function () {
     const page = await openPage(`${nodeRed!.baseUrl}/`);
     await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });
-    for (const type of ['twin-ingest', 'twin-historian', 'twin-threshold']) {
+    const types = ['twin-ingest', 'twin-threshold', 'twin-buffer', 'twin-historian', 'twin-drift', 'twin-features'];
+    for (const type of types) {
       assert.equal(await page.locator(`#red-ui-palette-digital_twin .red-ui-palette-node[data-palette-type="${type}"]`).count(), 1, `${type} in the palette`);
     }
-    for (const type of ['twin-ingest', 'twin-threshold', 'twin-historian']) {
+    for (const type of types) {
       await page.evaluate((t) => {
         const red = (window as unknown as { RED: { nodes: { filterNodes(f: { type: string }): Array<{ id: string }> }; editor: { edit(n: unknown): void } } }).RED;
         red.editor.edit(red.nodes.filterNodes({ type: t })[0]);
@@ -78,6 +83,11 @@ describe('editor and dashboard in Chromium', function () {
       await page.waitForSelector('.red-ui-tray-body', { state: 'visible' });
       await page.waitForTimeout(500);
       await shot(page, `edit-${type}`);
+      if (type === 'twin-drift') {
+        assert.equal(await page.locator('#node-input-checks-container .twin-drift-sensor').count(), 3, 'the spindle\'s three sensor checks are listed');
+        assert.equal(await page.locator('#node-input-checks-container .twin-drift-sensor').first().inputValue(), 'motorCurrent');
+      }
+      if (type === 'twin-features') assert.equal(await page.locator('#node-input-windows').inputValue(), '1h, 24h, 7d');
       await page.click('#node-dialog-cancel');
       await page.waitForTimeout(300);
     }

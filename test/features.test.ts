@@ -238,6 +238,15 @@ describe('windowed statistics', function () {
     assert.equal(summary.min, Math.min(...values));
   });
 
+  it('hold the slope back until the samples span a 24th of the window', function () {
+    const stats = new WindowStats(24 * HOUR, 168);
+    const start = Date.UTC(2026, 10, 1);
+    for (let s = 0; s <= 600; s += 10) stats.add(start + s * 1000, 50 + s / 60);
+    assert.ok(Number.isNaN(stats.summary()?.slopePerDay), 'ten minutes of a 24 h window give no slope');
+    for (let s = 610; s <= 3600; s += 10) stats.add(start + s * 1000, 50 + s / 60);
+    closeTo(stats.summary()?.slopePerDay ?? NaN, 1440, 1e-6, 'one hour gives the slope, 1 °C/min = 1440 °C/d');
+  });
+
   it('forgets samples older than the window and keeps memory fixed', function () {
     const stats = new WindowStats(24 * HOUR, 24);
     const before = stats.memoryBytes;
@@ -305,7 +314,7 @@ describe('feature engine', function () {
   }
 
   it('builds a named vector with units and windows, leaves bad readings out, restores its state', function () {
-    const options = { ...DEFAULT_FEATURE_OPTIONS, windows: ['1h', '24h'], speedSensor: 'speed', running: { sensor: 'state', test: 'equals' as const, value: 1 } };
+    const options = { ...DEFAULT_FEATURE_OPTIONS, windows: ['1h', '24h', '7d'], speedSensor: 'speed', running: { sensor: 'state', test: 'equals' as const, value: 1 } };
     const engine = new FeatureEngine(SPINDLE_ASSET, options);
     const start = Date.UTC(2026, 10, 20);
     const readings: Reading[] = [];
@@ -324,6 +333,8 @@ describe('feature engine', function () {
     closeTo(vector.features['bearingTemp.mean.24h'], 51, 1e-6, '24 h mean');
     closeTo(vector.features['bearingTemp.slope.24h'], 24, 1e-6, 'slope per day');
     assert.equal(vector.units['bearingTemp.slope.24h'], '°C/d');
+    assert.ok(!('bearingTemp.slope.7d' in vector.features), 'two hours are too short for a 7-day slope: left out, not NaN');
+    closeTo(vector.features['bearingTemp.mean.7d'], 51, 1e-6, '7-day mean over what there is');
     assert.equal(vector.features['bearingTemp.max.24h'], 52);
     closeTo(vector.features['load.std.1h'], 10, 0.01, 'load std');
     closeTo(vector.features['operatingHours'], 2, 1e-9, 'operating hours');

@@ -47,10 +47,11 @@ function suite(name: string, makeTarget: () => Promise<ConnectionTarget | undefi
       const pool = await connection.getPool();
       const tables = await pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
       const names = tables.rows.map((r: { table_name: string }) => r.table_name);
-      for (const table of ['twin_alerts', 'twin_readings', 'twin_waveforms']) assert.ok(names.includes(table), `${table} in ${names.join()}`);
+      for (const table of ['twin_alerts', 'twin_features', 'twin_readings', 'twin_waveforms']) assert.ok(names.includes(table), `${table} in ${names.join()}`);
       if (!ctx.timescale) return;
       const hypertables = await pool.query(`SELECT hypertable_name, compression_enabled FROM timescaledb_information.hypertables WHERE hypertable_schema = $1 ORDER BY 1`, [schema]);
       assert.deepEqual(hypertables.rows, [
+        { hypertable_name: 'twin_features', compression_enabled: true },
         { hypertable_name: 'twin_readings', compression_enabled: true },
         { hypertable_name: 'twin_waveforms', compression_enabled: true },
       ]);

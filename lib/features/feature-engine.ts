@@ -155,7 +155,9 @@ export class FeatureEngine {
   vector(): FeatureVector | undefined {
     if (this.newestTs === -Infinity) return undefined;
     const vector: FeatureVector = { asset: this.asset.id, ts: this.newestTs, features: {}, units: {}, windows: {}, quality: Object.fromEntries(this.quality) };
+    // A feature that cannot be computed yet (a slope over too short a span) is left out rather than sent as NaN.
     const put = (name: string, value: number, unit: string): void => {
+      if (!Number.isFinite(value)) return;
       vector.features[name] = value;
       vector.units[name] = unit;
     };

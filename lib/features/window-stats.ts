@@ -21,6 +21,8 @@ const MEAN_T = 6;
 const M2_T = 7;
 const CO_MOMENT = 8;
 const FIELDS = 9;
+/** Fraction of the window the samples must span (as a uniform spread would) before a slope is reported. */
+const SLOPE_MIN_SPAN = 1 / 24;
 
 export interface WindowSummary {
   count: number;
@@ -31,7 +33,10 @@ export interface WindowSummary {
   variance: number;
   /** Largest absolute value. */
   peak: number;
-  /** Least-squares slope, value units per day (0 until the samples span some time). */
+  /**
+   * Least-squares slope, value units per day; NaN until the samples span a 24th of the window, because a slope
+   * fitted over minutes of a warming bearing extrapolates to absurd rates per day.
+   */
   slopePerDay: number;
   /** Source time of the oldest bucket in the window and of the newest sample (epoch ms). */
   from: number;
@@ -136,6 +141,9 @@ export class WindowStats {
     }
     if (n === 0) return undefined;
     const variance = m2 / n;
+    // A uniform spread over a span S has a time standard deviation of S/√12.
+    const spanDays = Math.sqrt((12 * m2T) / n);
+    const slopeSpanned = spanDays * MS_PER_DAY >= this.windowMs * SLOPE_MIN_SPAN;
     return {
       count: n,
       mean,
@@ -144,7 +152,7 @@ export class WindowStats {
       std: Math.sqrt(variance),
       variance,
       peak: Math.max(Math.abs(min), Math.abs(max)),
-      slopePerDay: m2T > 1e-18 ? coMoment / m2T : 0,
+      slopePerDay: slopeSpanned ? coMoment / m2T : NaN,
       from: oldest * this.bucketMs,
       to: this.newestTs,
     };

@@ -4,6 +4,14 @@
  */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/**
+ * The database refused the rows for what they contain (SQLSTATE class 22 data exception, 23 integrity constraint):
+ * sending them again can never succeed, so a store-and-forward buffer must let them go rather than retry forever.
+ */
+export function isDataError(err: unknown): boolean {
+  return err instanceof Error && /^(22|23)/.test((err as Error & { code?: string }).code ?? '');
+}
+
 export function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as Error & { code?: string }).code ?? '';

@@ -45,6 +45,8 @@ export class HistorianConnection extends EventEmitter {
   state: ConnectionState = 'connecting';
   detail = '';
   private pool: Pool | undefined;
+  private users = 0;
+  private usersGone: (() => void) | undefined;
   private embedded: EmbeddedDatabase | undefined;
   private readying: Promise<SchemaContext> | undefined;
   private readonly abort = new AbortController();
@@ -87,7 +89,23 @@ export class HistorianConnection extends EventEmitter {
 
   async getPool(): Promise<Pool> {
     await this.ready();
-    return this.pool!;
+    if (!this.pool) throw new Error('historian connection closed');
+    return this.pool;
+  }
+
+  /**
+   * Keeps the pool open on close until the returned function is called: Node-RED stops config nodes alongside the
+   * nodes using them, and a historian still writing its last batch must not find the pool gone.
+   */
+  retain(): () => void {
+    this.users++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.users--;
+      if (this.users === 0) this.usersGone?.();
+    };
   }
 
   private async connect(): Promise<SchemaContext> {
@@ -120,6 +138,7 @@ export class HistorianConnection extends EventEmitter {
   }
 
   async close(): Promise<void> {
+    if (this.users > 0) await new Promise<void>((resolve) => { this.usersGone = resolve; });
     this.abort.abort();
     this.setState('closed', '');
     const pool = this.pool;

@@ -1,6 +1,6 @@
 import { Backoff, sleep } from './backoff';
 import type { HistorianConnection } from './connection';
-import { isConnectionError } from './connection-errors';
+import { isConnectionError, isDataError } from './connection-errors';
 import type { TableModule } from './schema-context';
 
 export interface WriterOptions {
@@ -21,6 +21,8 @@ export interface BatchResult {
   inserted: number;
   durationMs: number;
   error?: string;
+  /** The database refused the rows for their content: retrying cannot help (a buffer acknowledges and reports them). */
+  permanent?: boolean;
   /** The ack tokens of the writes this batch completed (or failed), in order. */
   acks: unknown[];
 }
@@ -72,7 +74,11 @@ export class BatchWriter {
 
   write(rows: TableRow[], ack?: unknown): Promise<void> {
     if (this.state === 'closed') return Promise.reject(new Error('historian is closed'));
-    if (rows.length === 0) return Promise.resolve();
+    if (rows.length === 0) {
+      // Nothing to store (a waveform block thinned out): still confirmed, or a buffer in front would wait for it forever.
+      if (ack !== undefined) this.onResult({ ok: true, tables: {}, rows: 0, inserted: 0, durationMs: 0, acks: [ack] });
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve, reject) => {
       const ticket: Ticket = { remaining: rows.length, settled: false, ack, resolve, reject };
       for (const row of rows) this.queue.push({ ...row, ticket });
@@ -120,7 +126,7 @@ export class BatchWriter {
       } else {
         this.queue.splice(0, batch.length);
         const acks = this.settleFailed(batch, error);
-        this.onResult({ ok: false, tables, rows: batch.length, inserted: 0, durationMs: Date.now() - started, error: error.message, acks });
+        this.onResult({ ok: false, tables, rows: batch.length, inserted: 0, durationMs: Date.now() - started, error: error.message, permanent: isDataError(error), acks });
         this.busy = false;
       }
     }

@@ -51,9 +51,10 @@ export = function register(RED: NodeAPI): void {
     });
 
     let lastState = forwarder.state;
+    let rejected = 0;
     let reported = { dropped: opened.dropped, refused: opened.refused };
     const publishMetrics = (metrics: ForwarderMetrics): void => {
-      node.send([null, { topic: 'buffer/metrics', payload: { ...metrics, backlogAgeS: metrics.oldestAppendedAt ? (Date.now() - metrics.oldestAppendedAt) / 1000 : 0 } }]);
+      node.send([null, { topic: 'buffer/metrics', payload: { ...metrics, rejected, backlogAgeS: metrics.oldestAppendedAt ? (Date.now() - metrics.oldestAppendedAt) / 1000 : 0 } }]);
     };
     const showStatus = (metrics: ForwarderMetrics): void => {
       const backlog = metrics.backlog.toLocaleString('en-US');
@@ -85,11 +86,19 @@ export = function register(RED: NodeAPI): void {
         forwarder.ack(msg.ack.seq);
         return true;
       }
-      const result = msg.payload as { ok?: unknown; acks?: unknown } | undefined;
+      const result = msg.payload as { ok?: unknown; permanent?: unknown; error?: unknown; acks?: unknown } | undefined;
       if (!result || typeof result !== 'object' || !Array.isArray(result.acks)) return false;
       const mine = result.acks.filter((a): a is AckToken => isAckToken(a, node.id));
-      if (result.ok === true) for (const token of mine) forwarder.ack(token.seq);
-      else if (mine.length > 0) forwarder.nack();
+      if (result.ok === true) {
+        for (const token of mine) forwarder.ack(token.seq);
+      } else if (result.permanent === true && mine.length > 0) {
+        // The sink refused these for their content: resending would fail forever and hold up everything behind them.
+        for (const token of mine) forwarder.ack(token.seq);
+        rejected += mine.length;
+        node.warn(`${mine.length} message(s) refused by the sink and let go (${rejected} in all): ${String(result.error ?? '')}`);
+      } else if (mine.length > 0) {
+        forwarder.nack();
+      }
       return true;
     };
 

@@ -68,6 +68,7 @@ export = function register(RED: NodeAPI): void {
         send(msg);
       });
     } else {
+      const releaseConnection = connection.retain();
       const writer = new BatchWriter(connection, {
         batchSize: Math.round(positive(config.batchSize, DEFAULT_WRITER_OPTIONS.batchSize)),
         batchMs: positive(config.batchMs, DEFAULT_WRITER_OPTIONS.batchMs),
@@ -75,7 +76,7 @@ export = function register(RED: NodeAPI): void {
       }, (result: BatchResult) => {
         if (result.ok) {
           rowsWritten += result.inserted;
-          status.success(`${rowsWritten} rows · last ${result.rows}`);
+          if (result.rows > 0) status.success(`${rowsWritten} rows · last ${result.rows}`);
         } else if (writer.state !== 'reconnecting') {
           status.failed(`batch failed: ${result.error ?? ''}`);
         }
@@ -94,14 +95,20 @@ export = function register(RED: NodeAPI): void {
         if (problems.length > 0 && rows.length > 0) {
           node.error(new Error(`${problems.length} element(s) not stored: ${problems.slice(0, 3).join('; ')}`), msg);
         } else if (problems.length > 0) {
-          throw new Error(`nothing to store: ${problems.slice(0, 3).join('; ')}`);
+          const refused = new Error(`nothing to store: ${problems.slice(0, 3).join('; ')}`);
+          // A buffer in front must let this message go: it will never be storable, and resending it would block the queue.
+          if (msg.ack !== undefined) {
+            const result: BatchResult = { ok: false, tables: {}, rows: 0, inserted: 0, durationMs: 0, error: refused.message, permanent: true, acks: [msg.ack] };
+            node.send({ topic: 'historian/error', payload: result });
+          }
+          throw refused;
         }
         await writer.write(rows, msg.ack);
       });
 
       node.on('close', (_removed: boolean, done: () => void) => {
         connection.off('state', onState);
-        writer.close(CLOSE_TIMEOUT_MS).finally(done);
+        writer.close(CLOSE_TIMEOUT_MS).finally(() => { releaseConnection(); done(); });
       });
       return;
     }

@@ -35,7 +35,7 @@ export function featureTableTemplate(waveformSensor: string | undefined, shown: 
     scope.zone = ${waveformSensor ? `v.isoZones && v.isoZones[${JSON.stringify(waveformSensor)}]` : 'undefined'};
     scope.zoneText = scope.zone ? meaning[scope.zone] : '';
     scope.rows = shown.filter(function (f) { return typeof v.features[f.name] === 'number'; }).map(function (f) {
-      return { label: f.label, value: v.features[f.name].toFixed(f.decimals), unit: v.units[f.name] || '' };
+      return { label: f.label, value: v.features[f.name].toFixed(f.decimals), unit: v.units[f.name] === '1' ? '' : v.units[f.name] || '' };
     });
   });
 })(scope);

@@ -59,7 +59,7 @@ const SPINDLE_LAYOUT: AssetLayout = {
     shown: [
       ...VIBRATION_FEATURES,
       { name: 'bearingTemp.mean.24h', label: 'Bearing temperature, 24 h mean', decimals: 1 },
-      { name: 'bearingTemp.slope.24h', label: 'Bearing temperature trend', decimals: 2 },
+      { name: 'bearingTemp.slope.1h', label: 'Bearing temperature trend, 1 h', decimals: 2 },
       { name: 'load.mean.1h', label: 'Load, 1 h mean', decimals: 1 },
       { name: 'load.variance.1h', label: 'Load, 1 h variance', decimals: 1 },
       { name: 'operatingHours', label: 'Operating hours', decimals: 2 },
@@ -86,7 +86,7 @@ const PUMP_LAYOUT: AssetLayout = {
     shown: [
       ...VIBRATION_FEATURES,
       { name: 'bearingTemp.mean.24h', label: 'Bearing temperature, 24 h mean', decimals: 1 },
-      { name: 'bearingTemp.slope.24h', label: 'Bearing temperature trend', decimals: 2 },
+      { name: 'bearingTemp.slope.1h', label: 'Bearing temperature trend, 1 h', decimals: 2 },
       { name: 'flow.mean.1h', label: 'Flow, 1 h mean', decimals: 1 },
       { name: 'operatingHours', label: 'Operating hours', decimals: 2 },
     ],
@@ -231,6 +231,41 @@ const OPCUA_SUBSCRIBER = {
   applicationName: '', applicationUri: '', outputs: 3,
 };
 
+/** Seconds without any value from a subscription before it is sent again. */
+const RESUBSCRIBE_AFTER_S = 20;
+
+/**
+ * An OPC UA client subscribed to `nodeIds`, with a watchdog: node-red-contrib-opcua drops a subscribe request that
+ * arrives while its first connection fails (two clients creating their certificate at once on a fresh machine)
+ * and does not restore subscriptions after a server restart. The watchdog (a trigger that every value extends)
+ * asks for the subscription again after RESUBSCRIBE_AFTER_S seconds of silence, and keeps asking until values
+ * flow. The plant's values never stay constant that long, so a live subscription is never doubled. The node ids
+ * live in one place, the "subscribe" change node.
+ */
+function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: number, name: string, shared: SharedConfig, nodeIds: string[]): string {
+  const start = flow.place(`${key}:start`, tab, 0, row, {
+    type: 'inject', name: 'on start', props: [], repeat: '', crontab: '', once: true, onceDelay: '3', topic: '',
+  });
+  const subscribe = flow.place(`${key}:subscribe`, tab, 0, row + 1, {
+    type: 'change', name: `subscribe to ${name}`, action: '', property: '', from: '', to: '', reg: false,
+    rules: [
+      { t: 'set', p: 'topic', pt: 'msg', to: 'multiple', tot: 'str' },
+      { t: 'set', p: 'payload', pt: 'msg', to: JSON.stringify(nodeIds.map((nodeId) => ({ nodeId }))), tot: 'json' },
+    ],
+  });
+  const client = flow.place(`${key}:opcua-client`, tab, 1, row, { ...OPCUA_SUBSCRIBER, name: `${name} subscription`, endpoint: shared.opcuaEndpoint });
+  const watchdog = flow.place(`${key}:subscription-watchdog`, tab, 1, row + 1, {
+    type: 'trigger', name: `no value for ${RESUBSCRIBE_AFTER_S} s`, op1: '', op2: 'resubscribe', op1type: 'nul', op2type: 'str',
+    duration: String(RESUBSCRIBE_AFTER_S), extend: true, overrideDelay: false, units: 's', reset: '', bytopic: 'all', topic: 'topic', outputs: 1,
+  });
+  flow.wire(start, subscribe);
+  flow.wire(subscribe, client);
+  flow.wire(subscribe, watchdog);
+  flow.wire(client, watchdog);
+  flow.wire(watchdog, subscribe);
+  return client;
+}
+
 export function buildReferenceFlow(): FlowBuilder['nodes'] {
   const flow = new FlowBuilder();
   const spindleTab = flow.add('tab:spindle', { type: 'tab', label: 'Spindle 1 (OPC UA)', disabled: false, info: 'CNC spindle read over OPC UA from the simulated plant.' });
@@ -254,13 +289,8 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
     '(and a stale alert if the subscription goes quiet), the dashboard tab "Spindle 1 · Live" shows it all.',
     'To read a real PLC: edit the OPC UA endpoint and the node ids in the asset definition.',
   ].join('\n'));
-  const subscribe = flow.place('spindle:subscribe', spindleTab, 0, 2, {
-    type: 'inject', name: 'subscribe to spindle tags', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat: '', crontab: '',
-    once: true, onceDelay: '3', topic: 'multiple', payload: JSON.stringify(SPINDLE_ASSET.sensors.filter((s) => s.opcuaNodeId).map((s) => ({ nodeId: s.opcuaNodeId }))),
-    payloadType: 'json',
-  });
-  const opcuaClient = flow.place('spindle:opcua-client', spindleTab, 1, 2, { ...OPCUA_SUBSCRIBER, name: 'spindle subscription', endpoint: shared.opcuaEndpoint });
-  flow.wire(subscribe, opcuaClient);
+  const opcuaClient = opcuaSubscription(flow, spindleTab, 'spindle', 2, 'spindle tags', shared,
+    SPINDLE_ASSET.sensors.filter((s) => s.opcuaNodeId).map((s) => s.opcuaNodeId as string));
   flow.wire(opcuaClient, assetPipeline(flow, spindleTab, SPINDLE_LAYOUT, shared, 1));
 
   comment(flow, 'pump:comment', pumpTab, 0, 0, 'Pump 1: Modbus TCP polling → twin', [
@@ -278,13 +308,8 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
   const pumpIngest = assetPipeline(flow, pumpTab, PUMP_LAYOUT, shared, 2);
   flow.wire(modbusRead, pumpIngest);
   // Modbus registers cannot carry a 12.8 kHz waveform: the pump's accelerometer block comes over OPC UA.
-  const pumpWaveform = flow.place('pump:subscribe-waveform', pumpTab, 0, 4, {
-    type: 'inject', name: 'subscribe to pump waveform', props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat: '', crontab: '',
-    once: true, onceDelay: '3', topic: 'multiple', payload: JSON.stringify(PUMP_ASSET.sensors.filter((s) => s.kind === 'waveform' && s.opcuaNodeId).map((s) => ({ nodeId: s.opcuaNodeId }))),
-    payloadType: 'json',
-  });
-  const pumpOpcua = flow.place('pump:opcua-client', pumpTab, 1, 4, { ...OPCUA_SUBSCRIBER, name: 'pump waveform subscription', endpoint: shared.opcuaEndpoint });
-  flow.wire(pumpWaveform, pumpOpcua);
+  const pumpOpcua = opcuaSubscription(flow, pumpTab, 'pump', 4, 'pump waveform', shared,
+    PUMP_ASSET.sensors.filter((s) => s.kind === 'waveform' && s.opcuaNodeId).map((s) => s.opcuaNodeId as string));
   flow.wire(pumpOpcua, pumpIngest);
   return flow.nodes;
 }

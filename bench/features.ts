@@ -10,7 +10,7 @@ import { DEFAULT_FEATURE_OPTIONS, FeatureEngine } from '../lib/features/feature-
 import type { FeatureVector } from '../lib/features/feature-vector';
 import { DEFAULT_WAVEFORM_OPTIONS, waveformFeatures } from '../lib/features/waveform-features';
 import type { Reading } from '../lib/reading/reading';
-import { Random } from '../plant/physics/random';
+import { Random } from '../lib/math/random';
 import { accelerationBlock } from '../plant/physics/waveform';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import featuresNode = require('../nodes/twin-features/twin-features');

@@ -1,4 +1,4 @@
-import type { Random } from './physics/random';
+import type { Random } from '../lib/math/random';
 
 /** Sensor faults change what the PLC publishes, never the machine's physics, exactly like a failing transmitter. */
 export type SensorFault =

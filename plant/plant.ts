@@ -6,7 +6,7 @@ import { startModbusServer, type ModbusPlantServer } from './modbus-server';
 import { startOpcuaServer, type OpcuaPlantServer } from './opcua-server';
 import type { MachineModel } from './physics/machine';
 import { PumpModel } from './physics/pump';
-import { Random } from './physics/random';
+import { Random } from '../lib/math/random';
 import { SpindleModel } from './physics/spindle';
 import { accelerationBlock } from './physics/waveform';
 

@@ -7,7 +7,7 @@ import { SPINDLE_ASSET } from '../lib/asset/presets';
 import type { FeatureVector } from '../lib/features/feature-vector';
 import type { HealthAssessment } from '../lib/health/sensor-health';
 import type { Reading } from '../lib/reading/reading';
-import { Random } from '../plant/physics/random';
+import { Random } from '../lib/math/random';
 import { accelerationBlock } from '../plant/physics/waveform';
 import { httpGet, startNodeRed, type NodeRedProcess } from './support/node-red-process';
 import { testNode } from './support/test-node';

@@ -12,7 +12,7 @@ import { waveformFeatures, DEFAULT_WAVEFORM_OPTIONS } from '../lib/features/wave
 import { waveformStats } from '../lib/features/waveform-stats';
 import { parseDuration, WindowStats } from '../lib/features/window-stats';
 import type { Reading } from '../lib/reading/reading';
-import { Random } from '../plant/physics/random';
+import { Random } from '../lib/math/random';
 import { accelerationBlock } from '../plant/physics/waveform';
 import { imsAvailable, imsFiles, IMS_SAMPLE_RATE, readGolden, readImsChannels } from './support/ims';
 

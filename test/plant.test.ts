@@ -5,7 +5,7 @@ import { PUMP_ASSET, SPINDLE_ASSET, PLANT_CONTROL_NODE_ID, modbusBlock } from '.
 import { decodeRegisters } from '../lib/modbus/register-codec';
 import { parseCommand } from '../plant/commands';
 import { PumpModel } from '../plant/physics/pump';
-import { Random } from '../plant/physics/random';
+import { Random } from '../lib/math/random';
 import { SpindleModel } from '../plant/physics/spindle';
 import { startPlant, type Plant } from '../plant/plant';
 

@@ -6,7 +6,7 @@ import { Cusum, PageHinkley } from '../lib/health/change-detectors';
 import { DEFAULT_HEALTH_OPTIONS, SensorHealthMonitor, type HealthOptions } from '../lib/health/sensor-health';
 import type { Reading, ScalarReading } from '../lib/reading/reading';
 import { FaultTable } from '../plant/faults';
-import { Random } from '../plant/physics/random';
+import { Random } from '../lib/math/random';
 import { SpindleModel } from '../plant/physics/spindle';
 
 const TEMPERATURE: SensorDefinition = { id: 'temp', name: 'Bearing temperature', unit: '°C', kind: 'scalar', range: { min: -40, max: 200 } };

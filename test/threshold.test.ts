@@ -5,7 +5,7 @@ import { SPINDLE_ASSET } from '../lib/asset/presets';
 import type { ScalarReading } from '../lib/reading/reading';
 import type { AlertEvent } from '../lib/threshold/alert';
 import { ThresholdMonitor } from '../lib/threshold/threshold-monitor';
-import { Random } from '../plant/physics/random';
+import { Random } from '../lib/math/random';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import thresholdNode = require('../nodes/twin-threshold/twin-threshold');

@@ -1,7 +1,7 @@
 import type { AssetDefinition } from '../../lib/asset/asset-model';
 import type { MachineStateName } from '../../lib/asset/presets';
 import type { MachineModel, MachineOptions } from './machine';
-import type { Random } from './random';
+import type { Random } from '../../lib/math/random';
 
 /** What every simulated rotating machine shares: speed control, run/stop, bearing wear and failure. */
 export abstract class MachineBase implements MachineModel {

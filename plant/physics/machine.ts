@@ -1,6 +1,6 @@
 import type { AssetDefinition } from '../../lib/asset/asset-model';
 import type { MachineStateName } from '../../lib/asset/presets';
-import type { Random } from './random';
+import type { Random } from '../../lib/math/random';
 
 export interface MachineOptions {
   ambientC: number;

@@ -3,7 +3,7 @@ import { MACHINE_STATE } from '../../lib/asset/presets';
 import { advanceWear, remainingLifeHours } from './bearing-wear';
 import { MachineBase } from './machine-base';
 import type { MachineOptions } from './machine';
-import type { Random } from './random';
+import type { Random } from '../../lib/math/random';
 import { firstOrder } from './thermal';
 
 const SPEED_TAU_S = 3;

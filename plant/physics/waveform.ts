@@ -1,6 +1,6 @@
 import type { BearingGeometry } from '../../lib/asset/asset-model';
 import { bearingDefectFrequencies } from '../../lib/asset/bearing-frequencies';
-import type { Random } from './random';
+import type { Random } from '../../lib/math/random';
 
 const STANDARD_GRAVITY_MM_S2 = 9806.65;
 const RESONANCE_HZ = 3000;

@@ -1,4 +1,4 @@
-/** Seeded pseudo-random numbers (mulberry32), so a simulated run can be repeated exactly. */
+/** Seeded pseudo-random numbers (mulberry32), so a simulated run or a training run can be repeated exactly. */
 export class Random {
   private state: number;
   private spare: number | undefined;

@@ -1,0 +1,68 @@
+import { valueAt, type FeatureMatrix } from './feature-matrix';
+
+/**
+ * Histogram binning of each feature: at most `maxBins` bins cut at float32 thresholds, a value going to the first
+ * bin whose threshold it does not exceed (x <= t). Split search then scans bins instead of sorted values, and the
+ * thresholds are exactly what an ONNX tree ensemble compares its float32 inputs with (BRANCH_LEQ), so the exported
+ * model decides every row as the trainer did.
+ */
+export interface FeatureBins {
+  /** Ascending float32 thresholds per feature; bin k holds values in (t[k-1], t[k]], the last bin values > t[last]. */
+  thresholds: Float32Array[];
+  /** Bin of each row and feature, row-major like the matrix. */
+  codes: Uint8Array;
+}
+
+export const MAX_BINS = 256;
+
+/** Most rows sampled per feature to place the thresholds: quantiles of 200k rows are as good as of all. */
+const THRESHOLD_SAMPLE = 200_000;
+
+export function binFeatures(matrix: FeatureMatrix, maxBins = MAX_BINS): FeatureBins {
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_BINS) throw new Error(`bins must be an integer from 2 to ${MAX_BINS}`);
+  const width = matrix.featureNames.length;
+  const thresholds: Float32Array[] = [];
+  for (let feature = 0; feature < width; feature++) thresholds.push(featureThresholds(matrix, feature, maxBins));
+  const codes = new Uint8Array(matrix.rows * width);
+  for (let row = 0; row < matrix.rows; row++) {
+    for (let feature = 0; feature < width; feature++) codes[row * width + feature] = binOf(thresholds[feature], valueAt(matrix, row, feature));
+  }
+  return { thresholds, codes };
+}
+
+function featureThresholds(matrix: FeatureMatrix, feature: number, maxBins: number): Float32Array {
+  const step = Math.max(1, Math.floor(matrix.rows / THRESHOLD_SAMPLE));
+  const sample: number[] = [];
+  for (let row = 0; row < matrix.rows; row += step) sample.push(valueAt(matrix, row, feature));
+  sample.sort((a, b) => a - b);
+  const distinct = sample.filter((v, i) => i === 0 || v !== sample[i - 1]);
+  const cuts: number[] = [];
+  if (distinct.length <= maxBins) {
+    for (let i = 1; i < distinct.length; i++) cuts.push(midpoint(distinct[i - 1], distinct[i]));
+  } else {
+    for (let k = 1; k < maxBins; k++) {
+      const at = sample[Math.floor((k * sample.length) / maxBins)];
+      const below = sample[Math.floor((k * sample.length) / maxBins) - 1];
+      if (at !== below) cuts.push(midpoint(below, at));
+    }
+  }
+  const unique = cuts.filter((v, i) => i === 0 || v > cuts[i - 1]);
+  return Float32Array.from(unique);
+}
+
+/** A float32 threshold strictly between two float32 values where one exists, else the lower one (x <= t). */
+function midpoint(low: number, high: number): number {
+  const mid = Math.fround((low + high) / 2);
+  return mid >= high ? low : mid;
+}
+
+export function binOf(thresholds: Float32Array, value: number): number {
+  let lo = 0;
+  let hi = thresholds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (value <= thresholds[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

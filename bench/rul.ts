@@ -1,0 +1,158 @@
+/**
+ * Remaining-useful-life model, validated outside the pack: NASA C-MAPSS FD001 (../shared/data/cmapss), features
+ * from the pack's recipe (last value, 30-cycle rolling mean and slope per varying sensor, cycles run), 5-fold
+ * cross-validation by engine, RUL capped at 125. Reported per model: RMSE over every row of the held-out engines,
+ * and RMSE and the PHM08 score at one truncation point per held-out engine (as the official test set cuts runs,
+ * at 30-95 % of life). XGBoost (python3-xgboost) gets the same features, rows, validation engines and settings.
+ * Then the final model through onnxruntime: agreement with the TypeScript trees, latency per asset, batch throughput.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Random } from '../lib/math/random';
+import { matrixFromRecords } from '../lib/rul/feature-matrix';
+import { DEFAULT_BOOSTING_OPTIONS, predictBoosted, trainBoosted } from '../lib/rul/gradient-boosting';
+import { historyFeatures, isComplete, recipeFeatureNames, varyingSensors, type HistoryRecipe } from '../lib/rul/history-recipe';
+import { parseHistories, type AssetHistory } from '../lib/rul/history-table';
+import { fitHistories, fittedToOnnx, historyTrainingSet } from '../lib/rul/history-training';
+import { OnnxScorer } from '../lib/rul/onnx-scorer';
+import { xgboostAvailable, xgboostPredict } from './xgboost-baseline';
+
+const FD001 = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'cmapss', 'train_FD001.txt');
+const CAP = 125;
+const FOLDS = 5;
+
+interface Evaluation {
+  squared: number;
+  rows: number;
+  truncatedSquared: number;
+  score: number;
+  engines: number;
+  trainSeconds: number;
+}
+
+const empty = (): Evaluation => ({ squared: 0, rows: 0, truncatedSquared: 0, score: 0, engines: 0, trainSeconds: 0 });
+
+function phm08(d: number): number {
+  return d < 0 ? Math.exp(-d / 13) - 1 : Math.exp(d / 10) - 1;
+}
+
+function print(label: string, figure: string): void {
+  process.stdout.write(`${label.padEnd(58)} ${figure}\n`);
+}
+
+/** Held-out engines' complete rows, the capped truth, and one truncation row per engine. */
+function testRows(histories: AssetHistory[], recipe: HistoryRecipe, random: Random) {
+  const names = recipeFeatureNames(recipe);
+  const records: Array<Record<string, number>> = [];
+  const truth: number[] = [];
+  const truncation: number[] = [];
+  for (const history of histories) {
+    const end = history.time[history.time.length - 1];
+    const rows: number[] = [];
+    historyFeatures(history, recipe).forEach((record, step) => {
+      if (!isComplete(record, names)) return;
+      rows.push(records.length);
+      records.push(record);
+      truth.push(Math.min(CAP, end - history.time[step]));
+    });
+    const fraction = 0.3 + 0.65 * random.next();
+    truncation.push(rows[Math.min(rows.length - 1, Math.floor(fraction * rows.length))]);
+  }
+  return { matrix: matrixFromRecords(names, records), truth, truncation };
+}
+
+function accumulate(into: Evaluation, predictions: ArrayLike<number>, truth: number[], truncation: number[], seconds: number): void {
+  truth.forEach((t, row) => { into.squared += (predictions[row] - t) ** 2; });
+  into.rows += truth.length;
+  for (const row of truncation) {
+    const d = predictions[row] - truth[row];
+    into.truncatedSquared += d * d;
+    into.score += phm08(d);
+  }
+  into.engines += truncation.length;
+  into.trainSeconds += seconds;
+}
+
+function report(name: string, e: Evaluation): void {
+  print(`${name}: RMSE, every row of held-out engines`, `${Math.sqrt(e.squared / e.rows).toFixed(2)} cycles`);
+  print(`${name}: RMSE / PHM08 score at one cut per engine (${e.engines})`, `${Math.sqrt(e.truncatedSquared / e.engines).toFixed(2)} cycles / ${e.score.toFixed(0)}`);
+  print(`${name}: training time, ${FOLDS} folds`, `${e.trainSeconds.toFixed(1)} s`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+async function onnxFigures(histories: AssetHistory[], recipe: HistoryRecipe): Promise<void> {
+  const options = { recipe, rulCap: CAP, boosting: {} };
+  const fitted = fitHistories(histories, options);
+  print('final model on all 100 engines', `${fitted.model.trees.length} trees, ${(fitted.trainingMs / 1000).toFixed(1)} s`);
+  const scorer = await OnnxScorer.fromBytes(fittedToOnnx(fitted, options, 'train_FD001.txt', 'bench'));
+  try {
+    const ours = predictBoosted(fitted.model, fitted.set.matrix);
+    const theirs = await scorer.score(fitted.set.matrix);
+    let worst = 0;
+    for (let row = 0; row < ours.length; row++) worst = Math.max(worst, Math.abs(theirs[row] - ours[row]) / Math.max(1, Math.abs(ours[row])));
+    print(`TypeScript trees vs onnxruntime, ${ours.length} rows`, `max relative difference ${worst.toExponential(1)}`);
+    const width = recipeFeatureNames(recipe).length;
+    const one = (row: number) => ({ featureNames: fitted.set.matrix.featureNames, rows: 1, values: fitted.set.matrix.values.subarray(row * width, (row + 1) * width) });
+    for (let i = 0; i < 200; i++) await scorer.score(one(i));
+    const latencies: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const started = process.hrtime.bigint();
+      await scorer.score(one(i % fitted.set.matrix.rows));
+      latencies.push(Number(process.hrtime.bigint() - started) / 1000);
+    }
+    latencies.sort((a, b) => a - b);
+    print('onnxruntime latency, one asset per run()', `p50 ${percentile(latencies, 0.5).toFixed(0)} µs, p99 ${percentile(latencies, 0.99).toFixed(0)} µs`);
+    const batch = { featureNames: fitted.set.matrix.featureNames, rows: 10_000, values: fitted.set.matrix.values.subarray(0, 10_000 * width) };
+    await scorer.score(batch);
+    const started = process.hrtime.bigint();
+    const repeats = 20;
+    for (let i = 0; i < repeats; i++) await scorer.score(batch);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    print('onnxruntime batched, 10,000 assets per run()', `${Math.round((repeats * batch.rows) / seconds).toLocaleString('en-US')} assets/s`);
+  } finally {
+    await scorer.release();
+  }
+}
+
+export async function run(): Promise<void> {
+  if (!fs.existsSync(FD001)) {
+    process.stdout.write(`skipped: ${FD001} not found (see ../shared/README.md)\n`);
+    return;
+  }
+  const histories = parseHistories(fs.readFileSync(FD001, 'utf8'), 'cmapss', 'train_FD001.txt');
+  const recipe: HistoryRecipe = { window: 30, sensors: varyingSensors(histories) };
+  const random = new Random(2026);
+  const engines = [...histories];
+  for (let i = engines.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [engines[i], engines[j]] = [engines[j], engines[i]];
+  }
+  const withXgboost = xgboostAvailable();
+  const ours = empty();
+  const theirs = empty();
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const held = engines.filter((_, i) => i % FOLDS === fold);
+    const training = engines.filter((_, i) => i % FOLDS !== fold);
+    const set = historyTrainingSet(training, recipe, CAP);
+    const test = testRows(held, recipe, random);
+    const started = process.hrtime.bigint();
+    const model = trainBoosted(set, DEFAULT_BOOSTING_OPTIONS);
+    accumulate(ours, predictBoosted(model, test.matrix), test.truth, test.truncation, Number(process.hrtime.bigint() - started) / 1e9);
+    if (withXgboost) {
+      const validation = new Set(model.validationGroups);
+      const xgb = xgboostPredict({
+        train: set.matrix.values, trainTarget: set.target, validation: Uint8Array.from(set.groups, (g) => (validation.has(g) ? 1 : 0)),
+        test: test.matrix.values, width: set.matrix.featureNames.length,
+      }, DEFAULT_BOOSTING_OPTIONS);
+      accumulate(theirs, xgb.predictions, test.truth, test.truncation, xgb.seconds);
+    }
+  }
+  print('C-MAPSS FD001', `${histories.length} engines, ${recipeFeatureNames(recipe).length} features, ${FOLDS}-fold CV by engine, RUL cap ${CAP}`);
+  report('twin-train', ours);
+  if (withXgboost) report('XGBoost (python3-xgboost, same features and settings)', theirs);
+  else print('XGBoost', 'skipped: python3-xgboost not installed (apt install python3-xgboost)');
+  await onnxFigures(histories, recipe);
+}

@@ -1,7 +1,7 @@
 import { Random } from '../math/random';
 import { binFeatures } from './binning';
 import type { FeatureMatrix } from './feature-matrix';
-import { growTree, treeValue, type TreeNode } from './regression-tree';
+import { growTree, treeValue, type TreeEnsemble, type TreeNode } from './regression-tree';
 
 /**
  * Gradient-boosted regression trees for least squares: each round fits a tree to the residuals of a random
@@ -51,10 +51,7 @@ export interface RoundScore {
   validationRmse: number;
 }
 
-export interface BoostedModel {
-  featureNames: string[];
-  baseScore: number;
-  trees: TreeNode[][];
+export interface BoostedModel extends TreeEnsemble {
   /** Trees kept: the round with the lowest validation error. */
   bestRound: number;
   validationRmse: number;
@@ -101,7 +98,7 @@ export function trainBoosted(set: TrainingSet, options: Partial<BoostingOptions>
   };
 }
 
-export function predictBoosted(model: BoostedModel, matrix: FeatureMatrix): Float64Array {
+export function predictBoosted(model: TreeEnsemble, matrix: FeatureMatrix): Float64Array {
   if (matrix.featureNames.join('\u0000') !== model.featureNames.join('\u0000')) {
     throw new Error(`the matrix's features are not the model's (${model.featureNames.join(', ')})`);
   }

@@ -1,17 +1,11 @@
 import { onnx } from 'onnx-proto';
-import type { TreeNode } from './regression-tree';
+import type { TreeEnsemble } from './regression-tree';
 
 /**
  * Writes a tree ensemble as a standard ONNX model: one `ai.onnx.ml` TreeEnsembleRegressor from a double input
  * `features` [N, F] to a float `rul` [N, 1], so onnxruntime (or any ONNX runtime) scores it without our code.
  * The feature names, in input column order, and everything else a scorer must know travel in the metadata.
  */
-export interface TreeEnsemble {
-  featureNames: string[];
-  baseScore: number;
-  trees: TreeNode[][];
-}
-
 export const INPUT_NAME = 'features';
 export const OUTPUT_NAME = 'rul';
 /** Metadata key of the JSON array of feature names, in input column order. */

@@ -9,6 +9,13 @@ export interface TreeNode {
   value: number;
 }
 
+/** Trees summed onto a base value, over features in this column order. */
+export interface TreeEnsemble {
+  featureNames: string[];
+  baseScore: number;
+  trees: TreeNode[][];
+}
+
 export interface TreeOptions {
   maxDepth: number;
   /** Fewest training rows a leaf may hold. */

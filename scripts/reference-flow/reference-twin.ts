@@ -287,7 +287,8 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
     'Subscribes to every tag of the spindle on the PLC (1 s publishing interval) and feeds the twin:',
     'twin-ingest normalises the values, twin-historian stores them in TimescaleDB, twin-threshold raises alerts',
     '(and a stale alert if the subscription goes quiet), the dashboard tab "Spindle 1 · Live" shows it all.',
-    'To read a real PLC: edit the OPC UA endpoint and the node ids in the asset definition.',
+    'A watchdog subscribes again after 20 s without a value (a failed first connect, a PLC restart).',
+    'To read a real PLC: edit the OPC UA endpoint, and the node ids in the asset definition and in "subscribe to spindle tags".',
   ].join('\n'));
   const opcuaClient = opcuaSubscription(flow, spindleTab, 'spindle', 2, 'spindle tags', shared,
     SPINDLE_ASSET.sensors.filter((s) => s.opcuaNodeId).map((s) => s.opcuaNodeId as string));

@@ -66,8 +66,10 @@ describe('twin-train command line', function () {
     assert.ok(error < 25, `RMSE at 80 % of life ${error.toFixed(1)} h (true remaining 40-80 h)`);
   });
 
-  it('explains bad input: unknown command, wrong format, a file that goes back in time, a model without a recipe', async function () {
+  it('explains bad input: unknown command, missing files, wrong format, a file that goes back in time, a model without a recipe', async function () {
     assert.equal((await run(['bogus'])).code, 2);
+    assert.match((await run(['fit', '--format', 'csv', path.join(dir, 'absent.csv'), '--out', path.join(dir, 'x.onnx')])).err.join('\n'), /histories file ".*absent\.csv" not found/);
+    assert.match((await run(['predict', '--format', 'csv', path.join(dir, 'absent.csv'), '--model', path.join(dir, 'absent.onnx')])).err.join('\n'), /model file ".*absent\.onnx" not found/);
     const file = path.join(dir, 'bad.csv');
     fs.writeFileSync(file, 'asset,time,x\na,2,1\na,1,2\n');
     const backwards = await run(['fit', '--format', 'csv', file, '--out', path.join(dir, 'x.onnx')]);

@@ -40,6 +40,7 @@ function number(text: string | undefined, fallback: number, label: string): numb
 
 function readHistories(file: string | undefined, format: string | undefined) {
   if (!file) throw new Error('name the histories file');
+  if (!fs.existsSync(file)) throw new Error(`histories file "${file}" not found`);
   if (format !== 'cmapss' && format !== 'csv') throw new Error('--format must be cmapss or csv');
   return parseHistories(fs.readFileSync(file, 'utf8'), format as HistoryFormat, path.basename(file));
 }
@@ -69,6 +70,7 @@ async function fit(args: string[], log: (line: string) => void): Promise<void> {
 async function predict(args: string[], print: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, model: { type: 'string' } } });
   if (!values.model) throw new Error('--model <model.onnx> is required');
+  if (!fs.existsSync(values.model)) throw new Error(`model file "${values.model}" not found`);
   const scorer = await OnnxScorer.fromBytes(fs.readFileSync(values.model));
   try {
     const recipeText = scorer.metadata[RECIPE_KEY];

@@ -14,15 +14,12 @@ import { Random } from '../lib/math/random';
 import { accelerationBlock } from '../plant/physics/waveform';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import featuresNode = require('../nodes/twin-features/twin-features');
+import { printFigure } from './print-figure';
 
 helper.init(require.resolve('node-red'));
 
 const SAMPLE_RATE = 25_600;
 const DAY_MS = 86_400_000;
-
-function print(label: string, figure: string): void {
-  process.stdout.write(`${label.padEnd(52)} ${figure}\n`);
-}
 
 function waveformChannels(): void {
   const blocks = Array.from({ length: 4 }, (_, i) =>
@@ -38,9 +35,9 @@ function waveformChannels(): void {
   for (let i = 0; i < rounds; i++) waveformFeatures(blocks[i % blocks.length], SAMPLE_RATE, options);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const perBlockMs = (seconds / rounds) * 1000;
-  print('waveform feature set, 1-s block of 25.6 kHz', `${perBlockMs.toFixed(2)} ms per block`);
-  print('  = samples/s per core', `${Math.round((rounds * SAMPLE_RATE) / seconds).toLocaleString('en-US')}`);
-  print('  = 25.6 kHz channels in real time per core', `${Math.floor(1000 / perBlockMs)}`);
+  printFigure('waveform feature set, 1-s block of 25.6 kHz', `${perBlockMs.toFixed(2)} ms per block`);
+  printFigure('  = samples/s per core', `${Math.round((rounds * SAMPLE_RATE) / seconds).toLocaleString('en-US')}`);
+  printFigure('  = 25.6 kHz channels in real time per core', `${Math.floor(1000 / perBlockMs)}`);
 }
 
 async function scalarThroughput(batchSize: number, batches: number): Promise<void> {
@@ -75,7 +72,7 @@ async function scalarThroughput(batchSize: number, batches: number): Promise<voi
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const total = batchSize * batches;
   if (counted !== total) throw new Error(`twin-features counted ${counted} of ${total} readings`);
-  print(`twin-features, batches of ${batchSize} (3 windows, 6 stats)`, `${Math.round(total / seconds).toLocaleString('en-US').padStart(10)} readings/s`);
+  printFigure(`twin-features, batches of ${batchSize} (3 windows, 6 stats)`, `${Math.round(total / seconds).toLocaleString('en-US').padStart(10)} readings/s`);
   await helper.unload();
   await new Promise<void>((resolve) => helper.stopServer(resolve));
 }
@@ -92,7 +89,7 @@ function weekMemory(readingsPerSecond: number): number {
   }
   engine.add(batch);
   const saved = Buffer.byteLength(JSON.stringify(engine.toJSON()));
-  print(`7-day window, ${scalars.length} sensors at ${readingsPerSecond}/s each`,
+  printFigure(`7-day window, ${scalars.length} sensors at ${readingsPerSecond}/s each`,
     `${(engine.memoryBytes / 1024).toFixed(1)} kB held, ${(saved / 1024).toFixed(1)} kB saved to context`);
   return engine.memoryBytes;
 }
@@ -103,5 +100,5 @@ export async function run(): Promise<void> {
   await scalarThroughput(100, 2000);
   const slow = weekMemory(0.1);
   const fast = weekMemory(10);
-  print('  memory independent of the rate', slow === fast ? 'yes' : `no (${slow} vs ${fast} bytes)`);
+  printFigure('  memory independent of the rate', slow === fast ? 'yes' : `no (${slow} vs ${fast} bytes)`);
 }

@@ -9,13 +9,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Random } from '../lib/math/random';
-import { matrixFromRecords } from '../lib/rul/feature-matrix';
 import { DEFAULT_BOOSTING_OPTIONS, predictBoosted, trainBoosted } from '../lib/rul/gradient-boosting';
-import { historyFeatures, isComplete, recipeFeatureNames, varyingSensors, type HistoryRecipe } from '../lib/rul/history-recipe';
+import { recipeFeatureNames, varyingSensors, type HistoryRecipe } from '../lib/rul/history-recipe';
 import { parseHistories, type AssetHistory } from '../lib/rul/history-table';
 import { fitHistories, fittedToOnnx, historyTrainingSet } from '../lib/rul/history-training';
 import { OnnxScorer } from '../lib/rul/onnx-scorer';
 import { xgboostAvailable, xgboostPredict } from './xgboost-baseline';
+import { printFigure } from './print-figure';
 
 const FD001 = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'cmapss', 'train_FD001.txt');
 const CAP = 125;
@@ -36,29 +36,16 @@ function phm08(d: number): number {
   return d < 0 ? Math.exp(-d / 13) - 1 : Math.exp(d / 10) - 1;
 }
 
-function print(label: string, figure: string): void {
-  process.stdout.write(`${label.padEnd(58)} ${figure}\n`);
-}
-
-/** Held-out engines' complete rows, the capped truth, and one truncation row per engine. */
+/** Held-out engines' complete rows with the capped truth, and one truncation row per engine. */
 function testRows(histories: AssetHistory[], recipe: HistoryRecipe, random: Random) {
-  const names = recipeFeatureNames(recipe);
-  const records: Array<Record<string, number>> = [];
-  const truth: number[] = [];
-  const truncation: number[] = [];
-  for (const history of histories) {
-    const end = history.time[history.time.length - 1];
-    const rows: number[] = [];
-    historyFeatures(history, recipe).forEach((record, step) => {
-      if (!isComplete(record, names)) return;
-      rows.push(records.length);
-      records.push(record);
-      truth.push(Math.min(CAP, end - history.time[step]));
-    });
+  const set = historyTrainingSet(histories, recipe, CAP);
+  const truncation = histories.map((history) => {
+    const first = set.groups.indexOf(history.asset);
+    const count = set.groups.lastIndexOf(history.asset) - first + 1;
     const fraction = 0.3 + 0.65 * random.next();
-    truncation.push(rows[Math.min(rows.length - 1, Math.floor(fraction * rows.length))]);
-  }
-  return { matrix: matrixFromRecords(names, records), truth, truncation };
+    return first + Math.min(count - 1, Math.floor(fraction * count));
+  });
+  return { matrix: set.matrix, truth: Array.from(set.target), truncation };
 }
 
 function accumulate(into: Evaluation, predictions: ArrayLike<number>, truth: number[], truncation: number[], seconds: number): void {
@@ -74,9 +61,9 @@ function accumulate(into: Evaluation, predictions: ArrayLike<number>, truth: num
 }
 
 function report(name: string, e: Evaluation): void {
-  print(`${name}: RMSE, every row of held-out engines`, `${Math.sqrt(e.squared / e.rows).toFixed(2)} cycles`);
-  print(`${name}: RMSE / PHM08 score at one cut per engine (${e.engines})`, `${Math.sqrt(e.truncatedSquared / e.engines).toFixed(2)} cycles / ${e.score.toFixed(0)}`);
-  print(`${name}: training time, ${FOLDS} folds`, `${e.trainSeconds.toFixed(1)} s`);
+  printFigure(`${name}: RMSE, every row of held-out engines`, `${Math.sqrt(e.squared / e.rows).toFixed(2)} cycles`);
+  printFigure(`${name}: RMSE / PHM08 score at one cut per engine (${e.engines})`, `${Math.sqrt(e.truncatedSquared / e.engines).toFixed(2)} cycles / ${e.score.toFixed(0)}`);
+  printFigure(`${name}: training time, ${FOLDS} folds`, `${e.trainSeconds.toFixed(1)} s`);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -86,14 +73,14 @@ function percentile(sorted: number[], p: number): number {
 async function onnxFigures(histories: AssetHistory[], recipe: HistoryRecipe): Promise<void> {
   const options = { recipe, rulCap: CAP, boosting: {} };
   const fitted = fitHistories(histories, options);
-  print('final model on all 100 engines', `${fitted.model.trees.length} trees, ${(fitted.trainingMs / 1000).toFixed(1)} s`);
+  printFigure('final model on all 100 engines', `${fitted.model.trees.length} trees, ${(fitted.trainingMs / 1000).toFixed(1)} s`);
   const scorer = await OnnxScorer.fromBytes(fittedToOnnx(fitted, options, 'train_FD001.txt', 'bench'));
   try {
     const ours = predictBoosted(fitted.model, fitted.set.matrix);
     const theirs = await scorer.score(fitted.set.matrix);
     let worst = 0;
     for (let row = 0; row < ours.length; row++) worst = Math.max(worst, Math.abs(theirs[row] - ours[row]) / Math.max(1, Math.abs(ours[row])));
-    print(`TypeScript trees vs onnxruntime, ${ours.length} rows`, `max relative difference ${worst.toExponential(1)}`);
+    printFigure(`TypeScript trees vs onnxruntime, ${ours.length} rows`, `max relative difference ${worst.toExponential(1)}`);
     const width = recipeFeatureNames(recipe).length;
     const one = (row: number) => ({ featureNames: fitted.set.matrix.featureNames, rows: 1, values: fitted.set.matrix.values.subarray(row * width, (row + 1) * width) });
     for (let i = 0; i < 200; i++) await scorer.score(one(i));
@@ -104,14 +91,14 @@ async function onnxFigures(histories: AssetHistory[], recipe: HistoryRecipe): Pr
       latencies.push(Number(process.hrtime.bigint() - started) / 1000);
     }
     latencies.sort((a, b) => a - b);
-    print('onnxruntime latency, one asset per run()', `p50 ${percentile(latencies, 0.5).toFixed(0)} µs, p99 ${percentile(latencies, 0.99).toFixed(0)} µs`);
+    printFigure('onnxruntime latency, one asset per run()', `p50 ${percentile(latencies, 0.5).toFixed(0)} µs, p99 ${percentile(latencies, 0.99).toFixed(0)} µs`);
     const batch = { featureNames: fitted.set.matrix.featureNames, rows: 10_000, values: fitted.set.matrix.values.subarray(0, 10_000 * width) };
     await scorer.score(batch);
     const started = process.hrtime.bigint();
     const repeats = 20;
     for (let i = 0; i < repeats; i++) await scorer.score(batch);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    print('onnxruntime batched, 10,000 assets per run()', `${Math.round((repeats * batch.rows) / seconds).toLocaleString('en-US')} assets/s`);
+    printFigure('onnxruntime batched, 10,000 assets per run()', `${Math.round((repeats * batch.rows) / seconds).toLocaleString('en-US')} assets/s`);
   } finally {
     await scorer.release();
   }
@@ -150,9 +137,9 @@ export async function run(): Promise<void> {
       accumulate(theirs, xgb.predictions, test.truth, test.truncation, xgb.seconds);
     }
   }
-  print('C-MAPSS FD001', `${histories.length} engines, ${recipeFeatureNames(recipe).length} features, ${FOLDS}-fold CV by engine, RUL cap ${CAP}`);
+  printFigure('C-MAPSS FD001', `${histories.length} engines, ${recipeFeatureNames(recipe).length} features, ${FOLDS}-fold CV by engine, RUL cap ${CAP}`);
   report('twin-train', ours);
   if (withXgboost) report('XGBoost (python3-xgboost, same features and settings)', theirs);
-  else print('XGBoost', 'skipped: python3-xgboost not installed (apt install python3-xgboost)');
+  else printFigure('XGBoost', 'skipped: python3-xgboost not installed (apt install python3-xgboost)');
   await onnxFigures(histories, recipe);
 }

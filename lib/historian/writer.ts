@@ -87,6 +87,14 @@ export class BatchWriter {
     });
   }
 
+  /**
+   * Reports a message that holds nothing storable as refused for good, so a buffer in front lets it go instead of
+   * resending it forever and holding up the queue.
+   */
+  refuse(ack: unknown, reason: string): void {
+    if (ack !== undefined) this.onResult({ ok: false, tables: {}, rows: 0, inserted: 0, durationMs: 0, error: reason, permanent: true, acks: [ack] });
+  }
+
   private enforceBound(): void {
     const excess = this.queue.length - this.options.maxQueuedRows;
     if (excess <= 0) return;

@@ -96,11 +96,7 @@ export = function register(RED: NodeAPI): void {
           node.error(new Error(`${problems.length} element(s) not stored: ${problems.slice(0, 3).join('; ')}`), msg);
         } else if (problems.length > 0) {
           const refused = new Error(`nothing to store: ${problems.slice(0, 3).join('; ')}`);
-          // A buffer in front must let this message go: it will never be storable, and resending it would block the queue.
-          if (msg.ack !== undefined) {
-            const result: BatchResult = { ok: false, tables: {}, rows: 0, inserted: 0, durationMs: 0, error: refused.message, permanent: true, acks: [msg.ack] };
-            node.send({ topic: 'historian/error', payload: result });
-          }
+          writer.refuse(msg.ack, refused.message);
           throw refused;
         }
         await writer.write(rows, msg.ack);

@@ -36,6 +36,20 @@ describe('disk queue', function () {
     reopened.close();
   });
 
+  it('ages the backlog by its oldest unacknowledged record, also after reopening', function () {
+    const queue = DiskQueue.open(options(dir, { segmentBytes: 1024 * 1024 }));
+    const start = Date.UTC(2026, 10, 26, 8);
+    for (let i = 0; i < 10; i++) queue.append([payload(i)], start + i * 60_000);
+    queue.ack(queue.read(3)[2].seq);
+    assert.equal(queue.getStats().oldestAppendedAt, start + 3 * 60_000, 'the fourth record, not the segment\'s first');
+    queue.close();
+    const reopened = DiskQueue.open(options(dir, { segmentBytes: 1024 * 1024 }));
+    assert.equal(reopened.getStats().oldestAppendedAt, start + 3 * 60_000);
+    reopened.ack(reopened.lastSeq);
+    assert.equal(reopened.getStats().oldestAppendedAt, undefined, 'nothing waiting');
+    reopened.close();
+  });
+
   it('cuts a torn final record off and counts it, keeping everything before it', function () {
     const queue = DiskQueue.open(options(dir, { segmentBytes: 1024 * 1024 }));
     for (let i = 0; i < 10; i++) queue.append([payload(i)]);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppendTimes } from './append-times';
 import { decodeRecord, encodeRecord, HEADER_BYTES, type DiskRecord } from './record-codec';
 
 export type FullPolicy = 'drop-oldest' | 'refuse-newest';
@@ -39,7 +40,6 @@ interface Segment {
   firstSeq: number;
   lastSeq: number;
   bytes: number;
-  firstAppendedAt: number;
   lastAppendedAt: number;
 }
 
@@ -70,6 +70,7 @@ export class DiskQueue {
   private cursorTimer: NodeJS.Timeout | undefined;
   private dirty = false;
   private stats = { dropped: 0, refused: 0, corrupt: 0, tornBytes: 0 };
+  private readonly appendTimes = new AppendTimes();
 
   private constructor(options: DiskQueueOptions) {
     this.options = options;
@@ -121,9 +122,10 @@ export class DiskQueue {
         this.stats.corrupt++;
       } else {
         const { seq, appendedAt } = decoded.record;
-        segment ??= { file, firstSeq: seq, lastSeq: seq, bytes: 0, firstAppendedAt: appendedAt, lastAppendedAt: appendedAt };
+        segment ??= { file, firstSeq: seq, lastSeq: seq, bytes: 0, lastAppendedAt: appendedAt };
         segment.lastSeq = seq;
         segment.lastAppendedAt = appendedAt;
+        if (seq > this.acked) this.appendTimes.note(seq, appendedAt);
       }
       offset += decoded.bytes;
     }
@@ -149,6 +151,7 @@ export class DiskQueue {
     let current = this.segments[this.segments.length - 1];
     if (!current || this.writeFd === undefined || current.bytes >= this.options.segmentBytes) current = this.startSegment(this.nextSeq - payloads.length, now);
     fs.writeSync(this.writeFd!, Buffer.concat(encoded));
+    this.appendTimes.note(this.nextSeq - payloads.length, now);
     current.bytes += bytes;
     current.lastSeq = this.nextSeq - 1;
     current.lastAppendedAt = now;
@@ -162,7 +165,7 @@ export class DiskQueue {
       fs.fsyncSync(this.writeFd);
       fs.closeSync(this.writeFd);
     }
-    const segment: Segment = { file: segmentName(firstSeq), firstSeq, lastSeq: firstSeq - 1, bytes: 0, firstAppendedAt: now, lastAppendedAt: now };
+    const segment: Segment = { file: segmentName(firstSeq), firstSeq, lastSeq: firstSeq - 1, bytes: 0, lastAppendedAt: now };
     this.writeFd = fs.openSync(path.join(this.options.dir, segment.file), 'a');
     this.segments.push(segment);
     return segment;
@@ -295,10 +298,10 @@ export class DiskQueue {
   }
 
   getStats(): QueueStats {
-    const pending = this.segments.find((s) => s.lastSeq > this.acked);
+    const backlog = Math.max(0, this.nextSeq - 1 - this.acked);
     return {
-      backlog: Math.max(0, this.nextSeq - 1 - this.acked),
-      oldestAppendedAt: pending?.firstAppendedAt,
+      backlog,
+      oldestAppendedAt: backlog > 0 ? this.appendTimes.timeOf(this.acked + 1) : undefined,
       diskBytes: this.diskBytes,
       ...this.stats,
     };

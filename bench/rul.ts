@@ -4,16 +4,22 @@
  * cross-validation by engine, RUL capped at 125. Reported per model: RMSE over every row of the held-out engines,
  * and RMSE and the PHM08 score at one truncation point per held-out engine (as the official test set cuts runs,
  * at 30-95 % of life). XGBoost (python3-xgboost) gets the same features, rows, validation engines and settings.
- * Then the final model through onnxruntime: agreement with the TypeScript trees, latency per asset, batch throughput.
+ * Each fold also trains the prediction interval (10 % and 90 % quantile models calibrated on the fold's
+ * early-stopping engines), and its coverage is counted on the fold's test engines, which neither trained nor
+ * calibrated it. Then the final three-output model through onnxruntime: agreement with the TypeScript trees,
+ * latency per asset, batch throughput.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Random } from '../lib/math/random';
-import { DEFAULT_BOOSTING_OPTIONS, predictBoosted, trainBoosted } from '../lib/rul/gradient-boosting';
+import { SQUARED_ERROR } from '../lib/rul/boosting-loss';
+import type { FeatureMatrix } from '../lib/rul/feature-matrix';
+import { asBoostedModel, boost, DEFAULT_BOOSTING_OPTIONS, predictBoosted, prepareSet } from '../lib/rul/gradient-boosting';
 import { recipeFeatureNames, varyingSensors, type HistoryRecipe } from '../lib/rul/history-recipe';
 import { parseHistories, type AssetHistory } from '../lib/rul/history-table';
 import { fitHistories, fittedToOnnx, historyTrainingSet } from '../lib/rul/history-training';
 import { OnnxScorer } from '../lib/rul/onnx-scorer';
+import { DEFAULT_INTERVAL, predictRulModel, trainInterval, type RulModel } from '../lib/rul/rul-training';
 import { xgboostAvailable, xgboostPredict } from './xgboost-baseline';
 import { printFigure } from './print-figure';
 
@@ -66,6 +72,39 @@ function report(name: string, e: Evaluation): void {
   printFigure(`${name}: training time, ${FOLDS} folds`, `${e.trainSeconds.toFixed(1)} s`);
 }
 
+/** Interval figures over rows no part of the interval was fitted or calibrated on. */
+interface IntervalTally {
+  rows: number;
+  covered: number;
+  coveredAsFitted: number;
+  width: number;
+  ordered: number;
+  trainSeconds: number;
+}
+
+function tallyInterval(into: IntervalTally, model: RulModel, matrix: FeatureMatrix, truth: number[], seconds: number): void {
+  const { rul, lower, upper } = predictRulModel(model, matrix);
+  const shift = model.interval?.calibrationShift ?? 0;
+  if (!lower || !upper) throw new Error('the model has no interval');
+  truth.forEach((t, row) => {
+    if (t >= lower[row] && t <= upper[row]) into.covered++;
+    if (t >= lower[row] + shift && t <= upper[row] - shift) into.coveredAsFitted++;
+    if (lower[row] <= rul[row] && rul[row] <= upper[row]) into.ordered++;
+    into.width += upper[row] - lower[row];
+  });
+  into.rows += truth.length;
+  into.trainSeconds += seconds;
+}
+
+const percent = (share: number) => `${(100 * share).toFixed(1)} %`;
+
+function reportInterval(e: IntervalTally): void {
+  const { lower, upper } = DEFAULT_INTERVAL;
+  printFigure(`twin-train interval q ${lower}-${upper}: coverage, every row of held-out engines`, `${percent(e.covered / e.rows)} calibrated (${percent(e.coveredAsFitted / e.rows)} as fitted), nominal ${percent(upper - lower)}`);
+  printFigure('twin-train interval: mean width / estimate inside its bounds', `${(e.width / e.rows).toFixed(1)} cycles / ${percent(e.ordered / e.rows)} of rows`);
+  printFigure(`twin-train interval: training time (2 quantile models), ${FOLDS} folds`, `${e.trainSeconds.toFixed(1)} s`);
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
@@ -73,32 +112,42 @@ function percentile(sorted: number[], p: number): number {
 async function onnxFigures(histories: AssetHistory[], recipe: HistoryRecipe): Promise<void> {
   const options = { recipe, rulCap: CAP, boosting: {} };
   const fitted = fitHistories(histories, options);
-  printFigure('final model on all 100 engines', `${fitted.model.trees.length} trees, ${(fitted.trainingMs / 1000).toFixed(1)} s`);
+  const { point, lower, upper, interval } = fitted.model;
+  if (!lower || !upper || !interval) throw new Error('the final model was trained without its interval');
+  printFigure(`final model on all ${histories.length} engines: trees (estimate + lower + upper)`, `${point.trees.length} + ${lower.trees.length} + ${upper.trees.length}, ${(fitted.trainingMs / 1000).toFixed(1)} s`);
+  printFigure(`final model: interval on its ${interval.heldOutGroups} early-stopping engines`,
+    `${percent(interval.coverage)} calibrated (${percent(interval.coverageBeforeCalibration)} as fitted), width ${interval.meanWidth.toFixed(1)} cycles`);
   const scorer = await OnnxScorer.fromBytes(fittedToOnnx(fitted, options, 'train_FD001.txt', 'bench'));
   try {
-    const ours = predictBoosted(fitted.model, fitted.set.matrix);
-    const theirs = await scorer.score(fitted.set.matrix);
+    const matrix = fitted.set.matrix;
+    const ours = predictRulModel(fitted.model, matrix);
+    const theirs = await scorer.scoreIntervals(matrix);
     let worst = 0;
-    for (let row = 0; row < ours.length; row++) worst = Math.max(worst, Math.abs(theirs[row] - ours[row]) / Math.max(1, Math.abs(ours[row])));
-    printFigure(`TypeScript trees vs onnxruntime, ${ours.length} rows`, `max relative difference ${worst.toExponential(1)}`);
+    for (const output of ['rul', 'lower', 'upper'] as const) {
+      const a = ours[output];
+      const b = theirs[output];
+      if (!a || !b) throw new Error(`onnxruntime gave no ${output} column`);
+      for (let row = 0; row < a.length; row++) worst = Math.max(worst, Math.abs(b[row] - a[row]) / Math.max(1, Math.abs(a[row])));
+    }
+    printFigure(`TypeScript trees vs onnxruntime, ${matrix.rows} rows × 3 outputs`, `max relative difference ${worst.toExponential(1)}`);
     const width = recipeFeatureNames(recipe).length;
-    const one = (row: number) => ({ featureNames: fitted.set.matrix.featureNames, rows: 1, values: fitted.set.matrix.values.subarray(row * width, (row + 1) * width) });
-    for (let i = 0; i < 200; i++) await scorer.score(one(i));
+    const one = (row: number) => ({ featureNames: matrix.featureNames, rows: 1, values: matrix.values.subarray(row * width, (row + 1) * width) });
+    for (let i = 0; i < 200; i++) await scorer.scoreIntervals(one(i));
     const latencies: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const started = process.hrtime.bigint();
-      await scorer.score(one(i % fitted.set.matrix.rows));
+      await scorer.scoreIntervals(one(i % matrix.rows));
       latencies.push(Number(process.hrtime.bigint() - started) / 1000);
     }
     latencies.sort((a, b) => a - b);
-    printFigure('onnxruntime latency, one asset per run()', `p50 ${percentile(latencies, 0.5).toFixed(0)} µs, p99 ${percentile(latencies, 0.99).toFixed(0)} µs`);
-    const batch = { featureNames: fitted.set.matrix.featureNames, rows: 10_000, values: fitted.set.matrix.values.subarray(0, 10_000 * width) };
-    await scorer.score(batch);
+    printFigure('onnxruntime latency, one asset per run(), 3 outputs', `p50 ${percentile(latencies, 0.5).toFixed(0)} µs, p99 ${percentile(latencies, 0.99).toFixed(0)} µs`);
+    const batch = { featureNames: matrix.featureNames, rows: 10_000, values: matrix.values.subarray(0, 10_000 * width) };
+    await scorer.scoreIntervals(batch);
     const started = process.hrtime.bigint();
     const repeats = 20;
-    for (let i = 0; i < repeats; i++) await scorer.score(batch);
+    for (let i = 0; i < repeats; i++) await scorer.scoreIntervals(batch);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    printFigure('onnxruntime batched, 10,000 assets per run()', `${Math.round((repeats * batch.rows) / seconds).toLocaleString('en-US')} assets/s`);
+    printFigure('onnxruntime batched, 10,000 assets per run(), 3 outputs', `${Math.round((repeats * batch.rows) / seconds).toLocaleString('en-US')} assets/s`);
   } finally {
     await scorer.release();
   }
@@ -120,20 +169,27 @@ export async function run(): Promise<void> {
   const withXgboost = xgboostAvailable();
   const ours = empty();
   const theirs = empty();
+  const interval: IntervalTally = { rows: 0, covered: 0, coveredAsFitted: 0, width: 0, ordered: 0, trainSeconds: 0 };
+  const o = DEFAULT_BOOSTING_OPTIONS;
   for (let fold = 0; fold < FOLDS; fold++) {
     const held = engines.filter((_, i) => i % FOLDS === fold);
     const training = engines.filter((_, i) => i % FOLDS !== fold);
     const set = historyTrainingSet(training, recipe, CAP);
     const test = testRows(held, recipe, random);
-    const started = process.hrtime.bigint();
-    const model = trainBoosted(set, DEFAULT_BOOSTING_OPTIONS);
-    accumulate(ours, predictBoosted(model, test.matrix), test.truth, test.truncation, Number(process.hrtime.bigint() - started) / 1e9);
+    let started = process.hrtime.bigint();
+    const prepared = prepareSet(set, o);
+    const point = asBoostedModel(boost(prepared, SQUARED_ERROR, o), prepared.validationGroups);
+    accumulate(ours, predictBoosted(point, test.matrix), test.truth, test.truncation, Number(process.hrtime.bigint() - started) / 1e9);
+    started = process.hrtime.bigint();
+    const bounds = trainInterval(prepared, DEFAULT_INTERVAL, o);
+    const model: RulModel = { featureNames: point.featureNames, point, validationGroups: prepared.validationGroups, ...bounds };
+    tallyInterval(interval, model, test.matrix, test.truth, Number(process.hrtime.bigint() - started) / 1e9);
     if (withXgboost) {
-      const validation = new Set(model.validationGroups);
+      const validation = new Set(prepared.validationGroups);
       const xgb = xgboostPredict({
         train: set.matrix.values, trainTarget: set.target, validation: Uint8Array.from(set.groups, (g) => (validation.has(g) ? 1 : 0)),
         test: test.matrix.values, width: set.matrix.featureNames.length,
-      }, DEFAULT_BOOSTING_OPTIONS);
+      }, o);
       accumulate(theirs, xgb.predictions, test.truth, test.truncation, xgb.seconds);
     }
   }
@@ -141,5 +197,6 @@ export async function run(): Promise<void> {
   report('twin-train', ours);
   if (withXgboost) report('XGBoost (python3-xgboost, same features and settings)', theirs);
   else printFigure('XGBoost', 'skipped: python3-xgboost not installed (apt install python3-xgboost)');
+  reportInterval(interval);
   await onnxFigures(histories, recipe);
 }

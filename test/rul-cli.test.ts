@@ -64,6 +64,40 @@ describe('twin-train command line', function () {
     }
     const error = Math.sqrt(squared / predicted.out.length);
     assert.ok(error < 25, `RMSE at 80 % of life ${error.toFixed(1)} h (true remaining 40-80 h)`);
+
+    const log = fitted.err.join('\n');
+    for (const model of ['estimate', 'lower bound \\(q 0.1\\)', 'upper bound \\(q 0.9\\)']) {
+      assert.match(log, new RegExp(`${model} round 25: train `), `progress of the ${model} model`);
+    }
+    assert.match(log, /interval q 0\.1-0\.9: held-out coverage [\d.]+ % as fitted, [\d.]+ % calibrated/);
+    assert.deepEqual(JSON.parse(metadata.outputs), ['rul', 'rul_lower', 'rul_upper']);
+    const withInterval = await run(['predict', '--format', 'csv', test, '--model', model, '--interval']);
+    assert.equal(withInterval.code, 0, withInterval.err.join('\n'));
+    let covered = 0;
+    withInterval.out.forEach((line, i) => {
+      const [asset, rul, lower, upper] = line.split(' ');
+      assert.equal(`${asset} ${rul}`, predicted.out[i], 'the first two columns are the plain prediction');
+      assert.ok(Number(lower) <= Number(rul) && Number(rul) <= Number(upper), line);
+      const truth = Math.min(150, truncated.remaining.get(asset) ?? NaN);
+      if (truth >= Number(lower) && truth <= Number(upper)) covered++;
+    });
+    // An 80 % interval covers 7 or more of 12 independent assets with probability 0.98.
+    assert.ok(covered >= 7, `the interval holds the true remaining life of ${covered} of 12 assets`);
+  });
+
+  it('fits without an interval on request, and says so when one is asked of that model', async function () {
+    const train = path.join(dir, 'train-plain.csv');
+    fs.writeFileSync(train, csvHistories(10).text);
+    const model = path.join(dir, 'plain.onnx');
+    const fitted = await run(['fit', '--format', 'csv', train, '--out', model, '--rounds', '40', '--no-interval']);
+    assert.equal(fitted.code, 0, fitted.err.join('\n'));
+    assert.doesNotMatch(fitted.err.join('\n'), /bound|interval/);
+    assert.deepEqual(JSON.parse(readMetadata(fs.readFileSync(model)).outputs), ['rul']);
+    assert.equal((await run(['predict', '--format', 'csv', train, '--model', model])).out.length, 10);
+    assert.match((await run(['predict', '--format', 'csv', train, '--model', model, '--interval'])).err.join('\n'), /has no prediction interval/);
+    const reversed = await run(['fit', '--format', 'csv', train, '--out', model, '--quantiles', '0.9,0.1']);
+    assert.equal(reversed.code, 1);
+    assert.match(reversed.err.join('\n'), /--quantiles "0\.9,0\.1" must be two quantiles lower,upper/);
   });
 
   it('explains bad input: unknown command, missing files, wrong format, a file that goes back in time, a model without a recipe', async function () {

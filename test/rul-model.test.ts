@@ -49,6 +49,17 @@ describe('gradient-boosted RUL trees', function () {
     assert.equal(binFeatures(many, 16).thresholds[0].length, 15, 'quantile cuts for more distinct values than bins');
   });
 
+  it('cuts a feature of repeated values (cycles run) at a boundary per share, not only where a share happens to fall between two values', function () {
+    // 300 values, each on 40 rows: every gap between neighbours (1/300 of the rows) is narrower than one of 256
+    // equal shares (1/256), so each of the 255 share boundaries lands in a different gap and gets its own cut.
+    const matrix = matrixFromRecords(['cycles'], Array.from({ length: 12_000 }, (_, i) => ({ cycles: Math.floor(i / 40) })));
+    const cuts = binFeatures(matrix, 256).thresholds[0];
+    assert.equal(cuts.length, 255);
+    for (const cut of cuts) assert.equal(cut % 1, 0.5, `cut ${cut} lies halfway between two neighbouring values`);
+    const placedByFirstHalf = binFeatures(matrix, 256, Array.from({ length: 6000 }, (_, row) => row)).thresholds[0];
+    assert.equal(placedByFirstHalf.length, 149, 'placed by the rows named: 150 distinct values, a cut between each pair');
+  });
+
   it('fits a step exactly with one stump', function () {
     const xs = Array.from({ length: 100 }, (_, i) => i / 100);
     const set: TrainingSet = {

@@ -1,13 +1,15 @@
 import { Random } from '../math/random';
-import { binFeatures } from './binning';
+import { binFeatures, type FeatureBins } from './binning';
+import { SQUARED_ERROR, type BoostingLoss } from './boosting-loss';
 import type { FeatureMatrix } from './feature-matrix';
 import { growTree, treeValue, type TreeEnsemble, type TreeNode } from './regression-tree';
 
 /**
- * Gradient-boosted regression trees for least squares: each round fits a tree to the residuals of a random
- * subsample of the training rows and adds it, shrunk by the learning rate. The validation rows are whole groups
- * (assets, engine units) held out, never single rows, because rows of one machine's life are nearly copies of
- * each other and a row split would report the model's memory as its skill.
+ * Gradient-boosted regression trees: each round fits a tree to the pseudo-residuals of a random subsample of the
+ * training rows and adds it, shrunk by the learning rate; least squares for the estimate (`trainBoosted`), any
+ * `BoostingLoss` through `boost` (the pinball loss for the bounds of a prediction interval). The validation rows
+ * are whole groups (assets, engine units) held out, never single rows, because rows of one machine's life are
+ * nearly copies of each other and a row split would report the model's memory as its skill.
  */
 export interface BoostingOptions {
   rounds: number;
@@ -61,40 +63,96 @@ export interface BoostedModel extends TreeEnsemble {
 
 export function trainBoosted(set: TrainingSet, options: Partial<BoostingOptions> = {}, onRound?: (score: RoundScore) => void): BoostedModel {
   const o = { ...DEFAULT_BOOSTING_OPTIONS, ...options };
-  checkSet(set, o);
-  const { matrix, target } = set;
-  const width = matrix.featureNames.length;
-  const random = new Random(o.seed);
-  const validationGroups = holdOutGroups(set.groups, o.validationFraction, random);
-  const held = new Set(validationGroups);
+  const prepared = prepareSet(set, o);
+  const fit = boost(prepared, SQUARED_ERROR, o, onRound && ((r) => onRound({ round: r.round, trainRmse: r.trainLoss, validationRmse: r.validationLoss })));
+  return asBoostedModel(fit, prepared.validationGroups);
+}
+
+/** A least-squares fit as the estimate's model, its losses named as the RMSEs they are. */
+export function asBoostedModel(fit: BoostedFit, validationGroups: string[]): BoostedModel {
+  return {
+    featureNames: fit.featureNames, baseScore: fit.baseScore, trees: fit.trees, bestRound: fit.bestRound, validationRmse: fit.validationLoss,
+    validationGroups, history: fit.history.map((r) => ({ round: r.round, trainRmse: r.trainLoss, validationRmse: r.validationLoss })),
+  };
+}
+
+/**
+ * A training set split for boosting: the held-out groups' rows, the training rows, and the features binned by
+ * the training rows. The models of one training run (estimate and interval bounds) share it, so they are
+ * validated on the same assets.
+ */
+export interface PreparedSet {
+  set: TrainingSet;
+  validationGroups: string[];
+  trainRows: Uint32Array;
+  validRows: Uint32Array;
+  bins: FeatureBins;
+}
+
+/** `validationGroups`, when given, are held out instead of a random `validationFraction` of the groups. */
+export function prepareSet(set: TrainingSet, options: BoostingOptions, validationGroups?: readonly string[]): PreparedSet {
+  checkSet(set, options);
+  const chosen = validationGroups ? checkedGroups(set.groups, validationGroups) : holdOutGroups(set.groups, options.validationFraction, new Random(options.seed));
+  const held = new Set(chosen);
   const trainRows: number[] = [];
   const validRows: number[] = [];
   set.groups.forEach((group, row) => (held.has(group) ? validRows : trainRows).push(row));
+  const training = Uint32Array.from(trainRows);
+  return { set, validationGroups: chosen, trainRows: training, validRows: Uint32Array.from(validRows), bins: binFeatures(set.matrix, options.maxBins, training) };
+}
 
-  const bins = binFeatures(matrix, o.maxBins);
-  const baseScore = trainRows.reduce((sum, row) => sum + target[row], 0) / trainRows.length;
-  const prediction = new Float64Array(matrix.rows).fill(baseScore);
+export interface LossRound {
+  round: number;
+  trainLoss: number;
+  validationLoss: number;
+}
+
+export interface BoostedFit extends TreeEnsemble {
+  /** Trees added and kept: the round with the lowest validation loss (0: the starting model was not improved on). */
+  bestRound: number;
+  validationLoss: number;
+  history: LossRound[];
+}
+
+/** Subsampling draws from a stream of its own, so which groups are held out does not depend on it. */
+const SUBSAMPLE_STREAM = 0x5bd1e995;
+
+/**
+ * Boosts trees for `loss` on the prepared rows, early-stopped on the held-out groups. `start` (a model trained
+ * before, e.g. the one in service) is continued from instead of the loss's best constant.
+ */
+export function boost(prepared: PreparedSet, loss: BoostingLoss, o: BoostingOptions, onRound?: (round: LossRound) => void, start?: TreeEnsemble): BoostedFit {
+  const { set: { matrix, target }, trainRows, validRows, bins } = prepared;
+  const width = matrix.featureNames.length;
+  if (start && start.featureNames.join('\u0000') !== matrix.featureNames.join('\u0000')) {
+    throw new Error(`the model to continue from reads ${start.featureNames.join(', ')}, not the training set's ${matrix.featureNames.join(', ')}`);
+  }
+  const random = new Random(o.seed + SUBSAMPLE_STREAM);
+  const baseScore = start ? start.baseScore : loss.initialScore(target, trainRows);
+  const prediction = start ? predictBoosted(start, matrix) : new Float64Array(matrix.rows).fill(baseScore);
   const residual = new Float64Array(matrix.rows);
   const trees: TreeNode[][] = [];
-  const history: RoundScore[] = [];
-  let best = { round: 0, rmse: rmse(target, prediction, validRows) };
+  const history: LossRound[] = [];
+  let best = { round: 0, loss: loss.evaluate(target, prediction, validRows) };
   const sampleSize = Math.max(1, Math.round(trainRows.length * o.subsample));
+  const leafValue = loss.leafValue && ((rows: Uint32Array) => (loss.leafValue as NonNullable<BoostingLoss['leafValue']>)(rows, target, prediction));
+  const treeOptions = { maxDepth: o.maxDepth, minLeaf: o.minLeaf, lambda: o.lambda, shrinkage: o.learningRate };
 
   for (let round = 1; round <= o.rounds; round++) {
-    for (const row of trainRows) residual[row] = target[row] - prediction[row];
-    const sample = o.subsample < 1 ? sampleRows(trainRows, sampleSize, random) : Uint32Array.from(trainRows);
-    const tree = growTree(bins, width, residual, sample, { maxDepth: o.maxDepth, minLeaf: o.minLeaf, lambda: o.lambda, shrinkage: o.learningRate });
+    for (const row of trainRows) residual[row] = loss.pseudoResidual(target[row], prediction[row]);
+    const sample = o.subsample < 1 ? sampleRows(trainRows, sampleSize, random) : trainRows;
+    const tree = growTree(bins, width, residual, sample, treeOptions, leafValue);
     trees.push(tree);
     for (let row = 0; row < matrix.rows; row++) prediction[row] += treeValue(tree, matrix.values, row * width);
-    const score = { round, trainRmse: rmse(target, prediction, trainRows), validationRmse: rmse(target, prediction, validRows) };
+    const score = { round, trainLoss: loss.evaluate(target, prediction, trainRows), validationLoss: loss.evaluate(target, prediction, validRows) };
     history.push(score);
     onRound?.(score);
-    if (score.validationRmse < best.rmse) best = { round, rmse: score.validationRmse };
+    if (score.validationLoss < best.loss) best = { round, loss: score.validationLoss };
     else if (round - best.round >= o.earlyStoppingRounds) break;
   }
   return {
-    featureNames: [...matrix.featureNames], baseScore, trees: trees.slice(0, best.round), bestRound: best.round,
-    validationRmse: best.rmse, validationGroups, history,
+    featureNames: [...matrix.featureNames], baseScore, trees: [...(start?.trees ?? []), ...trees.slice(0, best.round)], bestRound: best.round,
+    validationLoss: best.loss, history,
   };
 }
 
@@ -134,8 +192,18 @@ function holdOutGroups(groups: readonly string[], fraction: number, random: Rand
   return distinct.slice(0, count).sort();
 }
 
+function checkedGroups(groups: readonly string[], chosen: readonly string[]): string[] {
+  const present = new Set(groups);
+  const unknown = chosen.filter((g) => !present.has(g));
+  if (unknown.length > 0) throw new Error(`held-out group${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} not in the training set: name groups the rows belong to`);
+  if (chosen.length === 0) throw new Error('name at least one group to hold out for validation');
+  const held = new Set(chosen);
+  if ([...present].every((g) => held.has(g))) throw new Error('every group is held out: leave at least one to train on');
+  return [...held].sort();
+}
+
 /** `size` distinct rows drawn without replacement (a partial Fisher–Yates shuffle). */
-function sampleRows(rows: readonly number[], size: number, random: Random): Uint32Array {
+function sampleRows(rows: Uint32Array, size: number, random: Random): Uint32Array {
   const pool = Uint32Array.from(rows);
   for (let i = 0; i < size; i++) {
     const j = i + Math.floor(random.next() * (pool.length - i));

@@ -1,8 +1,9 @@
 import { matrixFromRecords } from './feature-matrix';
-import { trainBoosted, type BoostedModel, type BoostingOptions, type RoundScore, type TrainingSet } from './gradient-boosting';
+import type { BoostingOptions, TrainingSet } from './gradient-boosting';
 import { historyFeatures, isComplete, recipeFeatureNames, type HistoryRecipe } from './history-recipe';
 import type { AssetHistory } from './history-table';
-import { ensembleToOnnx } from './onnx-export';
+import { rulModelToOnnx } from './onnx-export';
+import { trainRulModel, type IntervalQuantiles, type RulModel, type TrainingProgress } from './rul-training';
 
 /**
  * Run-to-failure histories → training set → model. Each history ends at its failure, so the remaining life at a
@@ -13,6 +14,8 @@ export interface FitOptions {
   recipe: HistoryRecipe;
   rulCap: number;
   boosting: Partial<BoostingOptions>;
+  /** The prediction interval's quantiles (0.1 and 0.9 when absent); false: the estimate alone. */
+  interval?: IntervalQuantiles | false;
 }
 
 export interface HistorySet extends TrainingSet {
@@ -44,30 +47,27 @@ export function lastStepRecords(histories: readonly AssetHistory[], recipe: Hist
 }
 
 export interface FittedModel {
-  model: BoostedModel;
+  model: RulModel;
   set: HistorySet;
   trainingMs: number;
 }
 
-export function fitHistories(histories: readonly AssetHistory[], options: FitOptions, onRound?: (score: RoundScore) => void): FittedModel {
+export function fitHistories(histories: readonly AssetHistory[], options: FitOptions, onProgress?: (progress: TrainingProgress) => void): FittedModel {
   const started = Date.now();
   const set = historyTrainingSet(histories, options.recipe, options.rulCap);
-  const model = trainBoosted(set, options.boosting, onRound);
+  const model = trainRulModel(set, { boosting: options.boosting, interval: options.interval }, onProgress);
   return { model, set, trainingMs: Date.now() - started };
 }
 
 export function fittedToOnnx(fitted: FittedModel, options: FitOptions, source: string, producerVersion: string): Uint8Array {
-  const { model, set } = fitted;
-  return ensembleToOnnx(model, {
+  const { set } = fitted;
+  return rulModelToOnnx(fitted.model, {
     recipe: JSON.stringify(options.recipe),
     rul_cap: String(options.rulCap),
     trained_at: new Date().toISOString(),
     training_source: source,
     training_rows: String(set.matrix.rows),
     training_groups: String(new Set(set.groups).size),
-    validation_groups: JSON.stringify(model.validationGroups),
-    validation_rmse: String(model.validationRmse),
-    trees: String(model.trees.length),
     boosting: JSON.stringify(options.boosting),
   }, producerVersion);
 }

@@ -1,15 +1,25 @@
 import { onnx } from 'onnx-proto';
 import type { TreeEnsemble } from './regression-tree';
+import { rulOutputs, type RulModel } from './rul-training';
 
 /**
- * Writes a tree ensemble as a standard ONNX model: one `ai.onnx.ml` TreeEnsembleRegressor from a double input
- * `features` [N, F] to a float `rul` [N, 1], so onnxruntime (or any ONNX runtime) scores it without our code.
- * The feature names, in input column order, and everything else a scorer must know travel in the metadata.
+ * Writes tree ensembles as a standard ONNX model: one `ai.onnx.ml` TreeEnsembleRegressor from a double input
+ * `features` [N, F] to a float `rul` [N, K], one column per ensemble (target), so onnxruntime (or any ONNX runtime)
+ * scores it without our code. The pack's models have K = 3 (estimate, lower and upper bound of the prediction
+ * interval) or K = 1 (an estimate alone, an imported model). The feature names, in input column order, the names
+ * of the output columns and everything else a scorer must know travel in the metadata.
  */
 export const INPUT_NAME = 'features';
 export const OUTPUT_NAME = 'rul';
 /** Metadata key of the JSON array of feature names, in input column order. */
 export const FEATURE_NAMES_KEY = 'feature_names';
+/** Metadata key of the JSON array naming the output's columns. */
+export const OUTPUTS_KEY = 'outputs';
+/** Metadata key of the interval's JSON description: quantiles, held-out coverage before and after calibration, width. */
+export const INTERVAL_KEY = 'interval';
+export const POINT_COLUMN = 'rul';
+export const LOWER_COLUMN = 'rul_lower';
+export const UPPER_COLUMN = 'rul_upper';
 
 const ML_DOMAIN = 'ai.onnx.ml';
 const ML_OPSET = 3;
@@ -28,16 +38,38 @@ function doubles(name: string, values: number[]): onnx.IAttributeProto {
 }
 
 export function ensembleToOnnx(ensemble: TreeEnsemble, metadata: Record<string, string>, producerVersion: string): Uint8Array {
-  if (ensemble.trees.length === 0) throw new Error('the ensemble has no trees');
-  const attributes = treeAttributes(ensemble);
+  return ensemblesToOnnx([ensemble], [POINT_COLUMN], metadata, producerVersion);
+}
+
+/**
+ * The trained model with its interval: columns rul, rul_lower, rul_upper (rul alone without an interval), the
+ * held-out figures of the estimate and the interval in the metadata beside the caller's.
+ */
+export function rulModelToOnnx(model: RulModel, metadata: Record<string, string>, producerVersion: string): Uint8Array {
+  const targets = rulOutputs(model);
+  const facts: Record<string, string> = {
+    validation_groups: JSON.stringify(model.validationGroups),
+    validation_rmse: String(model.point.validationRmse),
+    trees: String(model.point.trees.length),
+  };
+  if (model.interval) facts[INTERVAL_KEY] = JSON.stringify(model.interval);
+  return ensemblesToOnnx(targets, targets.length === 3 ? [POINT_COLUMN, LOWER_COLUMN, UPPER_COLUMN] : [POINT_COLUMN], { ...facts, ...metadata }, producerVersion);
+}
+
+export function ensemblesToOnnx(targets: readonly TreeEnsemble[], columns: readonly string[], metadata: Record<string, string>, producerVersion: string): Uint8Array {
+  if (targets.length === 0 || targets.length !== columns.length) throw new Error(`${targets.length} ensembles for ${columns.length} output columns`);
+  const featureNames = targets[0].featureNames;
+  const mismatch = targets.findIndex((t) => t.featureNames.join('\u0000') !== featureNames.join('\u0000'));
+  if (mismatch >= 0) throw new Error(`output ${columns[mismatch]} reads other features than ${columns[0]}: every output of one model reads the same input`);
+  if (targets.every((t) => t.trees.length === 0)) throw new Error('the ensemble has no trees');
   const node = onnx.NodeProto.create({
-    name: 'rul_trees', opType: 'TreeEnsembleRegressor', domain: ML_DOMAIN, input: [INPUT_NAME], output: [OUTPUT_NAME], attribute: attributes,
+    name: 'rul_trees', opType: 'TreeEnsembleRegressor', domain: ML_DOMAIN, input: [INPUT_NAME], output: [OUTPUT_NAME], attribute: treeAttributes(targets),
   });
   const graph = onnx.GraphProto.create({
     name: 'remaining_useful_life',
     node: [node],
-    input: [tensorInfo(INPUT_NAME, ensemble.featureNames.length, DOUBLE)],
-    output: [tensorInfo(OUTPUT_NAME, 1, FLOAT)],
+    input: [tensorInfo(INPUT_NAME, featureNames.length, DOUBLE)],
+    output: [tensorInfo(OUTPUT_NAME, targets.length, FLOAT)],
   });
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
@@ -45,7 +77,8 @@ export function ensembleToOnnx(ensemble: TreeEnsemble, metadata: Record<string, 
     producerVersion,
     opsetImport: [{ domain: '', version: 17 }, { domain: ML_DOMAIN, version: ML_OPSET }],
     graph,
-    metadataProps: Object.entries({ ...metadata, [FEATURE_NAMES_KEY]: JSON.stringify(ensemble.featureNames) }).map(([key, value]) => ({ key, value })),
+    metadataProps: Object.entries({ ...metadata, [FEATURE_NAMES_KEY]: JSON.stringify(featureNames), [OUTPUTS_KEY]: JSON.stringify(columns) })
+      .map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
 }
@@ -57,7 +90,7 @@ function tensorInfo(name: string, columns: number, elemType: number): onnx.IValu
   };
 }
 
-function treeAttributes(ensemble: TreeEnsemble): onnx.IAttributeProto[] {
+function treeAttributes(targets: readonly TreeEnsemble[]): onnx.IAttributeProto[] {
   const treeIds: number[] = [];
   const nodeIds: number[] = [];
   const featureIds: number[] = [];
@@ -67,30 +100,36 @@ function treeAttributes(ensemble: TreeEnsemble): onnx.IAttributeProto[] {
   const falseIds: number[] = [];
   const targetTreeIds: number[] = [];
   const targetNodeIds: number[] = [];
+  const targetIds: number[] = [];
   const targetWeights: number[] = [];
-  ensemble.trees.forEach((tree, treeId) => {
-    tree.forEach((n, nodeId) => {
-      const leaf = n.feature < 0;
-      treeIds.push(treeId);
-      nodeIds.push(nodeId);
-      featureIds.push(leaf ? 0 : n.feature);
-      values.push(leaf ? 0 : n.threshold);
-      modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
-      trueIds.push(leaf ? 0 : n.left);
-      falseIds.push(leaf ? 0 : n.right);
-      if (leaf) {
-        targetTreeIds.push(treeId);
-        targetNodeIds.push(nodeId);
-        targetWeights.push(n.value);
-      }
-    });
+  let treeId = 0;
+  targets.forEach((ensemble, target) => {
+    for (const tree of ensemble.trees) {
+      tree.forEach((n, nodeId) => {
+        const leaf = n.feature < 0;
+        treeIds.push(treeId);
+        nodeIds.push(nodeId);
+        featureIds.push(leaf ? 0 : n.feature);
+        values.push(leaf ? 0 : n.threshold);
+        modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
+        trueIds.push(leaf ? 0 : n.left);
+        falseIds.push(leaf ? 0 : n.right);
+        if (leaf) {
+          targetTreeIds.push(treeId);
+          targetNodeIds.push(nodeId);
+          targetIds.push(target);
+          targetWeights.push(n.value);
+        }
+      });
+      treeId++;
+    }
   });
   const encoder = new TextEncoder();
   return [
-    { name: 'n_targets', type: AttributeType.INT, i: 1 },
+    { name: 'n_targets', type: AttributeType.INT, i: targets.length },
     { name: 'aggregate_function', type: AttributeType.STRING, s: encoder.encode('SUM') },
     { name: 'post_transform', type: AttributeType.STRING, s: encoder.encode('NONE') },
-    doubles('base_values_as_tensor', [ensemble.baseScore]),
+    doubles('base_values_as_tensor', targets.map((t) => t.baseScore)),
     { name: 'nodes_treeids', type: AttributeType.INTS, ints: treeIds },
     { name: 'nodes_nodeids', type: AttributeType.INTS, ints: nodeIds },
     { name: 'nodes_featureids', type: AttributeType.INTS, ints: featureIds },
@@ -100,7 +139,7 @@ function treeAttributes(ensemble: TreeEnsemble): onnx.IAttributeProto[] {
     { name: 'nodes_falsenodeids', type: AttributeType.INTS, ints: falseIds },
     { name: 'target_treeids', type: AttributeType.INTS, ints: targetTreeIds },
     { name: 'target_nodeids', type: AttributeType.INTS, ints: targetNodeIds },
-    { name: 'target_ids', type: AttributeType.INTS, ints: targetTreeIds.map(() => 0) },
+    { name: 'target_ids', type: AttributeType.INTS, ints: targetIds },
     doubles('target_weights_as_tensor', targetWeights),
   ];
 }

@@ -4,7 +4,9 @@
  * Node-RED and without Python.
  *
  *   twin-train fit --format cmapss train_FD001.txt --out model.onnx [--window 30] [--cap 125] [--rounds 400] [--seed 1]
+ *       [--quantiles 0.1,0.9 | --no-interval]
  *   twin-train predict --format cmapss test_FD001.txt --model model.onnx      → one line per unit: "<unit> <rul>"
+ *       [--interval]                                                          → "<unit> <rul> <lower> <upper>"
  *   twin-train import-xgboost m.json --out model.onnx [--features a,b,c]     an XGBoost JSON model as ONNX
  *
  * `--format csv` reads a header `asset,time,<sensor>,...` instead.
@@ -12,24 +14,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { packageVersion } from '../package-version';
 import { DEFAULT_BOOSTING_OPTIONS } from './gradient-boosting';
 import { DEFAULT_RECIPE_WINDOW, RECIPE_KEY, varyingSensors, type HistoryRecipe } from './history-recipe';
 import { parseHistories, type HistoryFormat } from './history-table';
 import { fitHistories, fittedToOnnx, lastStepRecords, type FitOptions } from './history-training';
 import { ensembleToOnnx } from './onnx-export';
 import { OnnxScorer } from './onnx-scorer';
+import { DEFAULT_INTERVAL, type IntervalQuantiles, type TrainingProgress } from './rul-training';
 import { importXgboostJson } from './xgboost-import';
 
 const USAGE = `usage:
   twin-train fit --format cmapss|csv <histories> --out <model.onnx> [--window ${DEFAULT_RECIPE_WINDOW}] [--cap 125] [--rounds ${DEFAULT_BOOSTING_OPTIONS.rounds}] [--seed 1]
-  twin-train predict --format cmapss|csv <histories> --model <model.onnx>
+      [--quantiles ${DEFAULT_INTERVAL.lower},${DEFAULT_INTERVAL.upper} | --no-interval]
+  twin-train predict --format cmapss|csv <histories> --model <model.onnx> [--interval]
   twin-train import-xgboost <model.json> --out <model.onnx> [--features <name,name,...>]
 CSV histories: a header "asset,time,<sensor>,..." and one row per asset and time, sorted by asset and time.`;
-
-function packageVersion(): string {
-  const file = path.resolve(__dirname, '..', '..', '..', 'package.json');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
-}
 
 function number(text: string | undefined, fallback: number, label: string): number {
   if (text === undefined) return fallback;
@@ -45,40 +45,77 @@ function readHistories(file: string | undefined, format: string | undefined) {
   return parseHistories(fs.readFileSync(file, 'utf8'), format as HistoryFormat, path.basename(file));
 }
 
+function intervalQuantiles(text: string | undefined, off: boolean | undefined): IntervalQuantiles | false {
+  if (off) {
+    if (text !== undefined) throw new Error('--quantiles and --no-interval contradict each other: give one');
+    return false;
+  }
+  if (text === undefined) return DEFAULT_INTERVAL;
+  const [lower, upper, ...rest] = text.split(',').map((q) => Number(q.trim()));
+  if (rest.length > 0 || !(lower > 0 && lower < upper && upper < 1)) {
+    throw new Error(`--quantiles "${text}" must be two quantiles lower,upper with 0 < lower < upper < 1 (e.g. 0.1,0.9 for an 80 % interval)`);
+  }
+  return { lower, upper };
+}
+
+function progressLine(progress: TrainingProgress, interval: IntervalQuantiles | false): string {
+  const metric = progress.metric === 'rmse' ? 'RMSE' : 'pinball loss';
+  const model = progress.model === 'point' || !interval ? 'estimate' : `${progress.model} bound (q ${interval[progress.model]})`;
+  return `${model} round ${progress.round}: train ${metric} ${progress.trainLoss.toFixed(2)}, validation ${metric} ${progress.validationLoss.toFixed(2)}`;
+}
+
+const percent = (share: number) => `${(100 * share).toFixed(1)} %`;
+
 async function fit(args: string[], log: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: {
     format: { type: 'string' }, out: { type: 'string' }, window: { type: 'string' }, cap: { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' },
+    quantiles: { type: 'string' }, 'no-interval': { type: 'boolean' },
   } });
   if (!values.out) throw new Error('--out <model.onnx> is required');
+  const interval = intervalQuantiles(values.quantiles, values['no-interval']);
   const histories = readHistories(positionals[0], values.format);
   const recipe: HistoryRecipe = { window: number(values.window, DEFAULT_RECIPE_WINDOW, 'window'), sensors: varyingSensors(histories) };
   const options: FitOptions = {
     recipe,
     rulCap: number(values.cap, 125, 'cap'),
     boosting: { rounds: Math.round(number(values.rounds, DEFAULT_BOOSTING_OPTIONS.rounds, 'rounds')), seed: Math.round(number(values.seed, 1, 'seed')) },
+    interval,
   };
   log(`${histories.length} assets, ${recipe.sensors.length} varying sensors (${recipe.sensors.join(' ')}), window ${recipe.window}, RUL cap ${options.rulCap}`);
-  const fitted = fitHistories(histories, options, (score) => {
-    if (score.round % 25 === 0) log(`round ${score.round}: train RMSE ${score.trainRmse.toFixed(2)}, validation RMSE ${score.validationRmse.toFixed(2)}`);
+  const fitted = fitHistories(histories, options, (progress) => {
+    if (progress.round % 25 === 0) log(progressLine(progress, interval));
   });
   const bytes = fittedToOnnx(fitted, options, path.basename(positionals[0]), packageVersion());
   fs.writeFileSync(values.out, bytes);
-  log(`${fitted.set.matrix.rows} rows (${fitted.set.skipped} too early for the window), ${fitted.model.trees.length} trees, ` +
-    `validation RMSE ${fitted.model.validationRmse.toFixed(2)} on ${fitted.model.validationGroups.length} held-out assets, ${(fitted.trainingMs / 1000).toFixed(1)} s; wrote ${values.out}`);
+  const { point, validationGroups, interval: report } = fitted.model;
+  if (report) {
+    log(`interval q ${report.quantiles[0]}-${report.quantiles[1]}: held-out coverage ${percent(report.coverageBeforeCalibration)} as fitted, ` +
+      `${percent(report.coverage)} calibrated (bounds moved ${report.calibrationShift >= 0 ? 'out' : 'in'} by ${Math.abs(report.calibrationShift).toFixed(2)}), mean width ${report.meanWidth.toFixed(2)}, ${report.trees[0]} + ${report.trees[1]} trees`);
+  }
+  log(`${fitted.set.matrix.rows} rows (${fitted.set.skipped} too early for the window), ${point.trees.length} trees, ` +
+    `validation RMSE ${point.validationRmse.toFixed(2)} on ${validationGroups.length} held-out assets, ${(fitted.trainingMs / 1000).toFixed(1)} s; wrote ${values.out}`);
 }
 
 async function predict(args: string[], print: (line: string) => void): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, model: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, model: { type: 'string' }, interval: { type: 'boolean' } } });
   if (!values.model) throw new Error('--model <model.onnx> is required');
   if (!fs.existsSync(values.model)) throw new Error(`model file "${values.model}" not found`);
   const scorer = await OnnxScorer.fromBytes(fs.readFileSync(values.model));
   try {
     const recipeText = scorer.metadata[RECIPE_KEY];
     if (!recipeText) throw new Error(`${values.model} was not trained by twin-train from histories: it has no "${RECIPE_KEY}" in its metadata`);
+    if (values.interval && !scorer.hasInterval) throw new Error(`${values.model} has no prediction interval (trained with --no-interval?): predict without --interval, or refit without --no-interval`);
     const recipe = JSON.parse(recipeText) as HistoryRecipe;
     const histories = readHistories(positionals[0], values.format);
-    const predictions = await scorer.scoreRecords(lastStepRecords(histories, recipe), (row) => `asset ${histories[row].asset}`);
-    histories.forEach((history, i) => print(`${history.asset} ${Math.max(0, predictions[i]).toFixed(2)}`));
+    const scores = await scorer.scoreRecordIntervals(lastStepRecords(histories, recipe), (row) => `asset ${histories[row].asset}`);
+    histories.forEach((history, i) => {
+      const rul = Math.max(0, scores.rul[i]);
+      if (!values.interval || !scores.lower || !scores.upper) { print(`${history.asset} ${rul.toFixed(2)}`); return; }
+      // Bounds that cross the estimate (the quantile models are fitted apart) are pulled to it, and none is below 0.
+      const lower = Math.max(0, Math.min(scores.lower[i], rul));
+      const upper = Math.max(scores.upper[i], rul);
+      print(`${history.asset} ${rul.toFixed(2)} ${lower.toFixed(2)} ${upper.toFixed(2)}`);
+    });
   } finally {
     await scorer.release();
   }

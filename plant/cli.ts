@@ -9,7 +9,8 @@ import { COMMAND_HELP } from './commands';
 import { DEFAULT_PLANT_OPTIONS, startPlant, type PlantOptions } from './plant';
 
 const USAGE = `usage: node dist/plant/cli.js [--host 127.0.0.1] [--opcua-port 4840] [--modbus-port 5020] [--speedup 1440]
-       [--seed 1] [--ambient 22] [--wear <asset>=<0..1>] [--mqtt mqtt://127.0.0.1:1883] [--fault "<command>"]...`;
+       [--seed 1] [--ambient 22] [--wear <asset>=<0..1>] [--life <asset>=<share of nominal bearing life>]
+       [--no-start-program] [--mqtt mqtt://127.0.0.1:1883] [--fault "<command>"]...`;
 export const CONTROL_TOPIC = 'twin/plant/control';
 
 interface CliOptions {
@@ -19,7 +20,7 @@ interface CliOptions {
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const plant: Partial<PlantOptions> = { initialWear: {} };
+  const plant: Partial<PlantOptions> = { initialWear: {}, lifeFactor: { ...DEFAULT_PLANT_OPTIONS.lifeFactor } };
   const options: CliOptions = { plant, commands: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -45,6 +46,14 @@ function parseArgs(argv: string[]): CliOptions {
         plant.initialWear![asset] = Number(wear);
         break;
       }
+      case '--life': {
+        const [asset, factor] = value().split('=');
+        const share = Number(factor);
+        if (!asset || !(share > 0)) throw new Error('--life needs <asset>=<share above 0>, e.g. spindle-1=0.7');
+        plant.lifeFactor![asset] = share;
+        break;
+      }
+      case '--no-start-program': plant.startProgram = {}; break;
       case '--mqtt': options.mqttUrl = value(); break;
       case '--fault': options.commands.push(`fault ${value()}`.replace(/^fault fault /, 'fault ')); break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n\ncommands:\n${COMMAND_HELP}\n`); process.exit(0); break;

@@ -21,14 +21,36 @@ export interface PlantOptions {
   ambientC: number;
   /** Initial bearing wear per asset id (0 new .. 1 failed). */
   initialWear: Record<string, number>;
+  /** Bearing life per asset id as a share of the machine type's nominal life (see MachineOptions.lifeFactor). */
+  lifeFactor: Record<string, number>;
+  /** Speed program each asset runs from the start, as shares of its nominal speed; any setpoint write ends it. */
+  startProgram: Record<string, ProgramStep[]>;
   tickMs: number;
   publishMs: number;
   waveformLength: number;
 }
 
+export interface ProgramStep {
+  speedRatio: number;
+  minutes: number;
+}
+
+/**
+ * The spindle's first jobs of the shift run at 85, 100 and 115 % of its nominal speed, four minutes each, before it
+ * settles at nominal: the twin sees how heat, power and vibration grow with speed, which what-if scenarios need.
+ */
+export const SPINDLE_START_PROGRAM: ProgramStep[] = [{ speedRatio: 0.85, minutes: 4 }, { speedRatio: 1, minutes: 4 }, { speedRatio: 1.15, minutes: 4 }];
+
+/**
+ * The simulated site's spindle wears out in 70 % of the nominal life of its type (coolant reaches its bearing): a
+ * model trained on the fleet is optimistic about it until it has learned from this site's confirmed failures.
+ */
+export const SITE_SPINDLE_LIFE_FACTOR = 0.7;
+
 export const DEFAULT_PLANT_OPTIONS: PlantOptions = {
   host: '127.0.0.1', opcuaPort: 4840, modbusPort: 5020, speedup: 1440, seed: 1, ambientC: 22,
-  initialWear: {}, tickMs: 100, publishMs: 1000, waveformLength: 4096,
+  initialWear: {}, lifeFactor: { 'spindle-1': SITE_SPINDLE_LIFE_FACTOR }, startProgram: { 'spindle-1': SPINDLE_START_PROGRAM },
+  tickMs: 100, publishMs: 1000, waveformLength: 4096,
 };
 
 export interface PlantSnapshot {
@@ -40,7 +62,7 @@ export interface PlantSnapshot {
 }
 
 function createMachine(asset: AssetDefinition, options: PlantOptions): MachineModel {
-  const machineOptions = { ambientC: options.ambientC, initialWear: options.initialWear[asset.id] ?? 0 };
+  const machineOptions = { ambientC: options.ambientC, initialWear: options.initialWear[asset.id] ?? 0, lifeFactor: options.lifeFactor[asset.id] ?? 1 };
   if (asset.type === 'centrifugal-pump') return new PumpModel(asset, machineOptions);
   return new SpindleModel(asset, machineOptions);
 }
@@ -60,6 +82,7 @@ export class Plant {
   private tickTimer: NodeJS.Timeout | undefined;
   private publishTimer: NodeJS.Timeout | undefined;
   private outageTimer: NodeJS.Timeout | undefined;
+  private readonly programTimers = new Map<string, NodeJS.Timeout[]>();
   private lastTick = Date.now();
   opcuaEndpoint = '';
   opcuaPort = 0;
@@ -76,7 +99,30 @@ export class Plant {
     this.lastTick = Date.now();
     this.tickTimer = setInterval(() => this.tick(), this.options.tickMs);
     this.publishTimer = setInterval(() => this.publish(), this.options.publishMs);
+    for (const [asset, steps] of Object.entries(this.options.startProgram)) this.runProgram(asset, steps);
     this.publish();
+  }
+
+  /** Steps an asset's setpoint through its program, then back to nominal; a setpoint written meanwhile ends it. */
+  private runProgram(asset: string, steps: ProgramStep[]): void {
+    const machine = this.machine(asset);
+    const nominal = machine.asset.ratings.nominalRpm ?? 0;
+    const apply = (ratio: number): void => machine.setSpeedSetpoint(Math.round(nominal * ratio));
+    const timers: NodeJS.Timeout[] = [];
+    let at = 0;
+    steps.forEach((step, i) => {
+      if (i === 0) apply(step.speedRatio);
+      else timers.push(setTimeout(() => apply(step.speedRatio), at));
+      at += step.minutes * 60_000;
+    });
+    if (steps.length > 0) timers.push(setTimeout(() => apply(1), at));
+    for (const timer of timers) timer.unref();
+    this.programTimers.set(asset, timers);
+  }
+
+  private endProgram(asset: string): void {
+    for (const timer of this.programTimers.get(asset) ?? []) clearTimeout(timer);
+    this.programTimers.delete(asset);
   }
 
   private async startServers(opcuaPort: number, modbusPort: number): Promise<void> {
@@ -137,6 +183,7 @@ export class Plant {
   private applySetpoint(asset: string, rpm: number): boolean {
     const machine = this.machine(asset);
     if (!Number.isFinite(rpm) || rpm < 0 || rpm > (machine.asset.ratings.maxRpm ?? Infinity)) return false;
+    this.endProgram(asset);
     machine.setSpeedSetpoint(rpm);
     return true;
   }
@@ -216,6 +263,7 @@ export class Plant {
   async stop(): Promise<void> {
     clearInterval(this.tickTimer);
     clearInterval(this.publishTimer);
+    for (const asset of [...this.programTimers.keys()]) this.endProgram(asset);
     if (this.outageTimer) clearTimeout(this.outageTimer);
     await this.stopServers();
   }

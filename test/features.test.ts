@@ -305,6 +305,18 @@ describe('operating hours', function () {
     for (let t = 7_200_000 - 60_000; t <= 7_200_000; t += 1000) hours.update(t);
     closeTo(hours.hours, 1, 1e-9, 'idle heartbeats add nothing');
   });
+
+  it('take a state sample stamped before readings already in (a subscription\'s first value), but not over a newer one', function () {
+    const hours = new OperatingHours(10 * 60_000);
+    hours.update(5_000);
+    hours.update(4_000, true);
+    hours.update(65_000);
+    closeTo(hours.hours, 1 / 60, 1e-9, 'running from the late sample on: the minute after it counts');
+    hours.update(70_000, false);
+    hours.update(66_000, true);
+    hours.update(130_000);
+    closeTo(hours.hours, 1 / 60 + 5 / 3600, 1e-9, 'the stale "running" does not undo the newer "idle"');
+  });
 });
 
 describe('feature engine', function () {

@@ -55,6 +55,16 @@ describe('plant physics', function () {
     assert.ok(pump.remainingLifeHours() > 700);
   });
 
+  it('wears a site\'s bearing out in its share of the nominal life', function () {
+    const fleet = new SpindleModel(SPINDLE_ASSET, { ambientC: 22, initialWear: 0.2 });
+    const site = new SpindleModel(SPINDLE_ASSET, { ambientC: 22, initialWear: 0.2, lifeFactor: 0.7 });
+    assert.ok(Math.abs(site.remainingLifeHours() / fleet.remainingLifeHours() - 0.7) < 1e-12, 'remaining life scales with the life share');
+    // An hour of wear, a small step: at the same wear and stress the rate is exactly 1/0.7 as high.
+    run(fleet, 10, 0.1);
+    run(site, 10, 0.1);
+    assert.ok(Math.abs((site.wear - 0.2) / (fleet.wear - 0.2) - 1 / 0.7) < 0.01, `wears 1/0.7 times as fast: ${site.wear} against ${fleet.wear}`);
+  });
+
   it('is deterministic for a seed', function () {
     const a = new SpindleModel(SPINDLE_ASSET, { ambientC: 22, initialWear: 0.3 });
     const b = new SpindleModel(SPINDLE_ASSET, { ambientC: 22, initialWear: 0.3 });
@@ -70,6 +80,34 @@ describe('plant physics', function () {
     assert.throws(() => parseCommand('fault spindle-1 speed melt'), /unknown fault "melt"/);
     assert.throws(() => parseCommand('wear pump-1 2'), /between 0 and 1/);
     assert.throws(() => parseCommand('launch'), /unknown command "launch"/);
+  });
+});
+
+describe('plant start program', function () {
+  this.timeout(30000);
+
+  it('steps the spindle through its program, then back to nominal; a setpoint written meanwhile ends it', async function () {
+    const program = { 'spindle-1': [{ speedRatio: 0.5, minutes: 0.02 }, { speedRatio: 0.75, minutes: 0.02 }] };
+    const plant = await startPlant({ opcuaPort: 0, modbusPort: 0, publishMs: 100, startProgram: program });
+    const seen: number[] = [];
+    try {
+      for (let i = 0; i < 40; i++) {
+        const setpoint = plant.snapshot().find((s) => s.asset === 'spindle-1')?.published.speedSetpoint;
+        if (setpoint !== undefined && setpoint !== seen[seen.length - 1]) seen.push(setpoint);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await plant.stop();
+    }
+    assert.deepEqual(seen, [6000, 9000, 12000]);
+    const interrupted = await startPlant({ opcuaPort: 0, modbusPort: 0, publishMs: 100, startProgram: program });
+    try {
+      assert.match(interrupted.command('setpoint spindle-1 11000'), /^ok/);
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      assert.equal(interrupted.snapshot().find((s) => s.asset === 'spindle-1')?.published.speedSetpoint, 11000, 'the operator\'s setpoint stands');
+    } finally {
+      await interrupted.stop();
+    }
   });
 });
 

@@ -4,7 +4,9 @@ import { amplitudeSpectrum, nextPowerOfTwo, planFor, transformBlock, type BlockT
  * Envelope (demodulated) spectrum, the standard way to see bearing defects: impacts at a defect frequency ring a
  * structural resonance, so the band around that resonance is isolated, its amplitude envelope taken through the
  * analytic signal, and the envelope's own spectrum shows the impact rate. The band is shifted to baseband before
- * the inverse FFT, which decimates the envelope for free (its content sits far below the carrier).
+ * the inverse FFT, which decimates the envelope for free (its content sits far below the carrier). The baseband is
+ * twice the band wide, so the envelope spectrum reaches the band's width: a defect line up to that frequency (the
+ * outer-race rate of a fast spindle lies above half a 3 kHz band) is seen, not cut off.
  */
 export function envelopeSpectrum(transform: BlockTransform, fromHz: number, toHz: number): Spectrum {
   if (transform.window !== 'rectangular') throw new Error('the envelope needs a transform without a window');
@@ -13,7 +15,7 @@ export function envelopeSpectrum(transform: BlockTransform, fromHz: number, toHz
   const low = Math.max(1, Math.ceil(fromHz / resolution));
   const high = Math.min(size / 2 - 1, Math.floor(Math.min(toHz, nyquist) / resolution));
   if (high - low < 8) throw new Error(`envelope band ${fromHz}-${toHz} Hz is too narrow for a ${sampleRate} Hz block`);
-  const basebandSize = nextPowerOfTwo(high - low + 1);
+  const basebandSize = nextPowerOfTwo(2 * (high - low + 1));
   const { fft } = planFor(basebandSize);
   const baseband = new Float64Array(2 * basebandSize);
   baseband.set(complex.subarray(2 * low, 2 * (high + 1)));

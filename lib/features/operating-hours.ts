@@ -9,6 +9,8 @@ export interface OperatingHoursState {
   hours: number;
   lastTs?: number;
   running?: boolean;
+  /** Time of the state sample `running` comes from. */
+  stateTs?: number;
 }
 
 export class OperatingHours {
@@ -22,13 +24,21 @@ export class OperatingHours {
     return this.state.hours;
   }
 
-  /** A state sample (`running` given) or a heartbeat from another reading of the asset (`running` omitted). */
+  /**
+   * A state sample (`running` given) or a heartbeat from another reading of the asset (`running` omitted). A state
+   * sample older than the newest heartbeat still sets the state (a subscription's first value may carry an older
+   * source time than readings already in), unless a newer state sample has been seen; it adds no time.
+   */
   update(ts: number, running?: boolean): void {
     const { lastTs } = this.state;
-    if (lastTs !== undefined && ts < lastTs) return;
-    if (lastTs !== undefined && this.state.running && ts - lastTs <= this.maxGapMs) this.state.hours += (ts - lastTs) / 3_600_000;
-    this.state.lastTs = ts;
-    if (running !== undefined) this.state.running = running;
+    if (lastTs === undefined || ts >= lastTs) {
+      if (lastTs !== undefined && this.state.running && ts - lastTs <= this.maxGapMs) this.state.hours += (ts - lastTs) / 3_600_000;
+      this.state.lastTs = ts;
+    }
+    if (running !== undefined && (this.state.stateTs === undefined || ts >= this.state.stateTs)) {
+      this.state.running = running;
+      this.state.stateTs = ts;
+    }
   }
 
   toJSON(): OperatingHoursState {

@@ -135,6 +135,8 @@ export function dominantFrequency(spectrum: Spectrum, minHz = 0): { frequency: n
 /** Largest amplitude within ±`toleranceBins` of a frequency: defect frequencies move with speed and slip. */
 export function amplitudeNear(spectrum: Spectrum, frequency: number, toleranceBins = 2): number {
   const centre = Math.round(frequency / spectrum.resolution);
+  // Beyond the spectrum's reach nothing was measured: NaN, and the feature is left out, rather than a zero.
+  if (centre + toleranceBins >= spectrum.amplitudes.length) return NaN;
   let best = 0;
   const last = Math.min(spectrum.amplitudes.length - 1, centre + toleranceBins);
   for (let k = Math.max(1, centre - toleranceBins); k <= last; k++) best = Math.max(best, spectrum.amplitudes[k]);

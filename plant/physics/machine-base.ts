@@ -15,6 +15,7 @@ export abstract class MachineBase implements MachineModel {
   protected bearingC: number;
   protected velocity = 0;
   protected currentWear: number;
+  protected readonly lifeFactor: number;
 
   constructor(asset: AssetDefinition, options: MachineOptions, defaultNominalRpm: number) {
     this.asset = asset;
@@ -23,6 +24,7 @@ export abstract class MachineBase implements MachineModel {
     this.ambientC = options.ambientC;
     this.bearingC = options.ambientC;
     this.currentWear = options.initialWear;
+    this.lifeFactor = options.lifeFactor ?? 1;
   }
 
   abstract step(dtS: number, wearHours: number, random: Random): void;

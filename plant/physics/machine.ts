@@ -5,6 +5,11 @@ import type { Random } from '../../lib/math/random';
 export interface MachineOptions {
   ambientC: number;
   initialWear: number;
+  /**
+   * This machine's bearing life as a share of the type's nominal life (1 when absent): site conditions such as
+   * coolant ingress or misalignment shorten it, and nothing in a fleet-trained model knows that.
+   */
+  lifeFactor?: number;
 }
 
 /** A simulated machine: process physics stepped in real seconds, bearing wear stepped in (accelerated) hours. */

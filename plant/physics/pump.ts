@@ -40,7 +40,7 @@ export class PumpModel extends MachineBase {
     const defect = r > 0.05 ? 7.5 * Math.pow(this.currentWear, 1.6) : 0;
     this.velocity = Math.max(0, (hydraulic + defect) * (1 + 0.03 * random.gaussian()));
     if (running && wearHours > 0) {
-      this.currentWear = advanceWear(this.currentWear, wearHours, NOMINAL_LIFE_H, { speedRatio: r, loadRatio: r * r });
+      this.currentWear = advanceWear(this.currentWear, wearHours, NOMINAL_LIFE_H * this.lifeFactor, { speedRatio: r, loadRatio: r * r });
       if (this.currentWear >= 1) this.failed = true;
     }
   }
@@ -64,6 +64,6 @@ export class PumpModel extends MachineBase {
   remainingLifeHours(): number {
     if (this.failed) return 0;
     const r = this.setpoint / this.nominalRpm;
-    return remainingLifeHours(this.currentWear, NOMINAL_LIFE_H, { speedRatio: r, loadRatio: r * r });
+    return remainingLifeHours(this.currentWear, NOMINAL_LIFE_H * this.lifeFactor, { speedRatio: r, loadRatio: r * r });
   }
 }

@@ -51,7 +51,7 @@ export class SpindleModel extends MachineBase {
     const defect = speedRatio > 0.05 ? 5.2 * Math.pow(this.currentWear, 1.6) : 0;
     this.velocity = Math.max(0, (imbalance + defect) * (1 + 0.03 * random.gaussian()));
     if (running && wearHours > 0) {
-      this.currentWear = advanceWear(this.currentWear, wearHours, NOMINAL_LIFE_H, this.stress());
+      this.currentWear = advanceWear(this.currentWear, wearHours, NOMINAL_LIFE_H * this.lifeFactor, this.stress());
       if (this.currentWear >= 1) this.failed = true;
     }
   }
@@ -87,7 +87,7 @@ export class SpindleModel extends MachineBase {
 
   remainingLifeHours(): number {
     if (this.failed) return 0;
-    return remainingLifeHours(this.currentWear, NOMINAL_LIFE_H, { speedRatio: this.setpoint / this.nominalRpm, loadRatio: 1 });
+    return remainingLifeHours(this.currentWear, NOMINAL_LIFE_H * this.lifeFactor, { speedRatio: this.setpoint / this.nominalRpm, loadRatio: 1 });
   }
 }
 

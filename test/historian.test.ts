@@ -53,6 +53,7 @@ function suite(name: string, makeTarget: () => Promise<ConnectionTarget | undefi
       assert.deepEqual(hypertables.rows, [
         { hypertable_name: 'twin_features', compression_enabled: true },
         { hypertable_name: 'twin_readings', compression_enabled: true },
+        { hypertable_name: 'twin_rul', compression_enabled: true },
         { hypertable_name: 'twin_waveforms', compression_enabled: true },
       ]);
       const segmentBy = await pool.query(`SELECT attname FROM timescaledb_information.compression_settings WHERE hypertable_schema = $1 AND hypertable_name = 'twin_readings' AND segmentby_column_index IS NOT NULL ORDER BY segmentby_column_index`, [schema]);

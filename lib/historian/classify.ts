@@ -1,10 +1,16 @@
 import { isWaveform, type Reading } from '../reading/reading';
+import { isFailureEvent, isRulRecord, isUrgencyRecord, isWorkOrderUpdate } from '../rul/records';
 import { isAlertEvent } from '../threshold/alert';
 import type { TableRow } from './writer';
 import { alertsTable } from './tables/alerts';
+import { failureEventsTable } from './tables/failure-events';
 import { featuresTable, isFeatureVector } from './tables/features';
+import { isKpiRecord, kpisTable } from './tables/kpis';
 import { readingsTable } from './tables/readings';
+import { rulEstimatesTable } from './tables/rul-estimates';
+import { isSetpointAuditRecord, setpointAuditTable } from './tables/setpoint-audit';
 import { waveformsTable } from './tables/waveforms';
+import { workOrdersTable } from './tables/work-orders';
 
 function isReading(value: unknown): value is Reading {
   if (!value || typeof value !== 'object') return false;
@@ -21,8 +27,36 @@ function withDefaults(reading: Reading): Reading {
   return base;
 }
 
+const row = (table: unknown, value: unknown): TableRow => ({ table: table as TableRow['table'], row: value });
+
 /**
- * Sorts what a message carries into table rows: scalar readings, waveform blocks, alert events and feature vectors. Anything
+ * The rows an element becomes; undefined when it is not something the historian stores. Records that name their
+ * `kind` are filed by it; readings, alert events and feature vectors by their shape.
+ */
+function rowsOf(element: unknown): TableRow[] | undefined {
+  const kind = element && typeof element === 'object' ? (element as { kind?: unknown }).kind : undefined;
+  if (kind !== undefined) {
+    if (isRulRecord(element)) return [row(rulEstimatesTable, element)];
+    if (isFailureEvent(element)) return [row(failureEventsTable, element)];
+    // A decision without a change of level carries no work order: recognised, nothing to store.
+    if (isUrgencyRecord(element)) return element.workOrder ? [row(workOrdersTable, element.workOrder)] : [];
+    if (isWorkOrderUpdate(element)) return [row(workOrdersTable, element)];
+    if (isKpiRecord(element)) return [row(kpisTable, element)];
+    if (isSetpointAuditRecord(element)) return [row(setpointAuditTable, element)];
+    return undefined;
+  }
+  if (isAlertEvent(element)) return [row(alertsTable, element)];
+  if (isFeatureVector(element)) return [row(featuresTable, element)];
+  if (isReading(element)) {
+    const reading = withDefaults(element);
+    return [row(isWaveform(reading) ? waveformsTable : readingsTable, reading)];
+  }
+  return undefined;
+}
+
+/**
+ * Sorts what a message carries into table rows: readings, waveform blocks, alert events, feature vectors, the
+ * maintenance records (RUL estimates, failure events, work orders), KPI periods and setpoint audit records. Anything
  * else is named in `problems`; the recognised elements are still written.
  */
 export function classifyPayload(payload: unknown): { rows: TableRow[]; problems: string[] } {
@@ -30,13 +64,13 @@ export function classifyPayload(payload: unknown): { rows: TableRow[]; problems:
   const rows: TableRow[] = [];
   const problems: string[] = [];
   elements.forEach((element, index) => {
-    if (isAlertEvent(element)) rows.push({ table: alertsTable as TableRow['table'], row: element });
-    else if (isFeatureVector(element)) rows.push({ table: featuresTable as TableRow['table'], row: element });
-    else if (isReading(element)) {
-      const reading = withDefaults(element);
-      rows.push({ table: (isWaveform(reading) ? waveformsTable : readingsTable) as TableRow['table'], row: reading });
-    } else {
-      problems.push(`element ${index} is neither a reading {asset, sensor, ts, value | samples}, an alert event nor a feature vector`);
+    const found = rowsOf(element);
+    if (found) rows.push(...found);
+    else {
+      const kind = element && typeof element === 'object' ? (element as { kind?: unknown }).kind : undefined;
+      problems.push(kind !== undefined
+        ? `element ${index} says it is a "${String(kind)}" record but lacks fields that kind needs`
+        : `element ${index} is neither a reading {asset, sensor, ts, value | samples}, an alert event, a feature vector nor a maintenance record`);
     }
   });
   return { rows, problems };

@@ -53,6 +53,8 @@ export class HistorianConnection extends EventEmitter {
 
   constructor(settings: ConnectionSettings) {
     super();
+    // Every historian, model and training node of a flow listens for the state of the one connection they share.
+    this.setMaxListeners(0);
     this.settings = settings;
   }
 

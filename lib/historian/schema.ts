@@ -1,11 +1,18 @@
 import type { Pool } from 'pg';
 import { quoteIdentifier, type SchemaContext, type TableModule } from './schema-context';
 import { alertsTable } from './tables/alerts';
+import { failureEventsTable } from './tables/failure-events';
 import { featuresTable } from './tables/features';
+import { kpisTable } from './tables/kpis';
+import { modelsTable } from './tables/models';
 import { readingsTable } from './tables/readings';
+import { rulEstimatesTable } from './tables/rul-estimates';
+import { setpointAuditTable } from './tables/setpoint-audit';
 import { waveformsTable } from './tables/waveforms';
+import { workOrdersTable } from './tables/work-orders';
 
-export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable, featuresTable] as ReadonlyArray<TableModule<never>>;
+export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable, featuresTable,
+  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable] as ReadonlyArray<TableModule<never>>;
 
 export interface SchemaSettings {
   schema: string;

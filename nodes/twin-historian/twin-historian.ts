@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { classifyPayload } from '../../lib/historian/classify';
 import type { HistorianConnection } from '../../lib/historian/connection';
-import { activeAlerts, parseHistoryQuery, queryHistory, toChartData } from '../../lib/historian/query';
+import { answerQuery } from '../../lib/historian/query-request';
 import { waveformsTable } from '../../lib/historian/tables/waveforms';
 import { WaveformThinner } from '../../lib/historian/waveform-thinner';
 import { BatchWriter, DEFAULT_WRITER_OPTIONS, type BatchResult } from '../../lib/historian/writer';
@@ -56,15 +56,9 @@ export = function register(RED: NodeAPI): void {
       handleInput(node, status, async (msg, send) => {
         const ctx = await connection.ready();
         const pool = await connection.getPool();
-        const request = (msg.query ?? msg.payload) as Record<string, unknown> | undefined;
-        if (request && request.alerts === 'active') {
-          msg.payload = await activeAlerts(pool, ctx, typeof request.asset === 'string' ? request.asset : undefined);
-        } else {
-          const query = parseHistoryQuery(request);
-          const rows = await queryHistory(pool, ctx, query);
-          msg.payload = config.output === 'chart' ? toChartData(rows, query.sensors) : rows;
-          status.success(`${rows.length} rows`);
-        }
+        const answer = await answerQuery(pool, ctx, msg.query ?? msg.payload, config.output === 'chart' ? 'chart' : 'rows');
+        msg.payload = answer.payload;
+        status.success(`${answer.count} rows`);
         send(msg);
       });
     } else {

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { matrixFromRecords } from './feature-matrix';
+import { OnnxScorer } from './onnx-scorer';
+import type { FeatureRecord, RulModelHandle, RulPrediction } from './rul-model';
+
+/**
+ * An ONNX RUL model as the twin uses it: estimates never below zero, the interval ordered around the estimate, the
+ * cap read from the metadata, and a version that names the exact bytes (the registry's, or a content hash).
+ */
+export class OnnxRulModel implements RulModelHandle {
+  private constructor(private readonly scorer: OnnxScorer, readonly version: string, readonly rulCap: number | undefined) {}
+
+  static async load(bytes: Uint8Array, version?: string): Promise<OnnxRulModel> {
+    const scorer = await OnnxScorer.fromBytes(bytes);
+    const cap = Number(scorer.metadata.rul_cap);
+    return new OnnxRulModel(scorer, version ?? contentVersion(bytes), Number.isFinite(cap) && cap > 0 ? cap : undefined);
+  }
+
+  get featureNames(): readonly string[] {
+    return this.scorer.featureNames;
+  }
+
+  get metadata(): Readonly<Record<string, string>> {
+    return this.scorer.metadata;
+  }
+
+  async score(records: readonly FeatureRecord[], labelOf?: (row: number) => string): Promise<RulPrediction[]> {
+    const matrix = matrixFromRecords(this.scorer.featureNames, records, labelOf);
+    const { rul, lower, upper } = await this.scorer.scoreIntervals(matrix);
+    return Array.from(rul, (value, row): RulPrediction => {
+      const rulHours = Math.max(0, value);
+      if (!lower || !upper) return { rulHours };
+      return { rulHours, lowerHours: Math.max(0, Math.min(lower[row], rulHours)), upperHours: Math.max(upper[row], rulHours) };
+    });
+  }
+
+  release(): Promise<void> {
+    return this.scorer.release();
+  }
+}
+
+export function contentVersion(bytes: Uint8Array): string {
+  return `sha-${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
+}

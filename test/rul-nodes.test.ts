@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import helper from 'node-red-node-test-helper';
+import type { FeatureVector } from '../lib/features/feature-vector';
+import type { RulRecord, UrgencyRecord } from '../lib/rul/records';
+import { testNode } from './support/test-node';
+import { tinyRulModel } from './support/tiny-model';
+import modelNode = require('../nodes/twin-model/twin-model');
+import rulNode = require('../nodes/twin-rul/twin-rul');
+import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
+
+helper.init(require.resolve('node-red'));
+
+function vector(asset: string, vibration: number, extra: Partial<FeatureVector> = {}): FeatureVector {
+  return { asset, ts: Date.UTC(2026, 5, 1), features: { 'vibration.rms': vibration, 'speed.last': 12000 }, units: {}, windows: {}, quality: {}, ...extra };
+}
+
+function nextMessage<T>(id: string): Promise<T> {
+  return new Promise((resolve) => testNode(id).once('input', (msg: T) => resolve(msg)));
+}
+
+describe('twin-model and twin-rul nodes', function () {
+  this.timeout(20000);
+  let dir: string;
+  let modelFile: string;
+
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-rul-node-'));
+    modelFile = path.join(dir, 'model.onnx');
+  });
+  after(function () { fs.rmSync(dir, { recursive: true, force: true }); });
+  beforeEach((done) => { fs.writeFileSync(modelFile, tinyRulModel(50)); helper.startServer(done); });
+  afterEach((done) => { helper.unload().then(() => helper.stopServer(done)); });
+
+  const flow = (rul: Record<string, unknown> = {}) => [
+    { id: 'm1', type: 'twin-model', source: 'file', file: modelFile },
+    { id: 'r1', type: 'twin-rul', model: 'm1', periodS: '0', runningFeature: 'speed.last', runningAbove: '100', wires: [['out']], ...rul },
+    { id: 'out', type: 'helper' },
+  ];
+
+  it('loads with defaults', async function () {
+    await helper.load([modelNode, rulNode], [{ id: 'm1', type: 'twin-model', source: 'file', file: modelFile }, { id: 'r1', type: 'twin-rul', model: 'm1' }] as never);
+    assert.ok(helper.getNode('r1'));
+  });
+
+  it('scores a feature vector into hours with the model version, and fails a vector lacking a feature by naming it', async function () {
+    await helper.load([modelNode, rulNode], flow() as never);
+    const out = nextMessage<{ payload: RulRecord[]; modelVersion: string }>('out');
+    testNode('r1').receive({ payload: vector('spindle-1', 3) });
+    const msg = await out;
+    assert.equal(msg.payload.length, 1);
+    const [estimate] = msg.payload;
+    assert.equal(estimate.kind, 'rul');
+    assert.ok(Math.abs(estimate.rulHours - 250) < 8, `400 - 50 × 3 = 250 h, got ${estimate.rulHours}`);
+    assert.match(msg.modelVersion, /^sha-[0-9a-f]{12}$/);
+    const error = new Promise<Error>((resolve) => testNode('r1').once('call:error', (call: { firstArg: Error }) => resolve(call.firstArg)));
+    testNode('r1').receive({ payload: { ...vector('pump-1', 1), features: { 'speed.last': 3000 } } });
+    assert.match((await error).message, /the model needs vibration\.rms, missing from pump-1's features/);
+  });
+
+  it('scores the newest vector of every asset in one cycle, and skips a machine standing still', async function () {
+    await helper.load([modelNode, rulNode], flow({ periodS: '0.5' }) as never);
+    const out = nextMessage<{ payload: RulRecord[] }>('out');
+    const r1 = testNode('r1');
+    r1.receive({ payload: vector('spindle-1', 1) });
+    r1.receive({ payload: vector('spindle-1', 4) });
+    r1.receive({ payload: [vector('pump-1', 2), { ...vector('idle-1', 2), features: { 'vibration.rms': 2, 'speed.last': 0 } }] });
+    const msg = await out;
+    assert.deepEqual(msg.payload.map((r) => r.asset), ['spindle-1', 'pump-1'], 'one batch, the newer spindle vector, no stopped machine');
+    assert.ok(Math.abs(msg.payload[0].rulHours - 200) < 8, `the newest spindle vector (4 mm/s → 200 h), got ${msg.payload[0].rulHours}`);
+  });
+
+  it('switches to a new model when its file changes, without a redeploy', async function () {
+    await helper.load([modelNode, rulNode], flow() as never);
+    const first = nextMessage<{ payload: RulRecord[]; modelVersion: string }>('out');
+    testNode('r1').receive({ payload: vector('spindle-1', 2) });
+    const before = await first;
+    fs.writeFileSync(modelFile, tinyRulModel(20));
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      const next = nextMessage<{ payload: RulRecord[]; modelVersion: string }>('out');
+      testNode('r1').receive({ payload: vector('spindle-1', 2) });
+      const msg = await next;
+      if (msg.modelVersion !== before.modelVersion) {
+        assert.ok(Math.abs(msg.payload[0].rulHours - 300) < 8, `the new law: min(300, 400 - 20 × 2) = 300 h, got ${msg.payload[0].rulHours}`);
+        return;
+      }
+      assert.ok(Date.now() < deadline, 'the new model was picked up within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+});
+
+describe('twin-urgency node', function () {
+  beforeEach((done) => { helper.startServer(done); });
+  afterEach((done) => { helper.unload().then(() => helper.stopServer(done)); });
+
+  const estimate = (asset: string, rulHours: number, ts: number, lowerHours?: number): RulRecord => ({
+    kind: 'rul', asset, ts, rulHours, lowerHours, capped: false, confidence: 'normal', modelVersion: 'v1',
+  });
+
+  function collect(): Array<[number, UrgencyRecord]> {
+    const seen: Array<[number, UrgencyRecord]> = [];
+    ['critical', 'warning', 'normal'].forEach((id, port) => testNode(id).on('input', (msg: { payload: UrgencyRecord }) => seen.push([port, msg.payload])));
+    return seen;
+  }
+
+  const urgencyFlow = (send: string) => [
+    { id: 'u1', type: 'twin-urgency', send, wires: [['critical'], ['warning'], ['normal']] },
+    { id: 'critical', type: 'helper' }, { id: 'warning', type: 'helper' }, { id: 'normal', type: 'helper' },
+  ];
+
+  it('loads with defaults', async function () {
+    await helper.load(urgencyNode, [{ id: 'u1', type: 'twin-urgency' }] as never);
+    assert.ok(helper.getNode('u1'));
+  });
+
+  it('sends a decision to its level\'s output once per change, with the actions and the work order', async function () {
+    await helper.load(urgencyNode, urgencyFlow('changes') as never);
+    const seen = collect();
+    const u1 = testNode('u1');
+    [300, 200, 150, 140, 40, 30, 30].forEach((rul, i) => u1.receive({ payload: [estimate('spindle-1', rul, i)] }));
+    u1.receive({ payload: estimate('pump-1', 300, 7, 100) });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(seen.map(([port, d]) => [port, d.asset, d.level, d.workOrder?.action]), [
+      [1, 'spindle-1', 'WARNING', 'open'], [0, 'spindle-1', 'CRITICAL', 'escalate'], [1, 'pump-1', 'WARNING', 'open'],
+    ], 'a new CRITICAL fires once; the pump is judged on its interval\'s lower end (100 h)');
+    assert.equal(seen[1][1].kind, 'urgency');
+    assert.deepEqual(seen[1][1].actions, ['Schedule maintenance now', 'Pull spare parts from stores', 'Allocate a maintenance crew']);
+  });
+
+  it('sends every estimate to its level\'s output when asked, telling the changes apart', async function () {
+    await helper.load(urgencyNode, urgencyFlow('every') as never);
+    const seen = collect();
+    const u1 = testNode('u1');
+    [300, 100, 90].forEach((rul, i) => u1.receive({ payload: estimate('spindle-1', rul, i) }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(seen.map(([port, d]) => [port, d.level, d.changed]), [[2, 'NORMAL', false], [1, 'WARNING', true], [1, 'WARNING', false]]);
+  });
+
+  it('refuses input that is not RUL estimates', function (done) {
+    helper.load(urgencyNode, urgencyFlow('changes') as never, () => {
+      testNode('u1').on('call:error', (call: { firstArg: Error }) => {
+        try {
+          assert.match(call.firstArg.message, /expected msg.payload to be RUL estimates from twin-rul/);
+          done();
+        } catch (err) { done(err); }
+      });
+      testNode('u1').receive({ payload: [{ asset: 'x', rul: 3 }] });
+    });
+  });
+});

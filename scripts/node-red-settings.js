@@ -11,6 +11,8 @@ const projectRoot = path.resolve(__dirname, '..');
 process.env.TWIN_OPCUA_ENDPOINT = process.env.TWIN_OPCUA_ENDPOINT || 'opc.tcp://127.0.0.1:4840/UA/DigitalTwinPlant';
 process.env.TWIN_MODBUS_HOST = process.env.TWIN_MODBUS_HOST || '127.0.0.1';
 process.env.TWIN_MODBUS_PORT = process.env.TWIN_MODBUS_PORT || '5020';
+// Hours of machine life per clock hour: the simulated plant wears 1440 times faster than the clock. Set 1 for a real plant.
+process.env.TWIN_SPEEDUP = process.env.TWIN_SPEEDUP || '1440';
 
 function adminAuth() {
   const username = process.env.TWIN_ADMIN_USER;

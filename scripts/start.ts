@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     TWIN_OPCUA_ENDPOINT: `opc.tcp://127.0.0.1:${options.opcuaPort}/UA/DigitalTwinPlant`,
     TWIN_MODBUS_HOST: '127.0.0.1',
     TWIN_MODBUS_PORT: String(options.modbusPort),
+    TWIN_SPEEDUP: String(options.speedup),
   };
   const nodeRed = spawn(process.execPath, [
     require.resolve('node-red/red.js'),

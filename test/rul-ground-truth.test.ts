@@ -71,6 +71,7 @@ describe('live RUL scoring', function () {
     assert.deepEqual(batch.records.map((r) => [r.asset, r.rulHours, r.lowerHours, r.upperHours, r.capped, r.modelVersion]),
       [['a', 120, 110, 130, false, 'life-1'], ['c', 299, 289, 309, true, 'life-1']]);
     assert.deepEqual(batch.refused, [{ asset: 'b', ts: 1000, cause: 'missing-features', reason: "the model needs vibration.rms, missing from b's features" }]);
+    assert.deepEqual(batch.records[0].features, { 'vibration.rms': 1, life: 120 }, 'the inputs it was scored on, by name');
   });
 
   it('widens the interval when a sensor the features come from is unhealthy, or withholds the estimate', async function () {

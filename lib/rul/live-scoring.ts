@@ -89,6 +89,7 @@ export async function scoreVectors(model: RulModelHandle, vectors: readonly Feat
       kind: 'rul', asset: vector.asset, ts: vector.ts, rulHours: p.rulHours, lowerHours: lower, upperHours: upper,
       capped: model.rulCap !== undefined && p.rulHours >= model.rulCap * CAPPED_FRACTION, confidence: reduced ? 'reduced' : 'normal',
       ...(reduced ? { unhealthy } : {}), modelVersion: model.version,
+      features: Object.fromEntries(model.featureNames.map((name) => [name, vector.features[name]])),
     };
   });
   return { records, refused };

@@ -21,6 +21,8 @@ export interface RulRecord {
   /** Sensors whose quality lowered the confidence, and their quality. */
   unhealthy?: Record<string, string>;
   modelVersion: string;
+  /** The model's inputs as scored, by name. */
+  features?: Record<string, number>;
 }
 
 export type FailureOutcome = 'failure' | 'false-alarm';

@@ -30,6 +30,32 @@ export class FlowBuilder {
     return this.add(key, { z: tab, x: 160 + column * 220, y: 60 + row * 60, wires: Array.from({ length: outputs }, () => []), ...node });
   }
 
+  /** A function node with the given code, placed like `place`. */
+  placeFunction(key: string, tab: string, column: number, row: number, name: string, func: string, outputs = 1): string {
+    return this.place(key, tab, column, row, { type: 'function', name, func, outputs, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] });
+  }
+
+  /** A change node setting `msg.<property>` to a constant (JSON when `type` is 'json'). */
+  placeSet(key: string, tab: string, column: number, row: number, name: string, rules: Array<{ p: string; to: string; tot: 'str' | 'json' | 'num' | 'msg' }>): string {
+    return this.place(key, tab, column, row, { type: 'change', name, rules: rules.map((r) => ({ t: 'set', pt: 'msg', ...r })) });
+  }
+
+  /** A link-in node: the end, on its tab, of messages `linkFrom` sends from other tabs. */
+  placeLinkIn(key: string, tab: string, column: number, row: number, name: string): string {
+    return this.place(key, tab, column, row, { type: 'link in', name, links: [] as string[] });
+  }
+
+  /** Sends what `source` emits on `port` to a link-in node on another tab, through a link-out node beside it. */
+  linkFrom(linkIn: string, source: string, port = 0): void {
+    const from = this.node(source);
+    const target = this.node(linkIn);
+    const links = target.links as string[];
+    const out = this.add(`link:${source}:${port}->${linkIn}`, { type: 'link out', name: `to ${String(target.name)}`, mode: 'link', links: [linkIn], wires: [],
+      z: from.z, x: Number(from.x) + 120, y: Number(from.y) + 30 + 20 * links.length });
+    links.push(out);
+    this.wire(source, out, port);
+  }
+
   wire(from: string, to: string, port = 0): void {
     const node = this.node(from);
     const wires = node.wires as string[][];

@@ -7,33 +7,12 @@ import path from 'node:path';
 import { modbusBlock, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { encodeRegisters } from '../../lib/modbus/register-codec';
 import { FlowBuilder, type FlowNode } from './builder';
+import { debug, embeddedDb, inject, spindleAsset } from './example-nodes';
+import { kpiExample, setpointExample } from './kpi-setpoint-examples';
+import { retrainExample, rulUrgencyExample } from './maintenance-examples';
+import { scenarioExample } from './scenario-example';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', '..', 'examples');
-
-function spindleAsset(flow: FlowBuilder): string {
-  return flow.add('asset', {
-    type: 'twin-asset', name: SPINDLE_ASSET.name, assetId: SPINDLE_ASSET.id, assetType: SPINDLE_ASSET.type, nominalRpm: '12000', maxRpm: '15000',
-    ratedPowerKw: '15', ratedVoltageV: '400', machineGroup: '2', mounting: 'rigid', idealCycleTimeS: '60', bearingElements: '18',
-    bearingRollerMm: '11.1', bearingPitchMm: '92.5', bearingAngleDeg: '15', sensors: SPINDLE_ASSET.sensors,
-  });
-}
-
-function embeddedDb(flow: FlowBuilder): string {
-  return flow.add('db', { type: 'twin-db', name: 'Historian database', mode: 'auto', host: '127.0.0.1', port: '5432', database: 'postgres',
-    user: 'postgres', ssl: false, schema: 'public', poolMax: '4', compressAfterDays: '7', retentionDays: '', embeddedDir: '' });
-}
-
-function inject(flow: FlowBuilder, key: string, tab: string, column: number, row: number, name: string, topic: string, payload: string, payloadType: string): string {
-  return flow.place(key, tab, column, row, {
-    type: 'inject', name, props: [{ p: 'payload' }, { p: 'topic', vt: 'str' }], repeat: '', crontab: '', once: false, onceDelay: 0.1,
-    topic, payload, payloadType,
-  });
-}
-
-function debug(flow: FlowBuilder, key: string, tab: string, column: number, row: number, name: string): string {
-  return flow.place(key, tab, column, row, { type: 'debug', name, active: true, tosidebar: true, console: false, tostatus: false,
-    complete: 'payload', targetType: 'msg', statusVal: '', statusType: 'auto', outputs: 0 });
-}
 
 /** The spindle's register block as the simulated PLC would serve it for a few plausible values. */
 function spindleRegisterBlock(): number[] {
@@ -240,6 +219,11 @@ export const EXAMPLES: Record<string, () => FlowNode[]> = {
   'Ingest OPC UA and Modbus values': ingestExample,
   'Threshold alerts with acknowledge': thresholdExample,
   'Historian write and query': historianExample,
+  'Remaining useful life and urgency': rulUrgencyExample,
+  'Retrain on confirmed failures': retrainExample,
+  'What-if scenarios': scenarioExample,
+  'OEE and savings': kpiExample,
+  'Guarded setpoint writes': setpointExample,
 };
 
 export function exampleFile(name: string): string {

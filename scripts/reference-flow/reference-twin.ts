@@ -1,16 +1,21 @@
 /**
  * Generates flows/reference-twin.json, the flow `npm start` deploys: the simulated plant read over OPC UA
  * (spindle, and the pump's vibration waveform) and Modbus TCP (pump) → twin-ingest → twin-historian, twin-threshold,
- * twin-drift and twin-features → a "Live" dashboard tab per asset. `npm run flows` regenerates it; a test checks the shipped file matches.
+ * twin-drift and twin-features → a "Live" dashboard tab per asset; the maintenance tab (RUL, urgency, work orders,
+ * retraining: maintenance-flow.ts) and the prescriptive tab (what-if, guarded setpoints, KPIs: prescribe-flow.ts).
+ * `npm run flows` regenerates it; a test checks the shipped file matches.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
+import { PLANT_FEATURE_PERIOD_S, plantFeatureSettings } from '../../plant/feature-settings';
 import { FlowBuilder } from './builder';
 import { featureTableTemplate, HEALTH_TEMPLATE, spectrumTemplate, type ShownFeature } from './condition-widgets';
-import { ALERT_LIST_TEMPLATE, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
+import { ALERT_LIST_TEMPLATE, TAB_ORDER, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
 import { BUFFER_METRICS_CODE, historyQueryCode, liveFanOutCode } from './live-functions';
+import { maintenanceFlow, type MaintainedAsset } from './maintenance-flow';
+import { prescribeFlow, type PrescribedAsset } from './prescribe-flow';
 
 interface AssetLayout {
   asset: AssetDefinition;
@@ -20,7 +25,11 @@ interface AssetLayout {
   charts: string[];
   /** Sensor-health checks: sensor, drift reference (`baseline`, `none` or a sensor id). */
   health: Array<{ sensor: string; reference: string }>;
-  features: { scalarSensors: string; shown: ShownFeature[] };
+  features: { shown: ShownFeature[] };
+  /** The component whose remaining life the twin predicts. */
+  component: string;
+  /** Font Awesome icon of its dashboard tab. */
+  icon: string;
 }
 
 /** The vibration analyst's key figures of the bearing-housing accelerometer, shown on both asset tabs. */
@@ -54,8 +63,9 @@ const SPINDLE_LAYOUT: AssetLayout = {
   // Motor current is tied to motor power by physics (P = √3·U·I·cos φ); bearing temperature rises as the bearing
   // wears, so a baseline would mistake wear for drift: it is checked for stuck, spikes and range only.
   health: [{ sensor: 'motorCurrent', reference: 'motorPower' }, { sensor: 'bearingTemp', reference: 'none' }, { sensor: 'load', reference: 'none' }],
+  component: 'spindle bearing',
+  icon: 'fa-cogs',
   features: {
-    scalarSensors: 'bearingTemp, load, motorPower, vibration, speed',
     shown: [
       ...VIBRATION_FEATURES,
       { name: 'bearingTemp.mean.24h', label: 'Bearing temperature, 24 h mean', decimals: 1 },
@@ -81,8 +91,9 @@ const PUMP_LAYOUT: AssetLayout = {
   texts: [{ sensor: 'state', label: 'State', format: '{{msg.payload}}' }],
   charts: ['bearingTemp', 'vibration'],
   health: [{ sensor: 'motorCurrent', reference: 'motorPower' }, { sensor: 'dischargePressure', reference: 'none' }, { sensor: 'bearingTemp', reference: 'none' }],
+  component: 'pump bearing',
+  icon: 'fa-tint',
   features: {
-    scalarSensors: 'bearingTemp, flow, dischargePressure, motorPower, vibration, speed',
     shown: [
       ...VIBRATION_FEATURES,
       { name: 'bearingTemp.mean.24h', label: 'Bearing temperature, 24 h mean', decimals: 1 },
@@ -117,7 +128,8 @@ interface SharedConfig {
 }
 
 /** The processing chain of one asset: ingest → historian + threshold, and the dashboard tab that shows it. */
-function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shared: SharedConfig, order: number): string {
+function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shared: SharedConfig, order: number):
+  { ingest: string; maintained: MaintainedAsset; prescribed: PrescribedAsset } {
   const id = layout.asset.id;
   const asset = assetConfig(flow, layout.asset);
   const ingest = flow.place(`${id}:ingest`, tab, 2, 2, { type: 'twin-ingest', name: '', asset, source: 'auto', missingTimestamp: 'arrival', property: 'payload' });
@@ -133,7 +145,7 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   flow.wire(ingest, threshold);
   flow.wire(threshold, buffer, 0);
 
-  const uiTabId = uiTab(flow, `${id}:ui-tab`, `${layout.label} · Live`, order, order === 1 ? 'fa-cogs' : 'fa-tint');
+  const uiTabId = uiTab(flow, `${id}:ui-tab`, `${layout.label} · Live`, order, layout.icon);
   const nowGroup = uiGroup(flow, `${id}:ui-now`, uiTabId, 'Now', 1, 18);
   const trendGroup = uiGroup(flow, `${id}:ui-trend`, uiTabId, 'Trends (last hour)', 2, 12);
   const alertGroup = uiGroup(flow, `${id}:ui-alerts`, uiTabId, 'Alerts', 3, 12);
@@ -186,24 +198,25 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   });
   flow.wire(threshold, toastText, 0);
   flow.wire(toastText, toast);
-  conditionMonitoring(flow, tab, layout, asset, { ingest, buffer, toastText }, uiTabId);
-  return ingest;
+  const { features, drift } = conditionMonitoring(flow, tab, layout, asset, { ingest, buffer, toastText }, uiTabId);
+  return {
+    ingest,
+    maintained: { asset: layout.asset, features, liveTab: uiTabId, component: layout.component },
+    prescribed: { asset: layout.asset, config: asset, readings: drift, alerts: threshold, features },
+  };
 }
 
 /** Sensor health and features of one asset, their vectors and health alerts stored through the buffer, their dashboard groups. */
 function conditionMonitoring(flow: FlowBuilder, tab: string, layout: AssetLayout, asset: string,
-  pipeline: { ingest: string; buffer: string; toastText: string }, uiTabId: string): void {
+  pipeline: { ingest: string; buffer: string; toastText: string }, uiTabId: string): { features: string; drift: string } {
   const id = layout.asset.id;
   const { ingest, buffer } = pipeline;
   const drift = flow.place(`${id}:drift`, tab, 3, 19, {
     type: 'twin-drift', name: '', asset, checks: layout.health.map((h) => ({ ...h, tolerance: '' })), method: 'cusum', threshold: '8',
     allowance: '0.5', intervalS: '60', learnMinutes: '30', stuckMinutes: '10', spikeZ: '6', dropoutFactor: '5', reportS: '30', outputs: 3,
   });
-  const features = flow.place(`${id}:features`, tab, 4, 19, {
-    type: 'twin-features', name: '', asset, periodS: '5', windows: '1h, 24h, 7d', statistics: 'mean,max,std,variance,slope',
-    scalarSensors: layout.features.scalarSensors, waveformSensors: 'acceleration', speedSensor: 'speed', runningSensor: 'state',
-    runningTest: 'equals', runningValue: '1', bands: '', envelopeLowHz: '2000', envelopeHighHz: '5000', excludeQuality: 'bad', includeSpectrum: true,
-  });
+  // The same settings the shipped RUL model's training data was computed with.
+  const features = flow.place(`${id}:features`, tab, 4, 19, { type: 'twin-features', name: '', asset, periodS: PLANT_FEATURE_PERIOD_S, ...plantFeatureSettings(id) });
   // Features see the readings after twin-drift has marked the doubtful ones, so a bad sensor cannot skew them.
   flow.wire(ingest, drift);
   flow.wire(drift, features, 0);
@@ -221,6 +234,7 @@ function conditionMonitoring(flow: FlowBuilder, tab: string, layout: AssetLayout
   const health = uiTemplate(flow, `${id}:health`, tab, 5, 21, healthGroup, 1, 'sensor health', HEALTH_TEMPLATE);
   flow.wire(drift, health, 1);
   flow.wire(health, drift);
+  return { features, drift };
 }
 
 /** An OPC UA client subscribing, every second, to the node ids it is sent with topic "multiple". */
@@ -292,7 +306,8 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
   ].join('\n'));
   const opcuaClient = opcuaSubscription(flow, spindleTab, 'spindle', 2, 'spindle tags', shared,
     SPINDLE_ASSET.sensors.filter((s) => s.opcuaNodeId).map((s) => s.opcuaNodeId as string));
-  flow.wire(opcuaClient, assetPipeline(flow, spindleTab, SPINDLE_LAYOUT, shared, 1));
+  const spindle = assetPipeline(flow, spindleTab, SPINDLE_LAYOUT, shared, TAB_ORDER.spindle);
+  flow.wire(opcuaClient, spindle.ingest);
 
   comment(flow, 'pump:comment', pumpTab, 0, 0, 'Pump 1: Modbus TCP polling → twin', [
     `Reads holding registers ${modbusBlock(PUMP_ASSET).start}-${modbusBlock(PUMP_ASSET).start + modbusBlock(PUMP_ASSET).quantity - 1} every second;`,
@@ -306,12 +321,14 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
     rate: '1', rateUnit: 's', delayOnStart: false, enableDeformedMessages: false, startDelayTime: '', server: shared.modbusClient,
     useIOFile: false, ioFile: '', useIOForPayload: false, emptyMsgOnFail: false, outputs: 2,
   });
-  const pumpIngest = assetPipeline(flow, pumpTab, PUMP_LAYOUT, shared, 2);
-  flow.wire(modbusRead, pumpIngest);
+  const pump = assetPipeline(flow, pumpTab, PUMP_LAYOUT, shared, TAB_ORDER.pump);
+  flow.wire(modbusRead, pump.ingest);
   // Modbus registers cannot carry a 12.8 kHz waveform: the pump's accelerometer block comes over OPC UA.
   const pumpOpcua = opcuaSubscription(flow, pumpTab, 'pump', 4, 'pump waveform', shared,
     PUMP_ASSET.sensors.filter((s) => s.kind === 'waveform' && s.opcuaNodeId).map((s) => s.opcuaNodeId as string));
-  flow.wire(pumpOpcua, pumpIngest);
+  flow.wire(pumpOpcua, pump.ingest);
+  const maintenance = maintenanceFlow(flow, shared.db, [spindle.maintained, pump.maintained]);
+  prescribeFlow(flow, { ...shared, ...maintenance, spindle: spindle.prescribed, assets: [spindle.prescribed, pump.prescribed] });
   return flow.nodes;
 }
 

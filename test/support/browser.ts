@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -14,5 +14,20 @@ export function launchChromium(executablePath: string): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Collects what a page reports wrong into `errors`: console errors, uncaught exceptions, failed requests. The
+ * optional custom loading page node-red-dashboard asks for (ui/loading.html) is nobody's to provide.
+ */
+export function watchPage(page: Page, label: string, errors: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/status of 404/.test(message.text())) errors.push(`${label}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`${label}: ${error.message}`));
+  page.on('requestfailed', (request) => errors.push(`${label}: failed ${request.url()}: ${request.failure()?.errorText ?? ''}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !response.url().endsWith('/ui/loading.html')) errors.push(`${label}: ${response.status()} ${response.url()}`);
   });
 }

@@ -1,0 +1,159 @@
+import type { AssetDefinition } from '../../lib/asset/asset-model';
+import type { FlowBuilder } from './builder';
+import { historianQuery, storeAndForward } from './historian-nodes';
+import { TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
+import {
+  FAILURE_EVENT_CODE, failureFormTemplate, FLEET_STATE_CODE, FLEET_TEMPLATE, MODELS_BOARD_CODE, MODELS_TEMPLATE, rulChartPointsCode, rulHistoryCode,
+  WORK_ORDERS_TEMPLATE,
+} from './maintenance-widgets';
+
+/** What the maintenance tab needs of each asset's own tab. */
+export interface MaintainedAsset {
+  asset: AssetDefinition;
+  /** The twin-features node whose vectors the RUL model reads. */
+  features: string;
+  /** The asset's Live dashboard tab, which gets the RUL trend. */
+  liveTab: string;
+  /** The component whose life is predicted, proposed on the failure form. */
+  component: string;
+}
+
+/** Retrains are scheduled quarterly (03:00 on the first day of January, April, July and October). */
+export const RETRAIN_CRON = '0 3 1 1,4,7,10 *';
+
+function every(flow: FlowBuilder, key: string, tab: string, row: number, name: string, seconds: number, onceDelay: number): string {
+  return flow.place(key, tab, 0, row, { type: 'inject', name, props: [], repeat: seconds ? String(seconds) : '', crontab: '', once: true, onceDelay: String(onceDelay), topic: '' });
+}
+
+/**
+ * The predictive-maintenance tab of the reference flow: every asset's feature vectors → twin-rul (one batch for the
+ * fleet every 10 s) → twin-urgency → fleet overview, RUL trends, work orders; the maintenance dashboard to work the
+ * orders and confirm failures or false alarms; and twin-train, quarterly and on demand, promoting a better model.
+ */
+export function maintenanceFlow(flow: FlowBuilder, db: string, assets: MaintainedAsset[]): { rul: string; urgency: string; model: string } {
+  const tab = flow.add('tab:maintenance', { type: 'tab', label: 'Maintenance (RUL)', disabled: false,
+    info: 'Remaining useful life of every machine, maintenance urgency and work orders, failure confirmation and model retraining.' });
+  flow.place('maintenance:comment', tab, 0, 0, { type: 'comment', name: 'Remaining useful life → urgency → work orders; confirmed failures → retrain', outputs: 0,
+    info: [
+      'Feature vectors of both machines arrive through the link node; twin-rul scores the newest of each every 10 s in one batch',
+      'with the registry\'s promoted model (the shipped default until a retrain beats it). twin-urgency turns each estimate into',
+      'CRITICAL / WARNING / NORMAL and opens, escalates and closes work orders, stored through the buffer like everything else.',
+      'On the Maintenance dashboard tab, maintenance acknowledges and completes work orders and confirms failures or false alarms;',
+      'twin-train learns from those, quarterly or on "Retrain now", and promotes its model only if it beats the one in use on',
+      'the newest failures it did not train on. Time scale: the simulator\'s speed-up (TWIN_SPEEDUP); set 1 for a real plant.',
+    ].join('\n') });
+  const linkIn = flow.placeLinkIn('maintenance:features-in', tab, 0, 2, 'feature vectors');
+  for (const a of assets) flow.linkFrom(linkIn, a.features);
+  const { buffer, historian } = storeAndForward(flow, 'maintenance', tab, db, 'maintenance records');
+  const model = flow.add('maintenance:model', { type: 'twin-model', name: 'RUL model registry', source: 'registry', file: '', db, pollS: '60' });
+  const rul = flow.place('maintenance:rul', tab, 1, 2, { type: 'twin-rul', name: '', model, periodS: '10', unhealthy: 'widen', unhealthyQuality: 'uncertain',
+    runningFeature: 'speed.last', runningAbove: '100' });
+  const urgency = flow.place('maintenance:urgency', tab, 2, 2, { type: 'twin-urgency', name: '', criticalHours: '48', warningHours: '168', hysteresisHours: '12',
+    send: 'every', outputs: 3 });
+  flow.wire(linkIn, rul);
+  flow.wire(rul, buffer);
+  flow.wire(rul, urgency);
+  for (let port = 0; port < 3; port++) flow.wire(urgency, buffer, port);
+
+  fleetOverview(flow, tab, urgency);
+  rulTrends(flow, tab, db, rul, assets);
+  maintenanceDashboard(flow, tab, db, { buffer, historian, urgency }, assets);
+  return { rul, urgency, model };
+}
+
+function fleetOverview(flow: FlowBuilder, tab: string, urgency: string): void {
+  const fleetTab = uiTab(flow, 'fleet:ui-tab', 'Fleet overview', TAB_ORDER.fleet, 'fa-th-list');
+  const group = uiGroup(flow, 'fleet:ui-group', fleetTab, 'Remaining useful life and maintenance urgency', 1, 24);
+  const state = flow.placeFunction('fleet:state', tab, 3, 3, 'fleet, most urgent first', FLEET_STATE_CODE);
+  for (let port = 0; port < 3; port++) flow.wire(urgency, state, port);
+  flow.wire(state, uiTemplate(flow, 'fleet:table', tab, 4, 3, group, 1, 'fleet table', FLEET_TEMPLATE, { width: 24, height: 8 }));
+  // A new CRITICAL or WARNING pops up once, with its work order's text.
+  const changed = flow.place('fleet:changed', tab, 3, 4, { type: 'switch', name: 'new level', property: 'payload.changed', propertyType: 'msg',
+    rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
+  flow.wire(urgency, changed, 0);
+  flow.wire(urgency, changed, 1);
+  const text = flow.placeSet('fleet:toast-text', tab, 4, 4, 'work order text', [{ p: 'payload', to: 'payload.workOrder.message', tot: 'msg' }, { p: 'topic', to: 'Maintenance', tot: 'str' }]);
+  flow.wire(changed, text);
+  flow.wire(text, uiToast(flow, 'fleet:toast', tab, 5, 4, 'urgency pop-up'));
+}
+
+function rulTrends(flow: FlowBuilder, tab: string, db: string, rul: string, assets: MaintainedAsset[]): void {
+  const ids = assets.map((a) => a.asset.id);
+  const points = flow.placeFunction('rul:points', tab, 2, 6, 'RUL → chart per asset', rulChartPointsCode(ids), assets.length);
+  flow.wire(rul, points);
+  const history = flow.placeFunction('rul:history', tab, 1, 7, 'last hour per chart', rulHistoryCode(ids));
+  flow.wire(every(flow, 'rul:history-inject', tab, 7, 'load RUL history on start', 0, 6), history);
+  const reader = historianQuery(flow, 'rul:history-reader', tab, 2, 7, db, 'chart');
+  flow.wire(history, reader);
+  const toChart = flow.place('rul:history-switch', tab, 3, 7, { type: 'switch', name: 'to its chart', property: 'asset', propertyType: 'msg', checkall: 'false',
+    repair: false, rules: ids.map((id) => ({ t: 'eq', v: id, vt: 'str' })), outputs: ids.length });
+  flow.wire(reader, toChart);
+  assets.forEach((a, i) => {
+    const group = uiGroup(flow, `${a.asset.id}:ui-rul`, a.liveTab, 'Remaining useful life', 7, 12);
+    const chart = uiChart(flow, `${a.asset.id}:rul-chart`, tab, 4, 6 + i, group, 1, 'Remaining useful life, with its 80 % interval', 'h');
+    flow.wire(points, chart, i);
+    flow.wire(toChart, chart, i);
+  });
+}
+
+function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store: { buffer: string; historian: string; urgency: string }, assets: MaintainedAsset[]): void {
+  const uiMaintenance = uiTab(flow, 'maintenance:ui-tab', 'Maintenance', TAB_ORDER.maintenance, 'fa-wrench');
+  const ordersGroup = uiGroup(flow, 'maintenance:ui-orders', uiMaintenance, 'Work orders', 1, 24);
+  const confirmGroup = uiGroup(flow, 'maintenance:ui-confirm', uiMaintenance, 'Confirm a failure or a false alarm', 2, 12);
+  const modelsGroup = uiGroup(flow, 'maintenance:ui-models', uiMaintenance, 'RUL models', 3, 24);
+
+  // Work orders: read every 15 s, and again as soon as the historian has stored a maintenance record.
+  const askOrders = flow.placeSet('maintenance:ask-orders', tab, 1, 10, 'open work orders', [{ p: 'payload', to: '{"workOrders":"open"}', tot: 'json' }]);
+  flow.wire(every(flow, 'maintenance:orders-inject', tab, 10, 'every 15 s', 15, 4), askOrders);
+  const ordersReader = historianQuery(flow, 'maintenance:orders-reader', tab, 2, 10, db, 'rows');
+  flow.wire(askOrders, ordersReader);
+  const asOrders = flow.placeSet('maintenance:orders-topic', tab, 3, 10, 'as orders', [{ p: 'topic', to: 'orders', tot: 'str' }]);
+  flow.wire(ordersReader, asOrders);
+  const orders = uiTemplate(flow, 'maintenance:orders', tab, 4, 10, ordersGroup, 1, 'work orders', WORK_ORDERS_TEMPLATE, { width: 24, height: 6 });
+  flow.wire(asOrders, orders);
+  flow.wire(orders, store.buffer);
+
+  const form = uiTemplate(flow, 'maintenance:confirm', tab, 4, 11, confirmGroup, 1, 'failure form',
+    failureFormTemplate(assets.map((a) => ({ id: a.asset.id, name: a.asset.name, component: a.component }))), { width: 12, height: 8 });
+  flow.wire(asOrders, form);
+  const fromForm = flow.place('maintenance:form-switch', tab, 5, 11, { type: 'switch', name: 'entry or time lookup', property: 'topic', propertyType: 'msg',
+    checkall: 'false', repair: false, rules: [{ t: 'eq', v: 'failure-event', vt: 'str' }, { t: 'eq', v: 'stopped-since', vt: 'str' }], outputs: 2 });
+  flow.wire(form, fromForm);
+  const toEvent = flow.placeFunction('maintenance:failure-event', tab, 6, 11, 'entry → failure event', FAILURE_EVENT_CODE, 2);
+  flow.wire(fromForm, toEvent, 0);
+  const stoppedReader = historianQuery(flow, 'maintenance:stopped-reader', tab, 6, 12, db, 'rows');
+  flow.wire(fromForm, stoppedReader, 1);
+  flow.wire(stoppedReader, form);
+  flow.wire(toEvent, store.buffer, 0);
+  flow.wire(toEvent, form, 1);
+
+  const stored = flow.place('maintenance:stored', tab, 7, 1, { type: 'switch', name: 'maintenance record stored', property: 'payload.tables', propertyType: 'msg',
+    rules: [{ t: 'jsonata_exp', v: '$exists(payload.tables.twin_work_orders) or $exists(payload.tables.twin_failure_events)', vt: 'jsonata' }], checkall: 'true', repair: false, outputs: 1 });
+  flow.wire(store.historian, stored);
+  flow.wire(stored, askOrders);
+
+  // Models: the registry, the retrain button, the quarterly schedule and the retrain's progress.
+  const askModels = flow.placeSet('maintenance:ask-models', tab, 1, 13, 'model registry', [{ p: 'payload', to: '{"models":"recent"}', tot: 'json' }]);
+  flow.wire(every(flow, 'maintenance:models-inject', tab, 13, 'on start', 0, 8), askModels);
+  const modelsReader = historianQuery(flow, 'maintenance:models-reader', tab, 2, 13, db, 'rows');
+  flow.wire(askModels, modelsReader);
+  const asModels = flow.placeSet('maintenance:models-topic', tab, 3, 13, 'as models', [{ p: 'topic', to: 'models', tot: 'str' }]);
+  flow.wire(modelsReader, asModels);
+  const models = uiTemplate(flow, 'maintenance:models', tab, 4, 13, modelsGroup, 1, 'model registry', MODELS_TEMPLATE, { width: 24, height: 7 });
+  const board = flow.placeFunction('maintenance:models-board', tab, 3, 14, 'registry + retrain', MODELS_BOARD_CODE);
+  flow.wire(asModels, board);
+  flow.wire(board, models);
+  const train = flow.place('maintenance:train', tab, 5, 14, { type: 'twin-train', name: '', db, windowDays: '365', timeScale: '${TWIN_SPEEDUP}', stepLifeHours: '1',
+    validationPercent: '20', minImprovementPercent: '0', runningFeature: 'speed.last', runningAbove: '100', outputs: 2 });
+  flow.wire(models, train);
+  const quarterly = flow.place('maintenance:retrain-schedule', tab, 4, 15, { type: 'inject', name: 'quarterly retrain', props: [], repeat: '', crontab: RETRAIN_CRON,
+    once: false, onceDelay: '0.1', topic: '' });
+  flow.wire(quarterly, train);
+  flow.wire(train, board, 0);
+  flow.wire(train, board, 1);
+  flow.wire(train, askModels, 0);
+  const failed = flow.place('maintenance:train-catch', tab, 5, 15, { type: 'catch', name: 'retrain failed', scope: [train], uncaught: false, outputs: 1 });
+  const failure = flow.placeSet('maintenance:train-error', tab, 6, 15, 'as retrain error', [{ p: 'topic', to: 'retrain/error', tot: 'str' }, { p: 'payload', to: 'error.message', tot: 'msg' }]);
+  flow.wire(failed, failure);
+  flow.wire(failure, board);
+}

@@ -1,0 +1,202 @@
+/**
+ * The operator dashboards in real headless Chromium (Debian `chromium`), against the shipped reference flow, the
+ * simulated plant and the database: every tab loads without a console error and shows live values; on the What-if
+ * tab +15 % speed is evaluated (throughput, energy, temperature, vibration, life, RUL, ROI), applied, approved by a
+ * supervisor, written through OPC UA and Modbus, and the spindle speeds up while the twin's estimates follow; on the
+ * Maintenance tab a work order is acknowledged. Screenshots go to TWIN_SCREENSHOTS when set. Skips without Chromium.
+ *
+ * The what-if models need a quarter of an hour of the spindle at several speeds; a test cannot wait that long, so
+ * the twin starts with models identified from a simulated commissioning run of the same spindle, as a twin that has
+ * run before would have them in its context store.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { SPINDLE_ASSET } from '../lib/asset/presets';
+import { ScenarioTwin } from '../lib/scenario/scenario-twin';
+import { scenarioOptions, type TwinScenarioFields } from '../nodes/twin-scenario/options';
+import { FlowBuilder } from '../scripts/reference-flow/builder';
+import { chromiumPath, launchChromium, watchPage } from './support/browser';
+import { withClient } from './support/database';
+import { startReferenceTwin, type FlowNode, type ReferenceTwin } from './support/reference-twin';
+import { identificationRun } from './support/spindle-fixture';
+
+const screenshots = process.env.TWIN_SCREENSHOTS;
+const TAB = { fleet: 0, spindle: 1, pump: 2, whatIf: 3, maintenance: 4, kpis: 5 };
+
+async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs: number, detail: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs / 1000} s ${detail()}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** The spindle's what-if models as a commissioning run at four speeds identifies them, stored as twin-scenario keeps them. */
+function seedScenarioContext(userDir: string, flow: FlowNode[]): void {
+  const node = flow.find((n) => n.id === FlowBuilder.idFor('prescribe:scenario')) as FlowNode & Partial<TwinScenarioFields>;
+  const twin = new ScenarioTwin(SPINDLE_ASSET, scenarioOptions(node));
+  for (const batch of identificationRun().batches) twin.addReadings(batch);
+  const models = twin.identify();
+  assert.ok(models.thermal.ok && models.power.ok && models.vibration.ok, 'the commissioning run identifies the models');
+  const dir = path.join(userDir, 'context', String(node.z), node.id);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  fs.writeFileSync(`${dir}.json`, JSON.stringify({ twinScenario: models }));
+}
+
+describe('operator dashboards in Chromium', function () {
+  this.timeout(300000);
+  let browser: Browser | undefined;
+  let twin: ReferenceTwin | undefined;
+  const consoleErrors: string[] = [];
+
+  before(async function () {
+    const executable = chromiumPath();
+    if (!executable) this.skip();
+    twin = await startReferenceTwin({
+      schemaPrefix: 'twin_dash',
+      // The spindle a quarter through its bearing's life at its nominal speed, room for +15 % within its limits; the
+      // pump's bearing worn far enough for a WARNING and a work order. Wear at an hour per minute, so the bearings
+      // stay where they are while the test looks at them.
+      plant: { seed: 11, speedup: 60, startProgram: {}, initialWear: { 'spindle-1': 0.25, 'pump-1': 0.6 } },
+      prepare: seedScenarioContext,
+    });
+    browser = await launchChromium(executable!);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed' && twin) process.stdout.write(`Node-RED said:\n${twin.nodeRed.output().slice(-6000)}\n`);
+  });
+
+  after(async function () {
+    await browser?.close();
+    await twin?.stop();
+  });
+
+  async function openTab(index: number, name: string): Promise<Page> {
+    const page = await browser!.newPage({ viewport: { width: 1500, height: 1200 } });
+    watchPage(page, `tab ${name}`, consoleErrors);
+    await page.goto(`${twin!.nodeRed.baseUrl}/ui/#!/${index}`);
+    await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 30000 });
+    return page;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  }
+
+  const spindle = () => twin!.plant.machines.get('spindle-1')!.values();
+
+  it('shows every tab with live values and no console error', async function () {
+    const fleet = await openTab(TAB.fleet, 'Fleet overview');
+    await fleet.waitForSelector('.twin-fleet-row', { timeout: 60000 });
+    await until('both machines in the fleet table, the worn pump bearing WARNING', async () =>
+      /pump-1\s+WARNING/.test(await fleet.locator('.twin-fleet').innerText()), 90000, () => '');
+    const fleetText = await fleet.locator('.twin-fleet').innerText();
+    assert.match(fleetText, /pump-1\s+WARNING\s+\d+ h\s+\d+–\d+ h/, `the worn pump bearing: ${fleetText}`);
+    assert.match(fleetText, /spindle-1\s+NORMAL\s+(≥ )?\d+ h/, `the spindle: ${fleetText}`);
+    assert.ok(fleetText.indexOf('pump-1') < fleetText.indexOf('spindle-1'), 'the most urgent first');
+    await shot(fleet, 'dashboard-fleet');
+
+    for (const [index, label] of [[TAB.spindle, 'Spindle 1 · Live'], [TAB.pump, 'Pump 1 · Live']] as const) {
+      const page = await openTab(index, label);
+      await page.waitForFunction(() => document.querySelectorAll('ui-gauge, .nr-dashboard-gauge').length > 0, undefined, { timeout: 30000 });
+      await page.waitForSelector('.twin-spectrum polyline', { timeout: 30000 });
+      const text = await page.locator('body').innerText();
+      assert.match(text, /running/, `${label} shows its machine state`);
+      assert.match(text, /ISO 10816-3 zone [ABCD]/, `${label} shows its vibration zone`);
+      assert.match(text, /Velocity RMS \(10 Hz–1 kHz\)\s+\d+\.\d\d\s+mm\/s/, `${label} shows velocity RMS`);
+      assert.match(text, /motorCurrent\s+(learning|healthy)/, `${label} shows the motor current's health`);
+      assert.match(text, /Remaining useful life, with its 80 % interval/, `${label} has its RUL trend`);
+      assert.equal(await page.locator('.twin-spectrum text', { hasText: 'BPFO' }).count(), 1, `${label} marks BPFO on the spectrum`);
+      await shot(page, `dashboard-${label.split(' ')[0].toLowerCase()}`);
+    }
+
+    const maintenance = await openTab(TAB.maintenance, 'Maintenance');
+    await maintenance.waitForSelector('.twin-model-row', { timeout: 30000 });
+    assert.match(await maintenance.locator('.twin-models').innerText(), /default-[0-9a-f]{12}\s+promoted/, 'the shipped model, promoted in the registry');
+    await until('the pump\'s work order', async () => (await maintenance.locator('.twin-order-row').count()) > 0, 60000);
+    await shot(maintenance, 'dashboard-maintenance');
+
+    const kpis = await openTab(TAB.kpis, 'KPIs & ROI');
+    await until('OEE of the spindle', async () => /OEE[^\n]*\d+\.\d %/.test(await kpis.locator('.twin-kpis').innerText().catch(() => '')), 120000);
+    const kpiText = await kpis.locator('.twin-kpis').innerText();
+    assert.match(kpiText, /spindle-1/);
+    assert.match(kpiText, /Unplanned downtime\s+\d+\.\d\d h/);
+    assert.match(kpiText, /MTTR/);
+    await until('the savings report', async () => /Saved in this period\s+-?[\d,]+ EUR/.test(await kpis.locator('.twin-kpis').innerText()), 120000);
+    await shot(kpis, 'dashboard-kpis');
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('what-if: +15 % speed evaluated with its impacts and ROI, applied, approved, and the spindle speeds up', async function () {
+    const page = await openTab(TAB.whatIf, 'What-if');
+    await page.waitForSelector('.twin-whatif-form', { timeout: 30000 });
+    await until('the spindle at speed', () => Math.abs(spindle().speed - 12000) < 50, 30000);
+    // The twin's "today" is the newest five minutes of running; a minute is enough for the bearing's heading.
+    await new Promise((resolve) => setTimeout(resolve, 60000));
+    await page.click('text=Evaluate');
+    await page.waitForSelector('.twin-whatif-row', { timeout: 30000 });
+    const result = await page.locator('.twin-whatif').innerText();
+    await shot(page, 'dashboard-whatif-evaluated');
+    assert.match(result, /speed \+15 %: within every limit/, result);
+    assert.match(result, /Throughput\s+60\.0 parts\/h\s+69\.0 parts\/h\s+15\.0 %/, result);
+    for (const figure of ['Energy per part', 'Bearing temperature, steady', 'Vibration', 'Bearing life', 'Remaining useful life', 'ROI per year']) {
+      assert.match(result, new RegExp(`${figure.replace(/[()]/g, '.')}[^\\n]*\\d`), `${figure} is quantified: ${result}`);
+    }
+    const before = await estimatesSince(Date.now() - 60_000);
+    await page.fill('.twin-whatif-form input[placeholder^="for the approval"]', 'operator A');
+    await page.click('text=Apply +15 % speed');
+    await page.waitForSelector('.twin-approval .pending', { timeout: 30000 });
+    assert.match(await page.locator('.twin-approval .pending').innerText(), /13,800 rpm by operator A/);
+    assert.ok(Math.abs(spindle().speedSetpoint - 12000) < 1, 'nothing is written before the approval');
+    await page.fill('.twin-approval input', 'supervisor B');
+    await page.click('.twin-approval >> text=Approve');
+    await until('the PLC setpoint 13,800 rpm', () => spindle().speedSetpoint === 13800, 30000);
+    await until('the spindle at 13,800 rpm', () => spindle().speed > 13700, 30000);
+    await shot(page, 'dashboard-whatif-approved');
+    const changedAt = Date.now();
+    await until('the twin\'s estimates to follow the faster spindle', async () => {
+      const after = await estimatesSince(changedAt + 15_000);
+      return after.length >= 3 && mean(after) < mean(before);
+    }, 120000, () => `before ${before.map((r) => r.toFixed(0)).join(' ')}`);
+    await withClient(twin!.databaseUrl, async (client) => {
+      const audit = await client.query(`SELECT action, requested_by, approved_by, before_value, after_value FROM "${twin!.schema}".twin_setpoint_audit ORDER BY ts, id`);
+      const actions = audit.rows.map((r: { action: string }) => r.action);
+      for (const action of ['request', 'approve', 'write']) assert.ok(actions.includes(action), `${action} audited: ${actions.join(', ')}`);
+      const approved = audit.rows.find((r: { action: string }) => r.action === 'approve');
+      assert.equal(approved.requested_by, 'operator A');
+      assert.equal(approved.approved_by, 'supervisor B');
+      const written = audit.rows.find((r: { action: string }) => r.action === 'write');
+      assert.deepEqual([written.before_value, written.after_value], [12000, 13800], 'what the write replaced, and with what');
+    });
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('maintenance: a work order is acknowledged from the dashboard', async function () {
+    const page = await openTab(TAB.maintenance, 'Maintenance');
+    const pumpOrder = '.twin-order-row:has-text("pump-1")';
+    await page.waitForSelector(pumpOrder, { timeout: 60000 });
+    await page.fill('.twin-orders input', 'technician C');
+    await page.click(`${pumpOrder} >> text=Acknowledge`);
+    await until('the order acknowledged in the database', async () => withClient(twin!.databaseUrl, async (client) => {
+      const rows = await client.query(`SELECT state, acknowledged_by FROM "${twin!.schema}".twin_work_orders WHERE asset = 'pump-1'`);
+      return rows.rows.some((r: { state: string; acknowledged_by: string }) => r.state === 'acknowledged' && r.acknowledged_by === 'technician C');
+    }), 30000);
+    await page.waitForSelector(`${pumpOrder} >> text=acknowledged by technician C`, { timeout: 30000 });
+    await shot(page, 'dashboard-maintenance-acknowledged');
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  async function estimatesSince(from: number): Promise<number[]> {
+    return withClient(twin!.databaseUrl, async (client) => {
+      const rows = await client.query(`SELECT rul_hours FROM "${twin!.schema}".twin_rul WHERE asset = 'spindle-1' AND ts > $1 ORDER BY ts`, [new Date(from)]);
+      return rows.rows.map((r: { rul_hours: number }) => r.rul_hours);
+    });
+  }
+});
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}

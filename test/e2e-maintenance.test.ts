@@ -1,0 +1,165 @@
+/**
+ * The predictive-maintenance loop end to end, as an operator lives it: the shipped reference flow in a real
+ * Node-RED, the simulated plant, the database, and the dashboards in headless Chromium. The site's spindle wears out
+ * in 70 % of the life the shipped (fleet-trained) model expects. Its bearing degrades; the twin goes NORMAL →
+ * WARNING → CRITICAL ahead of the failure; maintenance confirms each failure on the Maintenance tab (the form proposes
+ * the time the machine went down); after two lives, "Retrain now" produces a model that beats the default on the
+ * newest life, it is promoted, and the live estimates come from it. The KPI tab then shows the repairs' MTTR.
+ * Wear runs 5,760 times faster than the clock (a bearing life in under three minutes). Skips without Chromium.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumPath, launchChromium, watchPage } from './support/browser';
+import { withClient } from './support/database';
+import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin';
+
+const screenshots = process.env.TWIN_SCREENSHOTS;
+const SPEEDUP = 5760;
+const MAINTENANCE_TAB = 4;
+const KPI_TAB = 5;
+
+interface LifeTimeline {
+  warningAt?: number;
+  warningTrueRul?: number;
+  criticalAt?: number;
+  criticalTrueRul?: number;
+  failedAt?: number;
+}
+
+describe('predictive maintenance end to end: urgency ahead of failures, confirmation, retrain, promotion', function () {
+  this.timeout(900000);
+  let browser: Browser | undefined;
+  let twin: ReferenceTwin | undefined;
+  const consoleErrors: string[] = [];
+
+  before(async function () {
+    const executable = chromiumPath();
+    if (!executable) this.skip();
+    twin = await startReferenceTwin({ schemaPrefix: 'twin_e2e_maint', plant: { seed: 21, speedup: SPEEDUP, startProgram: {}, initialWear: { 'spindle-1': 0.1 } } });
+    // The pump stays idle: its bearing does not age, and the spindle's lives are the story.
+    assert.match(twin.plant.command('stop pump-1'), /^ok/);
+    browser = await launchChromium(executable!);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed' && twin) process.stdout.write(`Node-RED said:\n${twin.nodeRed.output().slice(-8000)}\n`);
+  });
+
+  after(async function () {
+    await browser?.close();
+    await twin?.stop();
+  });
+
+  const spindle = () => twin!.plant.machines.get('spindle-1')!;
+  const query = <T>(sql: string, values: unknown[] = []): Promise<T[]> => withClient(twin!.databaseUrl, async (c) => (await c.query(sql, values)).rows as T[]);
+
+  async function openTab(index: number, name: string): Promise<Page> {
+    const page = await browser!.newPage({ viewport: { width: 1500, height: 1200 } });
+    watchPage(page, name, consoleErrors);
+    await page.goto(`${twin!.nodeRed.baseUrl}/ui/#!/${index}`);
+    await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 30000 });
+    return page;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  }
+
+  /** Watches one life of the spindle to its failure: when its work order became WARNING and CRITICAL, and the truth then. */
+  async function watchLife(): Promise<LifeTimeline> {
+    const life: LifeTimeline = {};
+    const deadline = Date.now() + 300000;
+    while (spindle().state !== 'down') {
+      if (Date.now() > deadline) throw new Error(`the spindle did not fail within 5 min (wear ${spindle().wear})`);
+      const levels = await query<{ level: string }>(`SELECT level FROM "${twin!.schema}".twin_work_orders WHERE asset = 'spindle-1' AND state <> 'closed'`);
+      const level = levels[0]?.level;
+      if (level && life.warningAt === undefined) { life.warningAt = Date.now(); life.warningTrueRul = spindle().remainingLifeHours(); }
+      if (level === 'CRITICAL' && life.criticalAt === undefined) { life.criticalAt = Date.now(); life.criticalTrueRul = spindle().remainingLifeHours(); }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    life.failedAt = Date.now();
+    return life;
+  }
+
+  /** Maintenance confirms the failure on the dashboard, at the time the form proposes: when the machine went down. */
+  async function confirmFailure(name: string): Promise<void> {
+    const page = await openTab(MAINTENANCE_TAB, 'Maintenance');
+    await page.waitForSelector('.twin-confirm', { timeout: 30000 });
+    await page.waitForSelector('.twin-confirm >> text=went down at', { timeout: 30000 });
+    await page.fill('.twin-confirm input[placeholder="name"]', 'technician D');
+    await page.fill('.twin-confirm textarea', `outer race spall (${name})`);
+    await shot(page, `maintenance-confirm-${name}`);
+    await page.click('.twin-confirm >> text=Record');
+    await page.waitForFunction(() => !document.querySelector('.twin-confirm .error'), undefined, { timeout: 10000 });
+    await page.close();
+  }
+
+  it('warns, then calls it critical, ahead of each failure; maintenance confirms both; a retrain is promoted and used', async function () {
+    const lives: LifeTimeline[] = [];
+    for (const name of ['first life', 'second life']) {
+      const life = await watchLife();
+      lives.push(life);
+      const downAt = Date.now();
+      await confirmFailure(name);
+      // The event travels through the store-and-forward buffer to the historian.
+      let events: Array<{ failed_at: Date; outcome: string; confirmed_by: string }> = [];
+      for (const deadline = Date.now() + 15000; events.length < lives.length && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        events = await query(`SELECT failed_at, outcome, confirmed_by FROM "${twin!.schema}".twin_failure_events WHERE asset = 'spindle-1' ORDER BY failed_at`);
+      }
+      assert.equal(events.length, lives.length, `one failure event per life: ${JSON.stringify(events)}`);
+      const recorded = events[events.length - 1];
+      assert.equal(recorded.outcome, 'failure');
+      assert.equal(recorded.confirmed_by, 'technician D');
+      assert.ok(Math.abs(recorded.failed_at.getTime() - life.failedAt!) < 5000, `the proposed time is when it went down: ${recorded.failed_at.toISOString()} against ${new Date(downAt).toISOString()}`);
+      assert.match(twin!.plant.command('repair spindle-1'), /^ok/);
+      assert.match(twin!.plant.command('wear spindle-1 0.1'), /^ok/);
+    }
+    for (const [i, life] of lives.entries()) {
+      const detail = JSON.stringify(life);
+      assert.ok(life.warningAt !== undefined && life.criticalAt !== undefined, `life ${i + 1}: WARNING and CRITICAL were raised ${detail}`);
+      assert.ok(life.warningAt! <= life.criticalAt! && life.criticalAt! < life.failedAt!, `life ${i + 1}: NORMAL → WARNING → CRITICAL → failure ${detail}`);
+      assert.ok(life.warningTrueRul! > 48, `life ${i + 1}: the warning came more than 48 h of life ahead ${detail}`);
+      assert.ok(life.criticalTrueRul! > 0, `life ${i + 1}: critical before the failure ${detail}`);
+    }
+
+    const page = await openTab(MAINTENANCE_TAB, 'Maintenance');
+    await page.waitForSelector('.twin-model-row', { timeout: 30000 });
+    await page.click('text=Retrain now');
+    await page.waitForSelector('.twin-models .progress', { timeout: 30000 });
+    let promoted: { version: string; metrics: { candidateRmse: number; currentRmse: number } } | undefined;
+    const deadline = Date.now() + 180000;
+    while (!promoted) {
+      const rows = await query<{ version: string; status: string; metrics: { candidateRmse: number; currentRmse: number }; note: string }>(
+        `SELECT version, status, metrics, note FROM "${twin!.schema}".twin_models WHERE version NOT LIKE 'default-%'`);
+      if (rows[0] && rows[0].status !== 'promoted') assert.fail(`the retrain was not promoted: ${rows[0].note}`);
+      promoted = rows[0];
+      if (Date.now() > deadline) throw new Error(`no retrain result within 3 min: ${await page.locator('.twin-models').innerText()}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    assert.ok(promoted.metrics.candidateRmse < promoted.metrics.currentRmse, JSON.stringify(promoted.metrics));
+    await page.waitForSelector(`.twin-model-row:has-text("${promoted.version}") >> text=promoted`, { timeout: 30000 });
+    await shot(page, 'maintenance-retrained');
+    const promotedAt = Date.now();
+    await page.close();
+    // twin-model hears of the promotion at once: the next scoring cycles use the new model.
+    const deadlineUse = Date.now() + 60000;
+    for (;;) {
+      const used = await query<{ model_version: string }>(`SELECT DISTINCT model_version FROM "${twin!.schema}".twin_rul WHERE ts > $1`, [new Date(promotedAt)]);
+      if (used.some((r) => r.model_version === promoted!.version)) break;
+      if (Date.now() > deadlineUse) throw new Error(`estimates after the promotion used ${JSON.stringify(used)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+
+    const kpis = await openTab(KPI_TAB, 'KPIs & ROI');
+    await kpis.waitForSelector('.twin-kpi-mttr', { timeout: 60000 });
+    const mttrRow = async () => kpis.locator('.twin-kpi-mttr').innerText();
+    const started = Date.now();
+    while (!/\d+\.\d\d h · /.test(await mttrRow()) && Date.now() - started < 90000) await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.match(await mttrRow(), /\d+\.\d\d h · /, 'MTTR from the two repairs');
+    assert.match(await kpis.locator('.twin-kpis').innerText(), /Failures · MTBF[^\n]*\b2 · /, 'two failures of the spindle');
+    await shot(kpis, 'kpis-after-two-failures');
+    assert.deepEqual(consoleErrors, []);
+  });
+});

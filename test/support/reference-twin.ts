@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { acquireEmbedded, type EmbeddedDatabase } from '../../lib/historian/embedded/embedded-registry';
+import { startPlant, type Plant, type PlantOptions } from '../../plant/plant';
+import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './database';
+import { startNodeRed, type NodeRedProcess } from './node-red-process';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+export interface FlowNode { id: string; type: string; z?: string; [key: string]: unknown }
+
+/** The product as `npm start` runs it: the simulated plant, a real Node-RED with the shipped reference flow, a database. */
+export interface ReferenceTwin {
+  plant: Plant;
+  nodeRed: NodeRedProcess;
+  databaseUrl: string;
+  schema: string;
+  stop(): Promise<void>;
+}
+
+export interface ReferenceTwinOptions {
+  plant: Partial<PlantOptions>;
+  /** Passed to Node-RED besides the plant's addresses and the database. */
+  env?: NodeJS.ProcessEnv;
+  schemaPrefix: string;
+  /** Changes the flow or the user directory before Node-RED starts. */
+  prepare?: (userDir: string, flow: FlowNode[]) => void;
+}
+
+/**
+ * Starts the twin on the local PostgreSQL server (an embedded TimescaleDB when none answers), in a schema of its
+ * own that `stop` drops, so runs never see each other's data.
+ */
+export async function startReferenceTwin(options: ReferenceTwinOptions): Promise<ReferenceTwin> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `${options.schemaPrefix}-`));
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = LOCAL_POSTGRES_URL;
+  if (!(await postgresAnswers())) {
+    embedded = await acquireEmbedded(path.join(workDir, 'db'), () => undefined);
+    databaseUrl = embedded.url;
+  }
+  const schema = uniqueSchema(options.schemaPrefix);
+  const flow = JSON.parse(fs.readFileSync(path.join(root, 'flows', 'reference-twin.json'), 'utf8')) as FlowNode[];
+  for (const node of flow) if (node.type === 'twin-db') node.schema = schema;
+  const userDir = path.join(workDir, 'user');
+  fs.mkdirSync(userDir);
+  options.prepare?.(userDir, flow);
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
+  const plant = await startPlant({ opcuaPort: 0, modbusPort: 0, ...options.plant });
+  const nodeRed = await startNodeRed(['--settings', path.join(root, 'scripts', 'node-red-settings.js'), '--userDir', userDir], {
+    DATABASE_URL: databaseUrl, TWIN_OPCUA_ENDPOINT: plant.opcuaEndpoint, TWIN_MODBUS_HOST: '127.0.0.1', TWIN_MODBUS_PORT: String(plant.modbusPort),
+    TWIN_SPEEDUP: String(plant.options.speedup), ...options.env,
+  });
+  return {
+    plant, nodeRed, databaseUrl, schema,
+    stop: async () => {
+      await nodeRed.stop();
+      await plant.stop();
+      await withClient(databaseUrl, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
+      embedded?.release();
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -175,6 +175,26 @@ describe('twin-setpoint node', function () {
     });
   });
 
+  it('shows a setpoint changed at the PLC on its state output, once per change', function (done) {
+    helper.load([assetNode, setpointNode], setpointFlow({}) as never, () => {
+      const n1 = testNode('n1');
+      const states: GuardSnapshot[] = [];
+      testNode('state').on('input', (msg: { payload: GuardSnapshot }) => { states.push(msg.payload); });
+      const start = Date.now();
+      n1.receive({ payload: [reading('speedSetpoint', start, 12000)] });
+      n1.receive({ payload: [reading('speedSetpoint', start + 1000, 12000)] });
+      n1.receive({ payload: [reading('speedSetpoint', start + 2000, 10200)] });
+      n1.receive({ payload: [reading('speedSetpoint', start + 3000, 10200)] });
+      setTimeout(() => {
+        try {
+          assert.deepEqual(states.map((state) => [state.current, state.lastSafe]), [[12000, 12000], [10200, 10200]],
+            'what the PLC holds without a write on trial is the safe value');
+          done();
+        } catch (err) { done(err); }
+      }, 100);
+    });
+  });
+
   it('refuses while CRITICAL and audits it; reverts a write nobody confirms', function (done) {
     helper.load([assetNode, setpointNode], setpointFlow({ mode: 'automatic', watchdogS: '0.3', safeValue: '12000' }) as never, () => {
       const n1 = testNode('n1');

@@ -65,6 +65,19 @@ describe('plant physics', function () {
     assert.ok(Math.abs((site.wear - 0.2) / (fleet.wear - 0.2) - 1 / 0.7) < 0.01, `wears 1/0.7 times as fast: ${site.wear} against ${fleet.wear}`);
   });
 
+  it('warms up without cutting: no parts, little load, and the bearing wears far slower than in production', function () {
+    const warming = new SpindleModel(SPINDLE_ASSET, { ambientC: 22, initialWear: 0.2 });
+    const producing = new SpindleModel(SPINDLE_ASSET, { ambientC: 22, initialWear: 0.2 });
+    warming.setCutting(false);
+    run(warming, 180, 0.1);
+    run(producing, 180, 0.1);
+    assert.equal(warming.values().partCount, 0);
+    assert.ok(producing.values().partCount >= 2, 'production makes a part a minute');
+    assert.ok(warming.values().load < 10, `only friction load while warming up: ${warming.values().load} %`);
+    // Wear grows with load cubed (ISO 281): turning idle counts as a third of a cut's load, so 1/27 of its wear rate.
+    assert.ok((warming.wear - 0.2) < 0.1 * (producing.wear - 0.2), `wear ${warming.wear} warming against ${producing.wear} producing`);
+  });
+
   it('is deterministic for a seed', function () {
     const a = new SpindleModel(SPINDLE_ASSET, { ambientC: 22, initialWear: 0.3 });
     const b = new SpindleModel(SPINDLE_ASSET, { ambientC: 22, initialWear: 0.3 });
@@ -87,7 +100,7 @@ describe('plant start program', function () {
   this.timeout(30000);
 
   it('steps the spindle through its program, then back to nominal; a setpoint written meanwhile ends it', async function () {
-    const program = { 'spindle-1': [{ speedRatio: 0.5, minutes: 0.02 }, { speedRatio: 0.75, minutes: 0.02 }] };
+    const program = { 'spindle-1': [{ speedRatio: 0.5, minutes: 0.02, cutting: false }, { speedRatio: 0.75, minutes: 0.02, cutting: false }] };
     const plant = await startPlant({ opcuaPort: 0, modbusPort: 0, publishMs: 100, startProgram: program });
     const seen: number[] = [];
     try {

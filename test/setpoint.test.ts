@@ -183,6 +183,19 @@ describe('setpoint guard: approval and watchdog', function () {
     assert.equal(guard.nextDeadline(), null);
   });
 
+  it('takes a setpoint changed at the HMI as the safe value, and reverts an unconfirmed write to it', function () {
+    const guard = new SetpointGuard(options({ mode: 'automatic' }));
+    guard.readings([readback(12000, NOW)], NOW);
+    guard.readings([readback(11000, NOW + 10 * SECOND)], NOW + 10 * SECOND);
+    guard.readings([readback(12000, NOW + 5 * SECOND)], NOW + 11 * SECOND);
+    assert.deepEqual([guard.current, guard.snapshot().lastSafe], [11000, 11000], 'a late, older read-back changes nothing');
+    const applied = guard.request({ value: 12500, ...ASK }, NOW + 20 * SECOND);
+    assert.deepEqual(applied.writes.map((w) => w.value), [12500]);
+    guard.readings([readback(11000, NOW + 21 * SECOND)], NOW + 21 * SECOND);
+    assert.equal(guard.snapshot().lastSafe, 11000, 'a read-back while the write is on trial is not taken as safe');
+    assert.deepEqual(guard.tick(NOW + 50 * SECOND).writes.map((w) => `${w.kind}:${w.value}`), ['revert:11000']);
+  });
+
   it('keeps a pending request and the interlocks across a restart', function () {
     const guard = new SetpointGuard(options());
     guard.request({ value: 13000, ...ASK }, NOW);

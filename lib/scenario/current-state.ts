@@ -51,7 +51,7 @@ export function currentState(asset: AssetDefinition, history: OperatingHistory, 
   if (running.length === 0) throw new Error(`asset ${asset.id} has not run in the ${Math.round(history.spanMs / 60_000)} min of history: scenarios start from a running operating point`);
   const last = running[running.length - 1];
   const windowStart = last.start - options.stateWindowMs + options.bucketMs;
-  const window = running.filter((b) => b.start >= windowStart);
+  const window = sameOperatingPoint(running.filter((b) => b.start >= windowStart), last);
   const mean = (role: SensorRole): number | undefined => meanOf(window, role);
   const speedRpm = mean('speed') as number;
   const thermal = models.thermal.ok ? models.thermal.fit.parameters : undefined;
@@ -81,6 +81,21 @@ export function currentState(asset: AssetDefinition, history: OperatingHistory, 
     dutySource: duty.source,
     ...production,
   };
+}
+
+/** Speeds (or setpoints) within this share of each other are one operating point. */
+const SAME_POINT = 0.02;
+
+/**
+ * The newest run of buckets at the newest bucket's operating point: "today" is what the machine does now, not an
+ * average across the setpoint change a minute ago (a warm-up step, an applied scenario).
+ */
+function sameOperatingPoint(window: readonly HistoryBucket[], last: HistoryBucket): HistoryBucket[] {
+  const role: SensorRole = last.values.setpoint !== undefined ? 'setpoint' : 'speed';
+  const now = last.values[role] as number;
+  let first = window.length - 1;
+  while (first > 0 && Math.abs((window[first - 1].values[role] ?? NaN) - now) <= SAME_POINT * now) first--;
+  return window.slice(first);
 }
 
 function meanOf(buckets: readonly HistoryBucket[], role: SensorRole): number | undefined {
@@ -141,7 +156,8 @@ function dutyCycle(buckets: readonly HistoryBucket[], roles: ReadonlySet<SensorR
   return { value: running / judged.length, source: `running share of ${Math.round((judged.length * bucketMs) / 60_000)} min of history` };
 }
 
-const MIN_COUNTED_PARTS = 10;
+/** Fewer parts than this tell neither a part rate nor a scrap share. */
+export const MIN_COUNTED_PARTS = 10;
 
 function productionFigures(asset: AssetDefinition, history: OperatingHistory, roles: ReadonlySet<SensorRole>): Pick<CurrentState, 'partsPerHour' | 'partsSource' | 'observedScrapShare'> {
   const ideal = asset.ratings.idealCycleTimeS;

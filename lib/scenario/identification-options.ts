@@ -10,10 +10,18 @@ export interface IdentificationOptions {
   ambientC?: number;
   /** Least history for the thermal model, minutes (several time constants). */
   minThermalMinutes: number;
+  /**
+   * Least history for the slow drift of the thermal and vibration models (wear, seasons), hours: over a shorter one a
+   * drift cannot be told apart from the response to speed steps made one after the other (a warm-up program), and it
+   * is left out.
+   */
+  minDriftHours: number;
   /** Least running buckets for the power and vibration models. */
   minRunningBuckets: number;
   /** Speed must span at least this fraction of nominal while running, or no speed law can be identified. */
   minSpeedSpread: number;
+  /** Load must span at least this fraction of 100 % (5th to 95th percentile) for a load term of its own. */
+  minLoadSpread: number;
   /** A speed exponent whose 95 % range is wider than this is "not determined". */
   maxExponentRange: number;
   exponentGrid: ExponentGrid;
@@ -25,8 +33,10 @@ export interface IdentificationOptions {
 
 export const DEFAULT_IDENTIFICATION_OPTIONS: Omit<IdentificationOptions, 'nominalRpm' | 'bucketMs'> = {
   minThermalMinutes: 30,
+  minDriftHours: 2,
   minRunningBuckets: 30,
   minSpeedSpread: 0.1,
+  minLoadSpread: 0.1,
   maxExponentRange: 1,
   exponentGrid: DEFAULT_EXPONENT_GRID,
   minParts: 300,

@@ -52,10 +52,12 @@ interface ProductionAccumulator {
   goodLast?: number;
   vibration: { sum: number; count: number };
   speed: { sum: number; count: number };
-  running: { sum: number; count: number };
-  /** Time covered by the asset's readings of speed, vibration and state: the heartbeat running time is taken over. */
-  covered: { first: number; last: number; count: number };
+  /** Time between consecutive readings of the asset while its state (or, without one, its speed) said "running". */
+  runningMs: number;
 }
+
+/** A pause in the asset's readings longer than this is not counted as running: nobody knows what it did. */
+const MAX_GAP_MS = 10 * 60_000;
 
 const COUNTER_ROLES: readonly SensorRole[] = ['parts', 'good', 'scrap'];
 
@@ -63,8 +65,12 @@ export class OperatingHistory {
   private readonly fine = new Map<number, Accumulator>();
   private readonly production = new Map<number, ProductionAccumulator>();
   private newest = -Infinity;
+  /** The running state last reported, held between reports, and the time of the asset's previous reading. */
+  private running = false;
+  private lastReadingTs: number | undefined;
 
-  constructor(private readonly roles: ResolvedRoles, readonly options: HistoryOptions = DEFAULT_HISTORY_OPTIONS) {}
+  /** `nominalRpm` tells running from standing when the asset has no state sensor. */
+  constructor(private readonly roles: ResolvedRoles, readonly options: HistoryOptions = DEFAULT_HISTORY_OPTIONS, private readonly nominalRpm = Infinity) {}
 
   /** Adds the asset's scalar readings (others are ignored); readings of quality `bad` are left out. Returns how many were used. */
   add(readings: readonly Reading[], asset: string): number {
@@ -74,6 +80,7 @@ export class OperatingHistory {
       const role = this.roles.roleOf.get(reading.sensor);
       if (!role) continue;
       if (this.addFine(role, reading.ts, reading.value)) used++;
+      this.countRunning(reading.ts);
       this.addProduction(role, reading.ts, reading.value);
     }
     return used;
@@ -100,15 +107,24 @@ export class OperatingHistory {
     return oldest;
   }
 
-  private addProduction(role: SensorRole, ts: number, value: number): void {
-    if (!COUNTER_ROLES.includes(role) && role !== 'vibration' && role !== 'speed' && role !== 'state') return;
+  /**
+   * Adds the time since the asset's previous reading to its production bucket when the machine was running then.
+   * Any reading shows the machine talking; the state holds between its reports, as a subscription sends it only
+   * when it changes (without a state sensor, a speed of 5 % of nominal or more means running).
+   */
+  private countRunning(ts: number): void {
+    const previous = this.lastReadingTs;
+    if (previous !== undefined && ts < previous) return;
+    this.lastReadingTs = ts;
+    if (previous === undefined || !this.running || ts - previous > MAX_GAP_MS) return;
+    this.productionBucket(previous).runningMs += ts - previous;
+  }
+
+  private productionBucket(ts: number): ProductionAccumulator {
     const index = Math.floor(ts / this.options.productionBucketMs);
     let bucket = this.production.get(index);
     if (!bucket) {
-      bucket = {
-        start: index * this.options.productionBucketMs, vibration: { sum: 0, count: 0 }, speed: { sum: 0, count: 0 }, running: { sum: 0, count: 0 },
-        covered: { first: Infinity, last: -Infinity, count: 0 },
-      };
+      bucket = { start: index * this.options.productionBucketMs, vibration: { sum: 0, count: 0 }, speed: { sum: 0, count: 0 }, runningMs: 0 };
       this.production.set(index, bucket);
       while (this.production.size > this.options.productionBuckets) {
         let oldest = Infinity;
@@ -116,18 +132,19 @@ export class OperatingHistory {
         this.production.delete(oldest);
       }
     }
+    return bucket;
+  }
+
+  private addProduction(role: SensorRole, ts: number, value: number): void {
+    if (role === 'state') this.running = value === this.roles.runningState;
+    else if (role === 'speed' && !this.roles.sensors.state) this.running = value >= 0.05 * this.nominalRpm;
+    if (!COUNTER_ROLES.includes(role) && role !== 'vibration' && role !== 'speed') return;
+    const bucket = this.productionBucket(ts);
     if (role === 'parts') bucket.partsLast = Math.max(bucket.partsLast ?? -Infinity, value);
     else if (role === 'scrap') bucket.scrapLast = Math.max(bucket.scrapLast ?? -Infinity, value);
     else if (role === 'good') bucket.goodLast = Math.max(bucket.goodLast ?? -Infinity, value);
     else if (role === 'vibration') add(bucket.vibration, value);
-    else if (role === 'speed') add(bucket.speed, value);
-    else add(bucket.running, value === this.roles.runningState ? 1 : 0);
-    // Any of them shows the machine talking: a subscription may report a settled speed or a state only when it moves.
-    if (!COUNTER_ROLES.includes(role)) {
-      bucket.covered.first = Math.min(bucket.covered.first, ts);
-      bucket.covered.last = Math.max(bucket.covered.last, ts);
-      bucket.covered.count += 1;
-    }
+    else add(bucket.speed, value);
   }
 
   /**
@@ -151,28 +168,31 @@ export class OperatingHistory {
   productionBuckets(): ProductionBucket[] {
     const entries = [...this.production.entries()].sort((a, b) => a[0] - b[0]);
     const out: ProductionBucket[] = [];
-    // As in the fine buckets, a bucket without a state or speed reading holds the one last reported.
-    let runningShare = entries[0] && entries[0][1].running.count > 0 ? entries[0][1].running.sum / entries[0][1].running.count : 1;
-    let speed = entries[0] && entries[0][1].speed.count > 0 ? entries[0][1].speed.sum / entries[0][1].speed.count : NaN;
+    // As in the fine buckets, a bucket without a counter or speed reading holds the value last reported (a
+    // subscription sends a counter only when it counts).
+    const held = (entry: [number, ProductionAccumulator] | undefined) => ({
+      parts: entry?.[1].partsLast, scrap: entry?.[1].scrapLast, good: entry?.[1].goodLast,
+      speed: entry && entry[1].speed.count > 0 ? entry[1].speed.sum / entry[1].speed.count : NaN,
+    });
+    let before = held(entries[0]);
     for (let i = 1; i < entries.length; i++) {
       const [index, bucket] = entries[i];
-      const [previousIndex, previous] = entries[i - 1];
-      if (bucket.running.count > 0) runningShare = bucket.running.sum / bucket.running.count;
-      if (bucket.speed.count > 0) speed = bucket.speed.sum / bucket.speed.count;
+      const previousIndex = entries[i - 1][0];
+      const now = held(entries[i]);
+      const current = { parts: now.parts ?? before.parts, scrap: now.scrap ?? before.scrap, good: now.good ?? before.good, speed: Number.isNaN(now.speed) ? before.speed : now.speed };
+      const previous = before;
+      before = current;
       if (index !== previousIndex + 1) continue;
-      const parts = delta(bucket.partsLast, previous.partsLast);
-      const scrap = bucket.scrapLast !== undefined
-        ? delta(bucket.scrapLast, previous.scrapLast)
-        : parts === undefined ? undefined : subtract(parts, delta(bucket.goodLast, previous.goodLast));
+      const parts = delta(current.parts, previous.parts);
+      const scrap = current.scrap !== undefined
+        ? delta(current.scrap, previous.scrap)
+        : parts === undefined ? undefined : subtract(parts, delta(current.good, previous.good));
       if (parts === undefined || scrap === undefined || scrap > parts) continue;
-      const { first, last, count } = bucket.covered;
-      // n readings at a steady rate cover n intervals: the newest bucket is still filling, and its hours must match its parts.
-      const coveredMs = count > 1 ? Math.min(this.options.productionBucketMs, ((last - first) * count) / (count - 1)) : 0;
       out.push({
         start: bucket.start, parts, scrap,
         vibration: bucket.vibration.count > 0 ? bucket.vibration.sum / bucket.vibration.count : NaN,
-        speed,
-        runningHours: (runningShare * coveredMs) / 3_600_000,
+        speed: current.speed,
+        runningHours: bucket.runningMs / 3_600_000,
       });
     }
     return out;

@@ -3,7 +3,7 @@ import { profileExponent } from './exponent-profile';
 import { leastSquares, rootMeanSquare, rSquared } from './least-squares';
 import { IdentificationError, round3, span, type ModelFit } from './model-fit';
 import type { HistoryBucket } from './operating-history';
-import { checkSpeedSpread, column, complete, isRunningBucket, minMax } from './series';
+import { checkSpeedSpread, column, complete, isRunningBucket, minMax, unexcitedLoad } from './series';
 import type { SensorRole } from './sensor-roles';
 
 /**
@@ -49,10 +49,13 @@ export function identifyPower(buckets: readonly HistoryBucket[], roles: Readonly
   let parameters: PowerParameters;
   let predicted: Float64Array;
   if (hasLoad) {
-    const torque = column(n, (i) => ((rows[i].values.load as number) / 100) * speed[i]);
+    const load = column(n, (i) => (rows[i].values.load as number) / 100);
+    const torque = column(n, (i) => load[i] * speed[i]);
     const [tMin, tMax] = minMax(torque);
-    if (tMax - tMin < 0.05 * Math.max(tMax, 1e-9)) {
-      throw new IdentificationError('load times speed hardly changed in the history: it does not excite the power model');
+    // Speed steps alone move load × speed too, but cannot tell the torque term from the speed losses.
+    const loadProblem = speedVaried ? unexcitedLoad(load, options.minLoadSpread) : undefined;
+    if (loadProblem || tMax - tMin < 0.05 * Math.max(tMax, 1e-9)) {
+      throw new IdentificationError(`${loadProblem ?? 'load times speed hardly changed'} in the history: it does not excite the power model's torque term (it needs the machine working, e.g. cutting parts)`);
     }
     const fit = leastSquares(speedVaried ? [ones, speed, torque] : [ones, torque], power);
     const [idle, second, third] = fit.coefficients;

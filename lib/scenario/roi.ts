@@ -93,16 +93,24 @@ export function returnOnInvestment(scenario: YearlyFigures, baseline: YearlyFigu
   const total = available.reduce((sum, t) => sum + (t.value as number), 0);
   const model = `sum of ${available.length} of 5 terms (${costs.market} market)`;
   const periodHours = costs.periodHours;
+  const periodUnit = `${costs.currency} per ${periodHours} production hours`;
+  // A machine that makes parts earns its money with them: without their value the sum of the costs alone would read
+  // as a loss, so there is no total until the scrap share is known.
+  const pending = scenario.partsPerYear !== undefined && scenario.scrapShare === undefined
+    ? `the value of the parts is not known yet: ${scenario.scrapModel}` : undefined;
+  const payback = (): Figure => {
+    if (pending) return unavailable('months', 'investment / ROI per year', pending);
+    if (investment <= 0) return figure(0, 'months', 'no investment');
+    return total > 0 ? figure((investment / total) * 12, 'months', 'investment / ROI per year') : unavailable('months', 'investment / ROI per year', 'the scenario does not pay back');
+  };
   return {
-    perYear: figure(total, unit, model),
-    perPeriod: figure((total * periodHours) / costs.productionHoursPerYear, `${costs.currency} per ${periodHours} production hours`, model),
+    perYear: pending ? unavailable(unit, model, pending) : figure(total, unit, model),
+    perPeriod: pending ? unavailable(periodUnit, model, pending) : figure((total * periodHours) / costs.productionHoursPerYear, periodUnit, model),
     periodHours,
     terms,
     excluded,
     operatingHours: figure(scenario.operatingHours, 'h/yr', hoursModel),
     investment: figure(investment, costs.currency, 'the cooling configuration\'s investment'),
-    paybackMonths: investment <= 0
-      ? figure(0, 'months', 'no investment')
-      : total > 0 ? figure((investment / total) * 12, 'months', 'investment / ROI per year') : unavailable('months', 'investment / ROI per year', 'the scenario does not pay back'),
+    paybackMonths: payback(),
   };
 }

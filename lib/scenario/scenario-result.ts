@@ -1,6 +1,7 @@
 import { severityZone, type SeverityZone } from '../features/iso-10816';
 import { basicRatingLifeHours } from './bearing-life';
 import { checkConstraints, type Violation } from './constraints';
+import { MIN_COUNTED_PARTS } from './current-state';
 import type { EvaluationContext } from './evaluation-context';
 import { difference, figure, percentChange, unavailable, type Figure } from './figure';
 import { describeChanges, type ParameterChanges } from './parameter-changes';
@@ -78,7 +79,9 @@ export function scenarioResult(context: EvaluationContext, id: string, physics: 
 
   const scrapShare = physics.scrapProbability !== undefined
     ? { value: physics.scrapProbability, model: scrap.name }
-    : { value: state.observedScrapShare, model: `observed scrap share, unchanged (no scrap model: ${scrapReason})` };
+    : state.observedScrapShare !== undefined
+      ? { value: state.observedScrapShare, model: `observed scrap share, unchanged (no scrap model: ${scrapReason})` }
+      : { model: `no scrap share yet (fewer than ${MIN_COUNTED_PARTS} parts counted; ${scrapReason})` };
   const baselineScrap = baseline.scrapProbability !== undefined ? { value: baseline.scrapProbability, model: scrap.name } : { value: state.observedScrapShare, model: scrapShare.model };
   const baselineLifeHours = life0.hours !== undefined ? life0.hours * (baseline.adjustedLifeRatio ?? baseline.basicLifeRatio) : undefined;
   const investment = physics.cooling.name !== context.currentCooling.name ? physics.cooling.investment : 0;

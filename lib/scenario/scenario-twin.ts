@@ -39,6 +39,8 @@ export interface SetpointRequest {
   reason: string;
 }
 
+const RETRY_MISSING_MS = 60_000;
+
 export class ScenarioTwin {
   readonly roles: ResolvedRoles;
   private readonly history: OperatingHistory;
@@ -56,7 +58,7 @@ export class ScenarioTwin {
     if (!(nominalRpm !== undefined && nominalRpm > 0)) throw new Error(`asset ${asset.id} has no nominal speed rating: set it in the twin-asset node (the models express speed as a fraction of it)`);
     this.roles = resolveRoles(asset, options.roles, options.runningState ?? 1);
     const history = { ...DEFAULT_HISTORY_OPTIONS, ...options.history };
-    this.history = new OperatingHistory(this.roles, history);
+    this.history = new OperatingHistory(this.roles, history, nominalRpm);
     this.identification = { ...DEFAULT_IDENTIFICATION_OPTIONS, ...options.identification, nominalRpm, bucketMs: history.bucketMs, ambientC: options.ambientC };
     this.reidentifyMs = options.reidentifyMs ?? 10 * 60_000;
     if (isIdentifiedModels(savedModels) && savedModels.asset === asset.id) this.models = savedModels;
@@ -85,9 +87,17 @@ export class ScenarioTwin {
     return this.models;
   }
 
-  /** Whether the next evaluation identifies first: no models yet, or enough new history since the last time. */
+  /**
+   * Whether the next evaluation identifies first: no models yet, enough new history since the last time, or, while a
+   * model the limits are checked with is still missing, a minute of new history (the scrap model, which needs hours
+   * of production, waits for the usual interval).
+   */
   needsIdentification(): boolean {
-    return this.history.size > 0 && (!this.models || this.history.newestTs - this.identifiedThrough >= this.reidentifyMs);
+    if (this.history.size === 0) return false;
+    if (!this.models) return true;
+    const since = this.history.newestTs - this.identifiedThrough;
+    const limitModelMissing = !(this.models.thermal.ok && this.models.power.ok && this.models.vibration.ok);
+    return since >= this.reidentifyMs || (limitModelMissing && since >= RETRY_MISSING_MS);
   }
 
   identify(): IdentifiedModels {

@@ -66,3 +66,15 @@ export function checkSpeedSpread(buckets: readonly HistoryBucket[], options: Ide
     throw new IdentificationError(`speed stayed within ${Math.round(low)}-${Math.round(high)} rpm while running: the history does not excite the ${model}; run at three or more speeds at least ${Math.round(options.minSpeedSpread * 100)} % apart to identify ${purpose}`);
   }
 }
+
+/**
+ * Why the load (fractions of 100 %) cannot carry a term of its own, or undefined: it hardly moved (5th to 95th
+ * percentile), as in a warm-up without cutting, so its gain would stand in for whatever else changed.
+ */
+export function unexcitedLoad(load: ArrayLike<number>, minSpread: number): string | undefined {
+  const values = Array.from(load);
+  const low = quantile(values, 0.05);
+  const high = quantile(values, 0.95);
+  if (high - low >= minSpread) return undefined;
+  return `the load stayed within ${(low * 100).toFixed(1)}-${(high * 100).toFixed(1)} %`;
+}

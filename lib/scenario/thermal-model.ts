@@ -1,15 +1,15 @@
 import type { IdentificationOptions } from './identification-options';
-import { profileExponent } from './exponent-profile';
-import { leastSquares, rootMeanSquare, rSquared } from './least-squares';
+import { profileExponent, type ExponentProfile } from './exponent-profile';
+import { leastSquares, rootMeanSquare, rSquared, type LeastSquaresFit } from './least-squares';
 import { IdentificationError, round3, span, type ModelFit } from './model-fit';
 import type { HistoryBucket } from './operating-history';
-import { checkSpeedSpread, column, consecutivePairs, minMax, minutes } from './series';
+import { checkSpeedSpread, column, consecutivePairs, minMax, minutes, unexcitedLoad } from './series';
 import type { SensorRole } from './sensor-roles';
 
 /**
  * First-order thermal model of the bearing: tau dT/dt = T_ss(u) - T with the steady state
- * T_ss = T_0 + K_s (n/n_nom)^e + K_L (load/100) (+ a slow drift). Discretised exactly over one bucket step h,
- * T[k+1] = a T[k] + (1 - a) T_ss, a = exp(-h/tau), which is linear in its coefficients for a given e: solved by least
+ * T_ss = T_0 + K_s (n/n_nom)^e + K_L (load/100) (+ a slow drift, from a history of hours). Discretised exactly over
+ * one bucket step h, T[k+1] = a T[k] + (1 - a) T_ss, a = exp(-h/tau), which is linear in its coefficients for a given e: solved by least
  * squares for every e on a grid, and the e with the smallest residual kept (profile least squares). T_0 is the
  * ambient temperature when it is known (sensor or setting), else the identified temperature at standstill.
  */
@@ -24,7 +24,7 @@ export interface ThermalParameters {
   /** Temperature at standstill: the ambient when known, else identified (ambient plus any constant heat), °C. */
   baseTempC: number;
   ambientSource: 'sensor' | 'setting' | 'identified';
-  /** Slow change of the steady state over the history (wear, seasons), °C per hour. */
+  /** Slow change of the steady state over the history (wear, seasons), °C per hour; 0 from a history too short to tell it. */
   driftCPerHour: number;
   nominalRpm: number;
 }
@@ -55,7 +55,7 @@ export function identifyThermal(buckets: readonly HistoryBucket[], roles: Readon
   const pairs = consecutivePairs(buckets, needed, options.bucketMs);
   const spanMs = pairs.length > 0 ? buckets[pairs[pairs.length - 1][1]].start - buckets[pairs[0][0]].start : 0;
   if (spanMs < options.minThermalMinutes * 60_000 || pairs.length < 20) {
-    throw new IdentificationError(`history too short for the thermal model: ${minutes(spanMs)} of bearing temperature with speed${hasLoad ? ' and load' : ''}, need ${options.minThermalMinutes} min (several thermal time constants)`);
+    throw new IdentificationError(`history too short for the thermal model: ${(Math.floor(spanMs / 6_000) / 10).toFixed(1)} min of bearing temperature with speed${hasLoad ? ' and load' : ''}, need ${options.minThermalMinutes} min (several thermal time constants)`);
   }
   const temperatures = pairs.map(([k]) => buckets[k].values.bearingTemp as number);
   const [tMin, tMax] = minMax(temperatures);
@@ -67,17 +67,14 @@ export function identifyThermal(buckets: readonly HistoryBucket[], roles: Readon
   const end = buckets[pairs[pairs.length - 1][1]].start;
   const rows = toRows(buckets, pairs, options, hasLoad, ambientRole, end);
   const knownAmbient = ambientRole || options.ambientC !== undefined;
-  const fitAt = (exponent: number): RowFit => {
-    const speedTerm = column(rows.next.length, (i) => rows.speed[i] ** exponent);
-    return fitRows(rows, speedTerm, knownAmbient, hasLoad, options.ambientC);
-  };
-  const profile = profileExponent(options.exponentGrid, (e) => fitAt(e).fit);
-  if (!profile) throw new IdentificationError('the thermal model could not be fitted: the speed, load and temperature columns are collinear');
-  const [low, high] = profile.range;
-  if (profile.atEdge || high - low > options.maxExponentRange) {
-    throw new IdentificationError(`the speed exponent of the bearing heat is not determined by this history (95 % range ${low.toFixed(2)}-${high.toFixed(2)}): run at three or more speeds at least ${Math.round(options.minSpeedSpread * 100)} % apart, each for a few thermal time constants`);
+  const terms: FitTerms = { knownAmbient, hasLoad, withDrift: spanMs >= options.minDriftHours * 3_600_000, ambientC: options.ambientC };
+  let loadLeftOut = hasLoad ? unexcitedLoad(rows.load, options.minLoadSpread) : undefined;
+  let { profile, best } = fitProfile(rows, { ...terms, hasLoad: hasLoad && !loadLeftOut }, options);
+  if (hasLoad && !loadLeftOut && best.loadGain < 0) {
+    // Friction and cutting heat cannot cool the bearing: a negative gain is the load standing in for something else.
+    loadLeftOut = `its gain came out negative, ${round3(best.loadGain)} °C per 100 %`;
+    ({ profile, best } = fitProfile(rows, { ...terms, hasLoad: false }, options));
   }
-  const best = fitAt(profile.exponent);
   const { a } = best;
   if (!(a > 0 && a < 1)) throw new IdentificationError(`the bearing temperature does not follow a first-order response (a = ${round3(a)}): check the sensor`);
   const timeConstantS = -(options.bucketMs / 1000) / Math.log(a);
@@ -105,7 +102,7 @@ export function identifyThermal(buckets: readonly HistoryBucket[], roles: Readon
       note: 'open-loop simulation of the model over the history from its first temperature (restarted after gaps)',
     },
     span: span(from, end),
-    description: `first-order thermal: tau ${round3(timeConstantS / 60)} min, T_ss = ${round3(parameters.baseTempC)}${parameters.ambientSource === 'identified' ? '' : ' (ambient)'} + ${round3(parameters.speedGainC)}·(n/n_nom)^${parameters.speedExponent.toFixed(2)}${hasLoad ? ` + ${round3(parameters.loadGainC)}·load/100` : ''} °C`,
+    description: `first-order thermal: tau ${round3(timeConstantS / 60)} min, T_ss = ${round3(parameters.baseTempC)}${parameters.ambientSource === 'identified' ? '' : ' (ambient)'} + ${round3(parameters.speedGainC)}·(n/n_nom)^${parameters.speedExponent.toFixed(2)}${hasLoad && !loadLeftOut ? ` + ${round3(parameters.loadGainC)}·load/100` : ''} °C${loadLeftOut ? ` (load term left out: ${loadLeftOut})` : ''}`,
     identifiedAt: Date.now(),
   };
 }
@@ -127,7 +124,7 @@ function toRows(buckets: readonly HistoryBucket[], pairs: Array<[number, number]
 }
 
 interface RowFit {
-  fit: ReturnType<typeof leastSquares>;
+  fit: LeastSquaresFit;
   a: number;
   speedGain: number;
   loadGain: number;
@@ -135,24 +132,54 @@ interface RowFit {
   drift: number;
 }
 
-function fitRows(rows: Rows, speedTerm: Float64Array, knownAmbient: boolean, hasLoad: boolean, ambientC: number | undefined): RowFit {
+/**
+ * Profile least squares over the exponent grid with the exponent's determination checked. With the temperature at
+ * standstill unknown, a narrow speed range lets it trade off against the exponent, hence the hint.
+ */
+function fitProfile(rows: Rows, terms: FitTerms, options: IdentificationOptions): { profile: ExponentProfile<LeastSquaresFit>; best: RowFit } {
+  const fitAt = (exponent: number): RowFit => fitRows(rows, column(rows.next.length, (i) => rows.speed[i] ** exponent), terms);
+  const profile = profileExponent(options.exponentGrid, (e) => fitAt(e).fit);
+  if (!profile) throw new IdentificationError('the thermal model could not be fitted: the speed, load and temperature columns are collinear');
+  const [low, high] = profile.range;
+  if (profile.atEdge || high - low > options.maxExponentRange) {
+    const ambientHint = terms.knownAmbient ? '' : '; or give the ambient temperature (a sensor or the setting), which pins the temperature at standstill';
+    throw new IdentificationError(`the speed exponent of the bearing heat is not determined by this history (95 % range ${low.toFixed(2)}-${high.toFixed(2)}): run at three or more speeds at least ${Math.round(options.minSpeedSpread * 100)} % apart, each for a few thermal time constants${ambientHint}`);
+  }
+  return { profile, best: fitAt(profile.exponent) };
+}
+
+interface FitTerms {
+  knownAmbient: boolean;
+  hasLoad: boolean;
+  withDrift: boolean;
+  ambientC: number | undefined;
+}
+
+function fitRows(rows: Rows, speedTerm: Float64Array, terms: FitTerms): RowFit {
   const n = rows.next.length;
+  const { knownAmbient, hasLoad, withDrift, ambientC } = terms;
   const ambientAt = (i: number): number => rows.ambient ? rows.ambient[i] : ambientC ?? 0;
   const y = knownAmbient ? column(n, (i) => rows.next[i] - ambientAt(i)) : rows.next;
   const previous = knownAmbient ? column(n, (i) => rows.previous[i] - ambientAt(i)) : rows.previous;
-  const columns = [previous, speedTerm, rows.hours];
-  if (hasLoad) columns.push(rows.load);
-  if (!knownAmbient) columns.push(new Float64Array(n).fill(1));
+  const columns = [previous, speedTerm];
+  const at = (include: boolean, values: () => Float64Array): number => {
+    if (!include) return -1;
+    columns.push(values());
+    return columns.length - 1;
+  };
+  const driftColumn = at(withDrift, () => rows.hours);
+  const loadColumn = at(hasLoad, () => rows.load);
+  const baseColumn = at(!knownAmbient, () => new Float64Array(n).fill(1));
   const fit = leastSquares(columns, y);
   const c = fit.coefficients;
   const a = c[0];
-  const gain = (value: number): number => value / (1 - a);
+  const gain = (index: number): number => (index < 0 ? 0 : c[index] / (1 - a));
   return {
     fit, a,
-    speedGain: gain(c[1]),
-    drift: gain(c[2]),
-    loadGain: hasLoad ? gain(c[3]) : 0,
-    base: rows.ambient ? mean(rows.ambient) : knownAmbient ? ambientC ?? NaN : gain(c[hasLoad ? 4 : 3]),
+    speedGain: gain(1),
+    drift: gain(driftColumn),
+    loadGain: gain(loadColumn),
+    base: rows.ambient ? mean(rows.ambient) : knownAmbient ? ambientC ?? NaN : gain(baseColumn),
   };
 }
 

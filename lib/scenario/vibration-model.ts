@@ -3,14 +3,14 @@ import { profileExponent } from './exponent-profile';
 import { leastSquares, rootMeanSquare, rSquared } from './least-squares';
 import { IdentificationError, round3, span, type ModelFit } from './model-fit';
 import type { HistoryBucket } from './operating-history';
-import { checkSpeedSpread, column, complete, isRunningBucket } from './series';
+import { checkSpeedSpread, column, complete, isRunningBucket, unexcitedLoad } from './series';
 import type { SensorRole } from './sensor-roles';
 
 /**
  * Vibration velocity while running, split into a speed-dependent part c (n/n_nom)^e (imbalance, misalignment: forces
  * that grow with speed, e identified) and the rest: a load part d (load/100) and a part that does not depend on the
- * operating point (bearing defects, looseness), allowed to drift linearly over the history as a bearing wears so the
- * drift is not mistaken for a speed effect. A scenario keeps today's rest and moves only the speed and load parts.
+ * operating point (bearing defects, looseness), allowed to drift linearly over a history of hours as a bearing wears so
+ * the drift is not mistaken for a speed effect. A scenario keeps today's rest and moves only the speed and load parts.
  */
 export interface VibrationParameters {
   /** Speed part at nominal speed, mm/s. */
@@ -47,17 +47,22 @@ export function identifyVibration(buckets: readonly HistoryBucket[], roles: Read
   const load = column(n, (i) => (hasLoad ? (rows[i].values.load as number) / 100 : 0));
   const hours = column(n, (i) => (rows[i].start - end) / 3_600_000);
   const ones = new Float64Array(n).fill(1);
-  const design = (e: number): Float64Array[] => [ones, hours, column(n, (i) => speed[i] ** e), ...(hasLoad ? [load] : [])];
+  const withDrift = end - rows[0].start >= options.minDriftHours * 3_600_000;
+  const loadLeftOut = hasLoad ? unexcitedLoad(load, options.minLoadSpread) : undefined;
+  const withLoad = hasLoad && !loadLeftOut;
+  const design = (e: number): Float64Array[] => [ones, column(n, (i) => speed[i] ** e), ...(withDrift ? [hours] : []), ...(withLoad ? [load] : [])];
   const profile = profileExponent(options.exponentGrid, (e) => leastSquares(design(e), vibration));
   if (!profile) throw new IdentificationError('the vibration model could not be fitted: speed, load and time are collinear in this history');
   const [low, high] = profile.range;
   if (profile.atEdge || high - low > options.maxExponentRange) {
     throw new IdentificationError(`the speed exponent of the vibration is not determined by this history (95 % range ${low.toFixed(2)}-${high.toFixed(2)}): run at three or more speeds at least ${Math.round(options.minSpeedSpread * 100)} % apart`);
   }
-  const [rest, drift, speedPart, loadPart] = profile.fit.coefficients;
+  const [rest, speedPart, ...others] = profile.fit.coefficients;
+  const drift = withDrift ? others[0] : 0;
+  const loadPart = withLoad ? others[withDrift ? 1 : 0] : 0;
   if (!(speedPart > 0)) throw new IdentificationError(`vibration does not grow with speed in this history (${round3(speedPart)} mm/s): check the vibration and speed sensors`);
   const parameters: VibrationParameters = {
-    speedPartMmS: speedPart, speedExponent: profile.exponent, speedExponentRange: profile.range, loadPartMmS: hasLoad ? loadPart : 0,
+    speedPartMmS: speedPart, speedExponent: profile.exponent, speedExponentRange: profile.range, loadPartMmS: loadPart,
     restMmS: rest, restDriftMmSPerHour: drift, nominalRpm: options.nominalRpm,
   };
   const predicted = column(n, (i) => rest + drift * hours[i] + operatingVibration(parameters, speed[i], load[i]));
@@ -65,7 +70,7 @@ export function identifyVibration(buckets: readonly HistoryBucket[], roles: Read
     parameters,
     quality: { r2: rSquared(vibration, predicted), rmse: rootMeanSquare(vibration, predicted), unit: 'mm/s', samples: n },
     span: span(rows[0].start, end + options.bucketMs),
-    description: `vibration: v = rest + ${round3(speedPart)}·(n/n_nom)^${profile.exponent.toFixed(2)}${hasLoad ? ` + ${round3(parameters.loadPartMmS)}·load/100` : ''} mm/s`,
+    description: `vibration: v = rest + ${round3(speedPart)}·(n/n_nom)^${profile.exponent.toFixed(2)}${withLoad ? ` + ${round3(parameters.loadPartMmS)}·load/100` : ''} mm/s${loadLeftOut ? ` (load term left out: ${loadLeftOut})` : ''}`,
     identifiedAt: Date.now(),
   };
 }

@@ -197,9 +197,15 @@ export class SetpointGuard {
       const applied = this.state.applied;
       const fresh = applied !== null && reading.ts >= applied.writtenAt;
       if (reading.sensor === readbackSensor && reading.quality !== 'bad' && Number.isFinite(reading.value)) {
-        if (!this.state.readback || reading.ts >= this.state.readback.ts) this.state.readback = { value: reading.value, ts: reading.ts };
-        this.state.lastSafe ??= reading.value;
-        if (!applied || !fresh) continue;
+        const newest = !this.state.readback || reading.ts >= this.state.readback.ts;
+        if (newest) this.state.readback = { value: reading.value, ts: reading.ts };
+        // Without a write of ours on trial, what the PLC holds (set at the HMI, by its program or by a confirmed
+        // write) is what the machine runs on safely: a revert goes back to it, not to an older value.
+        if (!applied) {
+          if (newest) this.state.lastSafe = reading.value;
+          continue;
+        }
+        if (!fresh) continue;
         if (Math.abs(reading.value - applied.value) <= readbackTolerance) {
           if (applied.readbackOk) continue;
           applied.readbackOk = true;

@@ -22,6 +22,11 @@ const CONTEXT_KEY = 'twinScenario';
 /** A model that has not loaded by then is reported as unavailable rather than holding the request. */
 const MODEL_WAIT_MS = 10_000;
 const HISTORY_STATUS_MS = 5_000;
+/**
+ * Identification is tried this often, not only on a request: the models are then identified as soon as the history
+ * allows (a start-up program at several speeds) and kept, whenever the first question comes.
+ */
+const IDENTIFY_EVERY_MS = 60_000;
 
 type RulInput = RulPrediction & { asset: string; ts?: number };
 
@@ -108,6 +113,22 @@ export = function register(RED: NodeAPI): void {
       save();
     };
 
+    const identifyTimer = setInterval(() => {
+      if (!twin || !twin.needsIdentification()) return;
+      try {
+        const models = twin.identify();
+        save();
+        if (!evaluated) {
+          const missing = missingModels(models);
+          if (missing) status.idle(`history ${Math.round(twin.historyMinutes)} min · ${missing}`);
+          else status.success('models identified');
+        }
+      } catch (err) {
+        node.warn(`identification: ${toError(err).message}`);
+      }
+    }, IDENTIFY_EVERY_MS);
+    identifyTimer.unref();
+
     const checkAsset = (current: ScenarioTwin, asset: unknown): void => {
       if (asset !== undefined && asset !== current.asset.id) throw new Error(`this node evaluates asset ${current.asset.id}, the request names "${String(asset)}"`);
     };
@@ -180,6 +201,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
+      clearInterval(identifyTimer);
       save();
       done();
     });

@@ -149,10 +149,12 @@ export = function register(RED: NodeAPI): void {
       if (unknown.length === elements.length) {
         throw new Error('expected msg.topic request / approve / reject / confirm / state, readings, an urgency decision or alert events in msg.payload');
       }
-      const safeBefore = current.snapshot().lastSafe;
+      const before = current.snapshot();
       const outcome = current.readings(readings, now);
-      // The first read-back becomes the safe value: kept (and shown) like any other change.
-      publish(outcome, send, interlockChanged || current.snapshot().lastSafe !== safeBefore);
+      const after = current.snapshot();
+      // A setpoint changed at the HMI or by the PLC's own program shows up only in the read-back: an approval
+      // panel must see it, and outside a write's trial it becomes the safe value, kept like any other change.
+      publish(outcome, send, interlockChanged || after.lastSafe !== before.lastSafe || after.current !== before.current);
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {

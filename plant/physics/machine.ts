@@ -24,6 +24,8 @@ export interface MachineModel {
   /** Shaft speed in rpm and the velocity RMS the acceleration block must carry. */
   vibrationSource(): { rpm: number; velocityMmS: number; wear: number };
   setSpeedSetpoint(rpm: number): void;
+  /** Whether a machine that makes parts machines them, or only turns (a warm-up); absent on machines that always work. */
+  setCutting?(cutting: boolean): void;
   setRunning(running: boolean): void;
   setWear(wear: number): void;
   /** A new bearing, machine back to running. */

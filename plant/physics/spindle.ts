@@ -27,6 +27,8 @@ export class SpindleModel extends MachineBase {
   private parts = 0;
   private good = 0;
   private scrap = 0;
+  /** Off while the spindle warms up: it turns at the program's speed without machining parts. */
+  private cutting = true;
 
   constructor(asset: AssetDefinition, options: MachineOptions) {
     super(asset, options, 12000);
@@ -41,8 +43,9 @@ export class SpindleModel extends MachineBase {
     const running = this.state === 'running';
     this.speed = firstOrder(this.speed, running ? this.setpoint : 0, dtS, SPEED_TAU_S);
     const speedRatio = this.speed / this.nominalRpm;
-    if (running) this.advanceCycle(dtS, random);
-    const phaseLoad = !running ? 0 : this.cycleS < CUT_END_S ? NOMINAL_CUT_LOAD * (1 + 0.08 * Math.sin(this.cycleS / 3)) : this.cycleS < RETRACT_END_S ? 12 : 6;
+    const machining = running && this.cutting;
+    if (machining) this.advanceCycle(dtS, random);
+    const phaseLoad = !machining ? 0 : this.cycleS < CUT_END_S ? NOMINAL_CUT_LOAD * (1 + 0.08 * Math.sin(this.cycleS / 3)) : this.cycleS < RETRACT_END_S ? 12 : 6;
     const frictionLoad = speedRatio > 0.01 ? 4 + 15 * this.currentWear * this.currentWear : 0;
     this.load = Math.max(0, phaseLoad + frictionLoad + random.gaussian() * 0.8 * Math.min(1, speedRatio * 4));
     const heatRise = 24 * Math.pow(speedRatio, 1.5) * (1 + 2.6 * this.currentWear * this.currentWear) + 6 * (this.load / 100);
@@ -83,6 +86,10 @@ export class SpindleModel extends MachineBase {
       scrapCount: this.scrap,
       state: MACHINE_STATE[this.state],
     };
+  }
+
+  setCutting(cutting: boolean): void {
+    this.cutting = cutting;
   }
 
   remainingLifeHours(): number {

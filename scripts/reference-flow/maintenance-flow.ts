@@ -96,6 +96,16 @@ function rulTrends(flow: FlowBuilder, tab: string, db: string, rul: string, asse
   });
 }
 
+/** A question for the historian (`request`) and its answer under `topic`, for a dashboard template. */
+function lookup(flow: FlowBuilder, key: string, tab: string, row: number, db: string, request: object, topic: string): { ask: string; answer: string } {
+  const ask = flow.placeSet(`${key}:ask`, tab, 1, row, `ask for ${topic}`, [{ p: 'payload', to: JSON.stringify(request), tot: 'json' }]);
+  const reader = historianQuery(flow, `${key}:reader`, tab, 2, row, db, 'rows');
+  flow.wire(ask, reader);
+  const answer = flow.placeSet(`${key}:topic`, tab, 3, row, `as ${topic}`, [{ p: 'topic', to: topic, tot: 'str' }]);
+  flow.wire(reader, answer);
+  return { ask, answer };
+}
+
 function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store: { buffer: string; historian: string; urgency: string }, assets: MaintainedAsset[]): void {
   const uiMaintenance = uiTab(flow, 'maintenance:ui-tab', 'Maintenance', TAB_ORDER.maintenance, 'fa-wrench');
   const ordersGroup = uiGroup(flow, 'maintenance:ui-orders', uiMaintenance, 'Work orders', 1, 24);
@@ -103,12 +113,8 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
   const modelsGroup = uiGroup(flow, 'maintenance:ui-models', uiMaintenance, 'RUL models', 3, 24);
 
   // Work orders: read every 15 s, and again as soon as the historian has stored a maintenance record.
-  const askOrders = flow.placeSet('maintenance:ask-orders', tab, 1, 10, 'open work orders', [{ p: 'payload', to: '{"workOrders":"open"}', tot: 'json' }]);
+  const { ask: askOrders, answer: asOrders } = lookup(flow, 'maintenance:orders', tab, 10, db, { workOrders: 'open' }, 'orders');
   flow.wire(every(flow, 'maintenance:orders-inject', tab, 10, 'every 15 s', 15, 4), askOrders);
-  const ordersReader = historianQuery(flow, 'maintenance:orders-reader', tab, 2, 10, db, 'rows');
-  flow.wire(askOrders, ordersReader);
-  const asOrders = flow.placeSet('maintenance:orders-topic', tab, 3, 10, 'as orders', [{ p: 'topic', to: 'orders', tot: 'str' }]);
-  flow.wire(ordersReader, asOrders);
   const orders = uiTemplate(flow, 'maintenance:orders', tab, 4, 10, ordersGroup, 1, 'work orders', WORK_ORDERS_TEMPLATE, { width: 24, height: 6 });
   flow.wire(asOrders, orders);
   flow.wire(orders, store.buffer);
@@ -133,12 +139,8 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
   flow.wire(stored, askOrders);
 
   // Models: the registry, the retrain button, the quarterly schedule and the retrain's progress.
-  const askModels = flow.placeSet('maintenance:ask-models', tab, 1, 13, 'model registry', [{ p: 'payload', to: '{"models":"recent"}', tot: 'json' }]);
+  const { ask: askModels, answer: asModels } = lookup(flow, 'maintenance:models', tab, 13, db, { models: 'recent' }, 'models');
   flow.wire(every(flow, 'maintenance:models-inject', tab, 13, 'on start', 0, 8), askModels);
-  const modelsReader = historianQuery(flow, 'maintenance:models-reader', tab, 2, 13, db, 'rows');
-  flow.wire(askModels, modelsReader);
-  const asModels = flow.placeSet('maintenance:models-topic', tab, 3, 13, 'as models', [{ p: 'topic', to: 'models', tot: 'str' }]);
-  flow.wire(modelsReader, asModels);
   const models = uiTemplate(flow, 'maintenance:models', tab, 4, 13, modelsGroup, 1, 'model registry', MODELS_TEMPLATE, { width: 24, height: 7 });
   const board = flow.placeFunction('maintenance:models-board', tab, 3, 14, 'registry + retrain', MODELS_BOARD_CODE);
   flow.wire(asModels, board);

@@ -1,9 +1,13 @@
 import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { DEFAULT_COOLING, DEFAULT_CURRENT_COOLING } from '../../lib/scenario/cooling';
+import { DEFAULT_PLANT_OPTIONS } from '../../plant/plant';
 import type { FlowBuilder } from './builder';
 import { storeAndForward } from './historian-nodes';
 import { TAB_ORDER, uiGroup, uiTab, uiTemplate } from './dashboard';
 import { APPROVAL_TEMPLATE, KPI_BOARD_CODE, KPI_TEMPLATE, SETPOINT_BOARD_CODE, WHATIF_RESULT_TEMPLATE, whatIfFormTemplate } from './prescribe-widgets';
+
+/** The simulated machine hall's air temperature: the spindle's ambient, as a plant engineer would enter it. */
+const SIMULATED_HALL_C = DEFAULT_PLANT_OPTIONS.ambientC;
 
 /** What the prescriptive tab takes from the asset and maintenance tabs. */
 export interface PrescribedAsset {
@@ -70,7 +74,7 @@ export function prescribeFlow(flow: FlowBuilder, inputs: PrescribeInputs): void 
   flow.linkFrom(alerts, spindle.alerts, 0);
 
   const scenario = flow.place('prescribe:scenario', tab, 2, 3, { type: 'twin-scenario', name: '', asset: spindle.config, model: inputs.model,
-    minThermalMinutes: '15', historyHours: '6', reidentifyMinutes: '10', objective: 'roi', market: 'capacity', limitLevel: 'warning', maxZone: 'B', outputs: 2 });
+    minThermalMinutes: '15', ambientC: String(SIMULATED_HALL_C), historyHours: '6', reidentifyMinutes: '10', objective: 'roi', market: 'capacity', limitLevel: 'warning', maxZone: 'B', outputs: 2 });
   for (const source of [readings, features, estimates]) flow.wire(source, scenario);
   const setpoint = flow.place('prescribe:setpoint', tab, 3, 4, { type: 'twin-setpoint', name: '', asset: spindle.config, sensor: 'speedSetpoint', protocol: 'both',
     opcuaDataType: 'Double', unitId: '1', min: '6000', max: '14400', maxStep: '2400', maxRatePerMinute: '6000', allowedHours: '', timeZone: '',

@@ -138,7 +138,7 @@ ${TABLE_STYLE('twin-whatif')}
     var s = scope.single, b = report.baseline;
     scope.rows = spec.map(function (r) {
       return { label: r[0], today: r[1] && report.today[r[1]] ? report.today[r[1]] : r[2](b), scenario: r[2](s), change: r[3] ? r[3](s) : null,
-        excluded: r[0] === 'ROI per year' ? s.roi.excluded : null };
+        excluded: r[0] === 'ROI per year' && s.roi.perYear.value !== null ? s.roi.excluded : null };
     });
     // Relative change of every figure both sides have, whatever its unit: one scale for throughput, heat and life.
     var changes = scope.rows.filter(function (r) {

@@ -16,6 +16,8 @@ export interface OperatingPhase {
   running?: boolean;
   /** Bearing wear added per simulated second (hours of wear per second); 0 holds wear constant. */
   wearHoursPerSecond?: number;
+  /** false: a machine that makes parts only turns (a warm-up). */
+  cutting?: boolean;
 }
 
 export interface OperationOptions {
@@ -43,6 +45,7 @@ export function runProgram(machine: MachineModel, phases: readonly OperatingPhas
   for (const phase of phases) {
     if (phase.rpm !== undefined) machine.setSpeedSetpoint(phase.rpm);
     machine.setRunning(phase.running ?? true);
+    machine.setCutting?.(phase.cutting ?? true);
     const wearPerStep = (phase.wearHoursPerSecond ?? 0) * step;
     for (let t = 0; t < phase.minutes * 60; t += step) {
       machine.step(step, wearPerStep, random);

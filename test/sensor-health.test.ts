@@ -124,6 +124,35 @@ describe('sensor health', function () {
     assert.ok(m.assess(START + 600_000).issues.some((issue) => /silent for/.test(issue.message)));
   });
 
+  it('takes a standing machine\'s silent or held sensors for neither a dropout nor a stuck transmitter', function () {
+    // A subscription reports the spindle's load every second while it cuts, nothing while it stands (the value holds
+    // at 0), and the Modbus-polled pump's flow every second at 0: the same stop seen both ways.
+    const check = [{ sensor: 'load', options: { ...DEFAULT_HEALTH_OPTIONS, learnIntervals: 5, stuckMs: 10 * 60_000, reference: { kind: 'none' as const } } }];
+    const reading = (sensor: string, value: number, s: number): ScalarReading => ({ asset: SPINDLE_ASSET.id, sensor, value, unit: '', ts: START + s * 1000, quality: 'good' });
+    const random = new Random(9);
+    const stop = (withRule: boolean, heldReadings: boolean): AssetHealth => {
+      const health = new AssetHealth(SPINDLE_ASSET, check, 5000, undefined, withRule ? { sensor: 'state', test: 'equals', value: 1 } : undefined);
+      health.process([reading('state', 1, 0)]);
+      for (let t = 1; t < 600; t++) health.process([reading('load', 40 + 3 * random.gaussian(), t)]);
+      health.process([reading('state', 2, 600)]);
+      // Down for 20 minutes: silence, or a held 0 every second.
+      if (heldReadings) for (let t = 600; t < 1800; t++) health.process([reading('load', 0, t)]);
+      return health;
+    };
+    const issuesAt = (health: AssetHealth, s: number) => health.assessAll(START + s * 1000)[0].issues.map((i) => i.kind);
+    assert.deepEqual(issuesAt(stop(true, false), 1800), [], 'silence while it stands');
+    assert.deepEqual(issuesAt(stop(true, true), 1800), [], 'a held value while it stands');
+    assert.ok(issuesAt(stop(false, false), 1800).includes('dropout'), 'without the rule the same silence is a dropout');
+    assert.ok(issuesAt(stop(false, true), 1800).includes('stuck'), 'and the held value a stuck transmitter');
+
+    const restarted = stop(true, false);
+    restarted.process([reading('state', 1, 1800)]);
+    for (let t = 1801; t < 1900; t++) restarted.process([reading('load', 40 + 3 * random.gaussian(), t)]);
+    assert.deepEqual(issuesAt(restarted, 1900), [], 'the stop is no gap once it runs again');
+    assert.equal(restarted.assessAll(START + 1_900_000)[0].counts.dropouts, 0);
+    assert.ok(issuesAt(restarted, 2200).includes('dropout'), 'silence while it runs is still a dropout');
+  });
+
   it('detects drift against its own baseline, latches it until reset, then relearns', function () {
     const random = new Random(6);
     const m = monitor({ noiseFloor: 0.05 });

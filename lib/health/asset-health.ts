@@ -1,5 +1,6 @@
 import type { AssetDefinition } from '../asset/asset-model';
 import { isWaveform, worseQuality, type Reading } from '../reading/reading';
+import { isRunning, type RunningRule } from '../features/operating-hours';
 import { SensorHealthMonitor, type HealthAssessment, type HealthOptions, type SensorHealthState } from './sensor-health';
 
 export interface SensorCheck {
@@ -19,8 +20,14 @@ export class AssetHealth {
   private readonly monitors = new Map<string, SensorHealthMonitor>();
   private readonly latest = new Map<string, { ts: number; value: number }>();
   private readonly signatures = new Map<string, string>();
+  /** What the running rule said last; undefined before its first reading or without a rule. */
+  private machineRuns: boolean | undefined;
 
-  constructor(readonly asset: AssetDefinition, readonly checks: SensorCheck[], readonly pairToleranceMs = 5000, saved?: Record<string, SensorHealthState>) {
+  /** `runningRule` tells when the machine stands, so that its sensors' silence and held values are not taken for faults. */
+  constructor(readonly asset: AssetDefinition, readonly checks: SensorCheck[], readonly pairToleranceMs = 5000, saved?: Record<string, SensorHealthState>, readonly runningRule?: RunningRule) {
+    if (runningRule && !asset.sensors.some((s) => s.id === runningRule.sensor && s.kind === 'scalar')) {
+      throw new Error(`asset ${asset.id} has no scalar sensor "${runningRule.sensor}" to tell when it runs`);
+    }
     for (const check of checks) {
       const sensor = asset.sensors.find((s) => s.id === check.sensor);
       if (!sensor || sensor.kind !== 'scalar') throw new Error(`asset ${asset.id} has no scalar sensor "${check.sensor}" to check`);
@@ -42,7 +49,9 @@ export class AssetHealth {
       }
       if (reading.quality !== 'bad') {
         const previous = this.latest.get(reading.sensor);
-        if (!previous || reading.ts >= previous.ts) this.latest.set(reading.sensor, { ts: reading.ts, value: reading.value });
+        const newest = !previous || reading.ts >= previous.ts;
+        if (newest) this.latest.set(reading.sensor, { ts: reading.ts, value: reading.value });
+        if (newest && !reading.historical && reading.sensor === this.runningRule?.sensor) this.followRunning(isRunning(this.runningRule, reading.value), reading.ts);
       }
       const monitor = this.monitors.get(reading.sensor);
       if (!monitor || reading.historical) {
@@ -60,6 +69,15 @@ export class AssetHealth {
       if (assessment && this.changed(assessment)) changes.push(assessment);
     }
     return { readings: marked, changes };
+  }
+
+  private followRunning(runs: boolean, ts: number): void {
+    if (runs === this.machineRuns) return;
+    this.machineRuns = runs;
+    for (const monitor of this.monitors.values()) {
+      if (runs) monitor.machineStarted(ts);
+      else monitor.machineStopped(ts);
+    }
   }
 
   private referenceValue(monitor: SensorHealthMonitor, ts: number): number | undefined {

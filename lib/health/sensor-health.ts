@@ -104,6 +104,8 @@ export interface SensorHealthState {
   badQualitySince?: number;
   /** An outlier waiting for the next reading to tell a spike from a step. */
   pendingSpike?: number;
+  /** Since when the machine stands (its running rule says so): silence and constant values are expected then. */
+  stoppedSince?: number;
 }
 
 /**
@@ -139,7 +141,27 @@ export class SensorHealthMonitor {
       lastDropoutTs: saved?.lastDropoutTs,
       badQualitySince: saved?.badQualitySince,
       pendingSpike: saved?.pendingSpike,
+      stoppedSince: saved?.stoppedSince,
     };
+  }
+
+  /**
+   * The machine stopped at `ts`: a subscription reports a value only when it moves, so a standing machine's sensor
+   * falls silent or holds one value. Neither is a dropout nor a stuck transmitter, and its values are no process to
+   * learn a spike window or a drift from.
+   */
+  machineStopped(ts: number): void {
+    this.s.stoppedSince ??= ts;
+  }
+
+  /** The machine runs again from `ts`: the time it stood counts as no gap, and a value held since then as no stuck one. */
+  machineStarted(ts: number): void {
+    if (this.s.stoppedSince === undefined) return;
+    this.s.stoppedSince = undefined;
+    this.s.anchor = undefined;
+    this.s.pendingSpike = undefined;
+    // Gaps and silence count from the start, not from the last value before the stop.
+    this.s.lastTs = Math.max(this.s.lastTs ?? ts, ts);
   }
 
   /**
@@ -149,7 +171,8 @@ export class SensorHealthMonitor {
   observe(ts: number, value: number, quality: Quality, referenceValue?: number): Quality {
     const s = this.s;
     if (s.lastTs !== undefined && ts <= s.lastTs) return quality;
-    this.trackGap(ts);
+    const standing = s.stoppedSince !== undefined;
+    if (!standing) this.trackGap(ts);
     s.lastTs = ts;
     if (quality === 'bad') {
       s.counts.badQuality++;
@@ -165,6 +188,7 @@ export class SensorHealthMonitor {
       return 'bad';
     }
     s.outOfRangeSince = undefined;
+    if (standing) return verdict;
     if (this.checkSpike(value)) return 'bad';
     if (this.trackStuck(ts, value)) return 'bad';
     this.trackDrift(ts, value, referenceValue);
@@ -278,7 +302,8 @@ export class SensorHealthMonitor {
       issues.push({ kind: 'out-of-range', since: s.outOfRangeSince, message: `reads outside its physical range ${this.sensor.range?.min}..${this.sensor.range?.max} ${unit}` });
       faulty.push('out-of-range');
     }
-    if (s.anchor && this.options.stuckMs > 0 && (s.lastTs ?? 0) - s.anchor.ts >= this.options.stuckMs) {
+    const standing = s.stoppedSince !== undefined;
+    if (!standing && s.anchor && this.options.stuckMs > 0 && (s.lastTs ?? 0) - s.anchor.ts >= this.options.stuckMs) {
       issues.push({ kind: 'stuck', since: s.anchor.ts, message: `has not changed from ${round(s.anchor.value)} ${unit} for ${minutes((s.lastTs ?? 0) - s.anchor.ts)}` });
       faulty.push('stuck');
     }
@@ -291,7 +316,7 @@ export class SensorHealthMonitor {
       issues.push({ kind: 'spikes', since: now, message: `${spikes} spikes in its last ${SPIKE_MEMORY} readings` });
     }
     const typicalGap = this.gaps.length >= 10 ? this.gaps.median() : undefined;
-    if (typicalGap !== undefined && s.lastTs !== undefined && now - s.lastTs > this.options.dropoutFactor * typicalGap) {
+    if (!standing && typicalGap !== undefined && s.lastTs !== undefined && now - s.lastTs > this.options.dropoutFactor * typicalGap) {
       issues.push({ kind: 'dropout', since: s.lastTs, message: `silent for ${minutes(now - s.lastTs)} (normally every ${round(typicalGap / 1000)} s)` });
     } else if (typicalGap !== undefined && s.lastDropoutTs !== undefined && now - s.lastDropoutTs < 10 * this.options.dropoutFactor * typicalGap) {
       issues.push({ kind: 'dropout', since: s.lastDropoutTs, message: `missed readings (${s.counts.dropouts} gaps so far)` });

@@ -1,3 +1,4 @@
+import type { RunningRule } from '../../lib/features/operating-hours';
 import type { SensorCheck } from '../../lib/health/asset-health';
 import { DEFAULT_HEALTH_OPTIONS, type DriftReference, type HealthOptions } from '../../lib/health/sensor-health';
 
@@ -20,6 +21,9 @@ export interface TwinDriftFields {
   stuckMinutes: string;
   spikeZ: string;
   dropoutFactor: string;
+  runningSensor: string;
+  runningTest: string;
+  runningValue: string;
 }
 
 function positive(text: string | undefined, fallback: number, label: string, allowZero = false): number {
@@ -56,4 +60,13 @@ export function sensorChecks(fields: Partial<TwinDriftFields>): SensorCheck[] {
     const tolerance = row.tolerance === undefined || String(row.tolerance).trim() === '' ? undefined : positive(row.tolerance, 0, `tolerance of ${row.sensor}`);
     return { sensor: String(row.sensor ?? '').trim(), options: { ...base, reference: referenceOf(String(row.reference ?? '')), biasTolerance: tolerance } };
   });
+}
+
+/** When the machine runs, from the editor's fields; undefined when no running sensor is named. */
+export function runningRule(fields: Partial<TwinDriftFields>): RunningRule | undefined {
+  const sensor = String(fields.runningSensor ?? '').trim();
+  if (!sensor) return undefined;
+  const value = Number(String(fields.runningValue ?? '1').trim() || '1');
+  if (!Number.isFinite(value)) throw new Error(`running value "${fields.runningValue}" is not a number`);
+  return { sensor, test: fields.runningTest === 'above' ? 'above' : 'equals', value };
 }

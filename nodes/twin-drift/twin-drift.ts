@@ -6,7 +6,7 @@ import type { Reading } from '../../lib/reading/reading';
 import { resolveAsset } from '../common/asset';
 import { handleInput, toError } from '../common/input';
 import { Status } from '../common/status';
-import { sensorChecks, type TwinDriftFields } from './options';
+import { runningRule, sensorChecks, type TwinDriftFields } from './options';
 
 interface TwinDriftDef extends NodeDef, TwinDriftFields {
   asset: string;
@@ -30,7 +30,7 @@ export = function register(RED: NodeAPI): void {
     try {
       const asset = resolveAsset(RED, config.asset);
       if (asset instanceof Error) throw asset;
-      health = new AssetHealth(asset, sensorChecks(config), 5000, node.context().get(CONTEXT_KEY) as Record<string, SensorHealthState> | undefined);
+      health = new AssetHealth(asset, sensorChecks(config), 5000, node.context().get(CONTEXT_KEY) as Record<string, SensorHealthState> | undefined, runningRule(config));
       alerts = new HealthAlerts(asset.id, node.context().get(ALERTS_KEY) as HealthAlertsState | undefined);
     } catch (err) {
       setupError = toError(err);

@@ -193,7 +193,8 @@ function temperatureExample(): FlowNode[] {
     rules: [{ t: 'set', p: 'driftPerMinute', pt: 'flow', to: 'payload', tot: 'msg' }] });
   const drift = flow.place('drift', tab, 2, 2, {
     type: 'twin-drift', name: '', asset, checks: [{ sensor: 'bearingTemp', reference: 'baseline', tolerance: '2' }], method: 'cusum', threshold: '8',
-    allowance: '0.5', intervalS: '60', learnMinutes: '30', stuckMinutes: '10', spikeZ: '6', dropoutFactor: '5', reportS: '3600', outputs: 3,
+    allowance: '0.5', intervalS: '60', learnMinutes: '30', stuckMinutes: '10', spikeZ: '6', dropoutFactor: '5', runningSensor: '', runningTest: 'equals',
+    runningValue: '1', reportS: '3600', outputs: 3,
   });
   const features = flow.place('features', tab, 3, 2, {
     type: 'twin-features', name: '', asset, periodS: '2', windows: '15m, 1h', statistics: 'mean,max,slope', scalarSensors: 'bearingTemp', waveformSensors: '',

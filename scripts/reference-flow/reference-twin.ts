@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AssetDefinition } from '../../lib/asset/asset-model';
-import { modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
+import { MACHINE_STATE, modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { PLANT_FEATURE_PERIOD_S, plantFeatureSettings } from '../../plant/feature-settings';
 import { FlowBuilder } from './builder';
 import { featureTableTemplate, HEALTH_TEMPLATE, spectrumTemplate, type ShownFeature } from './condition-widgets';
@@ -213,7 +213,8 @@ function conditionMonitoring(flow: FlowBuilder, tab: string, layout: AssetLayout
   const { ingest, buffer } = pipeline;
   const drift = flow.place(`${id}:drift`, tab, 3, 19, {
     type: 'twin-drift', name: '', asset, checks: layout.health.map((h) => ({ ...h, tolerance: '' })), method: 'cusum', threshold: '8',
-    allowance: '0.5', intervalS: '60', learnMinutes: '30', stuckMinutes: '10', spikeZ: '6', dropoutFactor: '5', reportS: '30', outputs: 3,
+    allowance: '0.5', intervalS: '60', learnMinutes: '30', stuckMinutes: '10', spikeZ: '6', dropoutFactor: '5',
+    runningSensor: 'state', runningTest: 'equals', runningValue: String(MACHINE_STATE.running), reportS: '30', outputs: 3,
   });
   // The same settings the shipped RUL model's training data was computed with.
   const features = flow.place(`${id}:features`, tab, 4, 19, { type: 'twin-features', name: '', asset, periodS: PLANT_FEATURE_PERIOD_S, ...plantFeatureSettings(id) });

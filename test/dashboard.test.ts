@@ -17,12 +17,11 @@ import { SPINDLE_ASSET } from '../lib/asset/presets';
 import { ScenarioTwin } from '../lib/scenario/scenario-twin';
 import { scenarioOptions, type TwinScenarioFields } from '../nodes/twin-scenario/options';
 import { FlowBuilder } from '../scripts/reference-flow/builder';
-import { chromiumPath, launchChromium, watchPage } from './support/browser';
+import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './support/browser';
 import { withClient } from './support/database';
 import { startReferenceTwin, type FlowNode, type ReferenceTwin } from './support/reference-twin';
 import { identificationRun } from './support/spindle-fixture';
 
-const screenshots = process.env.TWIN_SCREENSHOTS;
 const TAB = { fleet: 0, spindle: 1, pump: 2, whatIf: 3, maintenance: 4, kpis: 5 };
 
 async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs: number, detail: () => string = () => ''): Promise<void> {
@@ -74,17 +73,7 @@ describe('operator dashboards in Chromium', function () {
     await twin?.stop();
   });
 
-  async function openTab(index: number, name: string): Promise<Page> {
-    const page = await browser!.newPage({ viewport: { width: 1500, height: 1200 } });
-    watchPage(page, `tab ${name}`, consoleErrors);
-    await page.goto(`${twin!.nodeRed.baseUrl}/ui/#!/${index}`);
-    await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 30000 });
-    return page;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
-  }
+  const openTab = (index: number, name: string): Promise<Page> => openDashboardTab(browser!, twin!.nodeRed.baseUrl, index, name, consoleErrors);
 
   const spindle = () => twin!.plant.machines.get('spindle-1')!.values();
 
@@ -97,7 +86,7 @@ describe('operator dashboards in Chromium', function () {
     assert.match(fleetText, /pump-1\s+WARNING\s+\d+ h\s+\d+–\d+ h/, `the worn pump bearing: ${fleetText}`);
     assert.match(fleetText, /spindle-1\s+NORMAL\s+(≥ )?\d+ h/, `the spindle: ${fleetText}`);
     assert.ok(fleetText.indexOf('pump-1') < fleetText.indexOf('spindle-1'), 'the most urgent first');
-    await shot(fleet, 'dashboard-fleet');
+    await screenshot(fleet, 'dashboard-fleet');
 
     for (const [index, label] of [[TAB.spindle, 'Spindle 1 · Live'], [TAB.pump, 'Pump 1 · Live']] as const) {
       const page = await openTab(index, label);
@@ -110,14 +99,14 @@ describe('operator dashboards in Chromium', function () {
       assert.match(text, /motorCurrent\s+(learning|healthy)/, `${label} shows the motor current's health`);
       assert.match(text, /Remaining useful life, with its 80 % interval/, `${label} has its RUL trend`);
       assert.equal(await page.locator('.twin-spectrum text', { hasText: 'BPFO' }).count(), 1, `${label} marks BPFO on the spectrum`);
-      await shot(page, `dashboard-${label.split(' ')[0].toLowerCase()}`);
+      await screenshot(page, `dashboard-${label.split(' ')[0].toLowerCase()}`);
     }
 
     const maintenance = await openTab(TAB.maintenance, 'Maintenance');
     await maintenance.waitForSelector('.twin-model-row', { timeout: 30000 });
     assert.match(await maintenance.locator('.twin-models').innerText(), /default-[0-9a-f]{12}\s+promoted/, 'the shipped model, promoted in the registry');
     await until('the pump\'s work order', async () => (await maintenance.locator('.twin-order-row').count()) > 0, 60000);
-    await shot(maintenance, 'dashboard-maintenance');
+    await screenshot(maintenance, 'dashboard-maintenance');
 
     const kpis = await openTab(TAB.kpis, 'KPIs & ROI');
     await until('OEE of the spindle', async () => /OEE[^\n]*\d+\.\d %/.test(await kpis.locator('.twin-kpis').innerText().catch(() => '')), 120000);
@@ -126,7 +115,7 @@ describe('operator dashboards in Chromium', function () {
     assert.match(kpiText, /Unplanned downtime\s+\d+\.\d\d h/);
     assert.match(kpiText, /MTTR/);
     await until('the savings report', async () => /Saved in this period\s+-?[\d,]+ EUR/.test(await kpis.locator('.twin-kpis').innerText()), 120000);
-    await shot(kpis, 'dashboard-kpis');
+    await screenshot(kpis, 'dashboard-kpis');
     assert.deepEqual(consoleErrors, []);
   });
 
@@ -139,7 +128,7 @@ describe('operator dashboards in Chromium', function () {
     await page.click('text=Evaluate');
     await page.waitForSelector('.twin-whatif-row', { timeout: 30000 });
     const result = await page.locator('.twin-whatif').innerText();
-    await shot(page, 'dashboard-whatif-evaluated');
+    await screenshot(page, 'dashboard-whatif-evaluated');
     assert.match(result, /speed \+15 %: within every limit/, result);
     assert.match(result, /Throughput\s+60\.0 parts\/h\s+69\.0 parts\/h\s+15\.0 %/, result);
     for (const figure of ['Energy per part', 'Bearing temperature, steady', 'Vibration', 'Bearing life', 'Remaining useful life', 'ROI per year']) {
@@ -155,7 +144,7 @@ describe('operator dashboards in Chromium', function () {
     await page.click('.twin-approval >> text=Approve');
     await until('the PLC setpoint 13,800 rpm', () => spindle().speedSetpoint === 13800, 30000);
     await until('the spindle at 13,800 rpm', () => spindle().speed > 13700, 30000);
-    await shot(page, 'dashboard-whatif-approved');
+    await screenshot(page, 'dashboard-whatif-approved');
     const changedAt = Date.now();
     await until('the twin\'s estimates to follow the faster spindle', async () => {
       const after = await estimatesSince(changedAt + 15_000);
@@ -185,7 +174,7 @@ describe('operator dashboards in Chromium', function () {
       return rows.rows.some((r: { state: string; acknowledged_by: string }) => r.state === 'acknowledged' && r.acknowledged_by === 'technician C');
     }), 30000);
     await page.waitForSelector(`${pumpOrder} >> text=acknowledged by technician C`, { timeout: 30000 });
-    await shot(page, 'dashboard-maintenance-acknowledged');
+    await screenshot(page, 'dashboard-maintenance-acknowledged');
     assert.deepEqual(consoleErrors, []);
   });
 

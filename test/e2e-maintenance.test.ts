@@ -8,13 +8,11 @@
  * Wear runs 5,760 times faster than the clock (a bearing life in under three minutes). Skips without Chromium.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, launchChromium, watchPage } from './support/browser';
+import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './support/browser';
 import { withClient } from './support/database';
 import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin';
 
-const screenshots = process.env.TWIN_SCREENSHOTS;
 const SPEEDUP = 5760;
 const MAINTENANCE_TAB = 4;
 const KPI_TAB = 5;
@@ -54,17 +52,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
   const spindle = () => twin!.plant.machines.get('spindle-1')!;
   const query = <T>(sql: string, values: unknown[] = []): Promise<T[]> => withClient(twin!.databaseUrl, async (c) => (await c.query(sql, values)).rows as T[]);
 
-  async function openTab(index: number, name: string): Promise<Page> {
-    const page = await browser!.newPage({ viewport: { width: 1500, height: 1200 } });
-    watchPage(page, name, consoleErrors);
-    await page.goto(`${twin!.nodeRed.baseUrl}/ui/#!/${index}`);
-    await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 30000 });
-    return page;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    if (screenshots) await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
-  }
+  const openTab = (index: number, name: string): Promise<Page> => openDashboardTab(browser!, twin!.nodeRed.baseUrl, index, name, consoleErrors);
 
   /** Watches one life of the spindle to its failure: when its work order became WARNING and CRITICAL, and the truth then. */
   async function watchLife(): Promise<LifeTimeline> {
@@ -89,7 +77,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     await page.waitForSelector('.twin-confirm >> text=went down at', { timeout: 30000 });
     await page.fill('.twin-confirm input[placeholder="name"]', 'technician D');
     await page.fill('.twin-confirm textarea', `outer race spall (${name})`);
-    await shot(page, `maintenance-confirm-${name}`);
+    await screenshot(page, `maintenance-confirm-${name}`);
     await page.click('.twin-confirm >> text=Record');
     await page.waitForFunction(() => !document.querySelector('.twin-confirm .error'), undefined, { timeout: 10000 });
     await page.close();
@@ -144,7 +132,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     }
     assert.ok(promoted.metrics.candidateRmse < promoted.metrics.currentRmse, JSON.stringify(promoted.metrics));
     await page.waitForSelector(`.twin-model-row:has-text("${promoted.version}") >> text=promoted`, { timeout: 30000 });
-    await shot(page, 'maintenance-retrained');
+    await screenshot(page, 'maintenance-retrained');
     const promotedAt = Date.now();
     await page.close();
     // twin-model hears of the promotion at once: the next scoring cycles use the new model.
@@ -171,7 +159,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
       const changes = states.filter((r, i) => i === 0 || r.value !== states[i - 1].value).map((r) => `${r.ts.toISOString()} ${r.value}`);
       assert.fail(`two failures of the spindle: ${kpiText}\nstate changes in the historian: ${changes.join(', ')}\nlives ${JSON.stringify(lives)}`);
     }
-    await shot(kpis, 'kpis-after-two-failures');
+    await screenshot(kpis, 'kpis-after-two-failures');
     assert.deepEqual(consoleErrors, []);
   });
 });

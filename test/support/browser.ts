@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -30,4 +31,19 @@ export function watchPage(page: Page, label: string, errors: string[]): void {
   page.on('response', (response) => {
     if (response.status() >= 400 && !response.url().endsWith('/ui/loading.html')) errors.push(`${label}: ${response.status()} ${response.url()}`);
   });
+}
+
+/** Opens a node-red-dashboard tab by its index and waits for its title; what goes wrong on it lands in `errors`. */
+export async function openDashboardTab(browser: Browser, baseUrl: string, index: number, name: string, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1200 } });
+  watchPage(page, `tab ${name}`, errors);
+  await page.goto(`${baseUrl}/ui/#!/${index}`);
+  await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 30000 });
+  return page;
+}
+
+/** A full-page screenshot into TWIN_SCREENSHOTS, when it is set, to look at after the run. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env.TWIN_SCREENSHOTS;
+  if (folder) await page.screenshot({ path: path.join(folder, `${name}.png`), fullPage: true });
 }

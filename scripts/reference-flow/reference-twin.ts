@@ -202,7 +202,7 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   return {
     ingest,
     maintained: { asset: layout.asset, features, liveTab: uiTabId, component: layout.component },
-    prescribed: { asset: layout.asset, config: asset, readings: drift, alerts: threshold, features },
+    prescribed: { asset: layout.asset, config: asset, readings: drift, features },
   };
 }
 

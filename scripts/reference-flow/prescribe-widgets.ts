@@ -179,8 +179,8 @@ ${TABLE_STYLE('twin-approval')}
     </table>
     <div class="pending" ng-if="s.pending">
       Request {{s.pending.id}}: {{s.pending.value | number:0}} {{s.unit}} asked for by {{s.pending.requestedBy}}<span ng-if="s.pending.reason"> ({{s.pending.reason}})</span>
-      <div class="who">{{s.fourEyes ? 'Another person than ' + s.pending.requestedBy + ' must approve it.' : 'One-person approval: the requester may approve it.'}}
-        You approve or reject as the user you logged in to the dashboard as.</div>
+      <div class="who">{{s.fourEyes ? 'Another person than ' + s.pending.requestedBy + ' must give the approval.' : 'One-person approval: the requester may give it.'}}
+        You decide as the user you logged in to the dashboard as.</div>
       <div>
         <md-button class="md-raised md-primary" ng-click="send({topic: 'approve', payload: {id: s.pending.id}})">Approve</md-button>
         <md-button class="md-raised" ng-click="send({topic: 'reject', payload: {id: s.pending.id, reason: 'rejected on the dashboard'}})">Reject</md-button>

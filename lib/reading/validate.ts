@@ -75,7 +75,8 @@ export function readingProblem(element: unknown, asset?: AssetDefinition): strin
   return null;
 }
 
-function label(element: unknown, index: number): string {
+/** How an error names an element of a message: `element 3 (spindle-1/bearingTemp)`. */
+export function elementLabel(element: unknown, index: number): string {
   if (!element || typeof element !== 'object') return `element ${index}`;
   const r = element as { asset?: unknown; sensor?: unknown };
   const name = [r.asset, r.sensor].filter((p) => typeof p === 'string' && p !== '').join('/');
@@ -92,13 +93,17 @@ export function validateReadings(elements: readonly unknown[], asset?: AssetDefi
   elements.forEach((element, index) => {
     const problem = readingProblem(element, asset);
     if (problem) {
-      problems.push(`${label(element, index)}: ${problem}`);
+      problems.push(`${elementLabel(element, index)}: ${problem}`);
       return;
     }
-    const reading = element as Reading;
-    readings.push(reading.quality === undefined ? { ...reading, quality: 'good' } : reading);
+    readings.push(withQuality(element as Reading));
   });
   return { readings, problems };
+}
+
+/** A valid reading as the nodes use it: without a quality it is `good`, the one default the contract allows. */
+export function withQuality(reading: Reading): Reading {
+  return reading.quality === undefined ? { ...reading, quality: 'good' } : reading;
 }
 
 /** Whether an element claims to be a reading (has a sensor name), so a node taking several kinds knows which check applies. */

@@ -3,11 +3,12 @@ import { isKpiRecord } from '../../lib/historian/tables/kpis';
 import type { KpiRecord } from '../../lib/kpi/kpi-record';
 import { KpiTracker, type KpiTrackerState, type WorkOrderChange } from '../../lib/kpi/kpi-tracker';
 import { enteredFigures, figuresFromRecords, savingsReport, type PeriodFigures, type SavingsCosts } from '../../lib/kpi/savings';
-import { looksLikeReading } from '../../lib/reading/validate';
+import type { Reading } from '../../lib/reading/reading';
+import { elementLabel, looksLikeReading, readingProblem, withQuality } from '../../lib/reading/validate';
 import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { resolveAsset } from '../common/asset';
 import { handleInput, toError } from '../common/input';
-import { acceptReadings, reportProblems } from '../common/problems';
+import { reportProblems } from '../common/problems';
 import { Status } from '../common/status';
 import { configuredBaseline, kpiOptions, overrideCosts, savingsCosts, type TwinKpiFields } from './options';
 
@@ -138,23 +139,29 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const elements: unknown[] = Array.isArray(msg.payload) ? msg.payload : [msg.payload];
-      const candidates: unknown[] = [];
-      const strangers: string[] = [];
+      const readings: Reading[] = [];
+      const problems: string[] = [];
       let orders = 0;
+      let strangers = 0;
       elements.forEach((element, index) => {
         const order = workOrderOf(element);
         if (order) {
           tracker?.workOrder(order);
           orders++;
-        } else if (looksLikeReading(element)) candidates.push(element);
-        else if (!isUrgencyDecision(element)) strangers.push(`element ${index}: not a reading, an urgency decision or a work-order event`);
+        } else if (looksLikeReading(element)) {
+          // Every element that claims to be a reading is checked: one that breaks the contract is named, never ignored.
+          const problem = readingProblem(element, assetDefinition);
+          if (problem) problems.push(`${elementLabel(element, index)}: ${problem}`);
+          else readings.push(withQuality(element as Reading));
+        } else if (!isUrgencyDecision(element)) {
+          strangers++;
+          problems.push(`${elementLabel(element, index)}: not a reading, an urgency decision or a work-order event`);
+        }
       });
-      if (strangers.length === elements.length && elements.length > 0) {
+      if (strangers > 0 && strangers === elements.length) {
         throw new Error('expected msg.payload to be an array of readings, an urgency decision or work-order event, or msg.topic "report" / "savings"');
       }
-      reportProblems(node, strangers, msg);
-      // Every element that claims to be a reading is checked: one that breaks the contract is named, never ignored.
-      const readings = acceptReadings(node, candidates, assetDefinition, msg);
+      reportProblems(node, problems, msg);
       if (readings.length > 0) tracker.process(readings);
       if (!shown) showStatus();
       save(orders > 0);

@@ -20,6 +20,7 @@ import { APPROVAL_TEMPLATE, SETPOINT_BOARD_CODE } from '../scripts/reference-flo
 import { chromiumPath, launchChromium, openDashboardTab, screenshot, type DashboardLogin } from './support/browser';
 import { OPERATOR, SUPERVISOR, writeDashboardUsers } from './support/dashboard-users';
 import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
+import { until } from './support/until';
 
 const root = path.resolve(__dirname, '..', '..');
 const SETTINGS = path.join(root, 'scripts', 'node-red-settings.js');
@@ -78,14 +79,6 @@ function request(url: string, options: { method?: string; login?: DashboardLogin
     req.on('error', reject);
     req.end(options.body);
   });
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('dashboard login', function () {

@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { NodeInitializer } from 'node-red';
 import helper from 'node-red-node-test-helper';
 import { MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenType, type UserIdentityInfo } from 'node-opcua';
 import { SPINDLE_ASSET } from '../lib/asset/presets';
 import { startPlant, type Plant } from '../plant/plant';
 import { SECURE_OPCUA_ENDPOINT } from '../scripts/reference-flow/reference-twin';
 import { testNode } from './support/test-node';
+import { contribNode } from './support/core-nodes';
+import { until } from './support/until';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import setpointNode = require('../nodes/twin-setpoint/twin-setpoint');
 
@@ -22,18 +23,6 @@ helper.init(require.resolve('node-red'));
 
 const USER = { user: 'twin', password: 'correct horse battery' };
 const ASSET_CONFIG = { id: 'a1', type: 'twin-asset', assetId: 'spindle-1', maxRpm: '15000', idealCycleTimeS: '60', sensors: SPINDLE_ASSET.sensors };
-
-function contribNode(file: string): NodeInitializer {
-  return require(require.resolve(file)) as NodeInitializer;
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('OPC UA Sign & Encrypt', function () {
   this.timeout(120000);
@@ -91,13 +80,13 @@ describe('OPC UA Sign & Encrypt', function () {
         contribNode('node-red-contrib-opcua/opcua/102-opcuaclient.js')], flow as never, { endpoint: { user: USER.user, password: USER.password } } as never);
       let active = false;
       testNode('client').on('call:status', (call: { firstArg: { text?: string } }) => { if (/session active/.test(call.firstArg.text ?? '')) active = true; });
-      await until(() => active, 60000, 'the Sign & Encrypt session');
+      await until('the Sign & Encrypt session', () => active, 60000);
       const results: Array<{ payload: { name?: string } }> = [];
       testNode('written').on('input', (msg: { payload: { name?: string } }) => { results.push(msg); });
       const machine = (): { speedSetpoint: number } => plant.machines.get('spindle-1')?.values() as { speedSetpoint: number };
       testNode('n1').receive({ topic: 'request', payload: { value: 13200, requestedBy: 'test', reason: 'secure write' } });
-      await until(() => machine().speedSetpoint === 13200, 15000, 'the PLC setpoint to become 13,200 rpm');
-      await until(() => results.length > 0, 5000, 'the client to report the write');
+      await until('the PLC setpoint to become 13,200 rpm', () => machine().speedSetpoint === 13200, 15000);
+      await until('the client to report the write', () => results.length > 0, 5000);
       assert.equal(results[0].payload.name, 'Good');
     } finally {
       await helper.unload();

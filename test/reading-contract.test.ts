@@ -12,6 +12,7 @@ import type { Reading } from '../lib/reading/reading';
 import { MAX_EPOCH_MS, validateReadings } from '../lib/reading/validate';
 import type { AlertEvent } from '../lib/threshold/alert';
 import { testNode } from './support/test-node';
+import { until } from './support/until';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import driftNode = require('../nodes/twin-drift/twin-drift');
 import featuresNode = require('../nodes/twin-features/twin-features');
@@ -46,14 +47,6 @@ function errorsOf(id: string): string[] {
   const errors: string[] = [];
   testNode(id).on('call:error', (call: { firstArg: Error | string }) => errors.push(String(call.firstArg instanceof Error ? call.firstArg.message : call.firstArg)));
   return errors;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function assertNamesEvery(error: string | undefined): void {
@@ -106,18 +99,18 @@ describe('nodes taking readings', function () {
     testNode('events').on('input', (msg: { payload: AlertEvent }) => events.push(msg.payload));
     const hot = (ts: number | undefined): object => ({ ...valid, value: 95, ts });
     testNode('n1').receive({ payload: MESSAGE });
-    await until(() => errors.length === 1, 'the error');
+    await until('the error', () => errors.length === 1, 5000);
     assertNamesEvery(errors[0]);
     // 95 °C is beyond the 80 °C alarm limit, which must hold for 10 s: a reading without ts must not raise it at once.
     testNode('n1').receive({ payload: [hot(undefined)] });
     testNode('n1').receive({ payload: [hot(T0 + 1000)] });
     testNode('n1').receive({ payload: [hot(T0 + 6000)] });
-    await until(() => errors.length === 2, 'the missing ts refused');
+    await until('the missing ts refused', () => errors.length === 2, 5000);
     assert.match(errors[1], /ts is missing/);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual(events, [], 'no alarm before the minimum duration');
     testNode('n1').receive({ payload: [hot(T0 + 11000)] });
-    await until(() => events.length === 1, 'the alarm');
+    await until('the alarm', () => events.length === 1, 5000);
     const raised = events[0] as AlertEvent;
     assert.deepEqual([raised.level, raised.ts], ['alarm', T0 + 11000]);
   });
@@ -136,18 +129,18 @@ describe('nodes taking readings', function () {
     let kpiRecords = 0;
     testNode('kpis').on('input', (msg: { payload: unknown[] }) => { kpiRecords += msg.payload.length; });
     for (const id of ['features', 'kpi', 'drift']) testNode(id).receive({ payload: MESSAGE });
-    await until(() => Object.values(errors).every((e) => e.length === 1) && passed.length === 1, 'an error from each node');
+    await until('an error from each node', () => Object.values(errors).every((e) => e.length === 1) && passed.length === 1, 5000);
     for (const list of Object.values(errors)) assertNamesEvery(list[0]);
     assert.deepEqual(passed[0].map((r) => (r as { value?: number }).value), [50], 'twin-drift passes the valid reading on, and only it');
     testNode('features').receive({ topic: 'emit' });
-    await until(() => vector !== undefined, 'the feature vector');
+    await until('the feature vector', () => vector !== undefined, 5000);
     assert.equal(vector!.features['bearingTemp.last'], 50, 'the valid reading is used');
 
     const state = (value: unknown, ts: number): object => ({ asset: 'spindle-1', sensor: 'state', unit: 'state', value, ts, quality: 'good' });
     testNode('kpi').receive({ payload: [state(1, T0), state('1', T0 + 60_000), 'a stranger', state(1, T0 + 120_000)] });
-    await until(() => errors.kpi.length === 2, 'the kpi errors');
+    await until('the kpi errors', () => errors.kpi.length === 2, 5000);
     assert.match(errors.kpi[1], /^2 refused: element 1 \(spindle-1\/state\): value is the string "1", not a number; element 2: not a reading, an urgency decision or a work-order event$/);
     testNode('kpi').receive({ topic: 'report' });
-    await until(() => kpiRecords > 0, 'the KPI report from the valid state readings');
+    await until('the KPI report from the valid state readings', () => kpiRecords > 0, 5000);
   });
 });

@@ -5,7 +5,6 @@
  * dashboard user of the message's session (sessions opened as the dashboard login's socket middleware opens them).
  */
 import assert from 'node:assert/strict';
-import type { NodeInitializer } from 'node-red';
 import helper from 'node-red-node-test-helper';
 import { SPINDLE_ASSET } from '../lib/asset/presets';
 import { plantFacts } from '../lib/facts/plant-facts';
@@ -15,6 +14,8 @@ import type { GuardSnapshot } from '../lib/setpoint/setpoint-guard';
 import type { AlertEvent } from '../lib/threshold/alert';
 import { startPlant, type Plant } from '../plant/plant';
 import { testNode } from './support/test-node';
+import { contribNode } from './support/core-nodes';
+import { until } from './support/until';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import ingestNode = require('../nodes/twin-ingest/twin-ingest');
 import setpointNode = require('../nodes/twin-setpoint/twin-setpoint');
@@ -25,18 +26,6 @@ helper.init(require.resolve('node-red'));
 
 const ASSET_CONFIG = { id: 'a1', type: 'twin-asset', assetId: 'spindle-1', maxRpm: '15000', idealCycleTimeS: '60', sensors: SPINDLE_ASSET.sensors };
 const NODES = [assetNode, ingestNode, setpointNode, thresholdNode, urgencyNode];
-
-function contribNode(file: string): NodeInitializer {
-  return require(require.resolve(file)) as NodeInitializer;
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** What a loaded flow's twin-setpoint (n1) said: audits, PLC writes, states, errors and statuses. */
 interface Observed {
@@ -105,17 +94,17 @@ describe('twin-setpoint node', function () {
     const seen = observe();
     const n1 = testNode('n1');
     plcValue('speedSetpoint', 12000);
-    await until(() => last(seen.states)?.current === 12000, 5000, 'the read-back from twin-ingest');
+    await until('the read-back from twin-ingest', () => last(seen.states)?.current === 12000, 5000);
     // The browser's own naming is ignored: the session says who asks.
     n1.receive({ topic: 'request', socketid: 'socket-anna', payload: { value: 13800, requestedBy: 'lead', reason: 'what-if +15 %' } });
-    await until(() => !!last(seen.states)?.pending, 5000, 'the pending request');
+    await until('the pending request', () => !!last(seen.states)?.pending, 5000);
     const pending = last(seen.states)!.pending!;
     assert.equal(pending.requestedBy, 'anna');
     n1.receive({ topic: 'approve', socketid: 'socket-anna', payload: { id: pending.id } });
     n1.receive({ topic: 'approve', payload: { id: pending.id, by: 'lead' } });
     n1.receive({ topic: 'approve', socketid: 'socket-anonymous', payload: { id: pending.id } });
     n1.receive({ topic: 'approve', socketid: 'socket-nobody-opened', payload: { id: pending.id } });
-    await until(() => seen.audits.filter((a) => a.action === 'refuse').length === 4, 5000, 'four refused approvals');
+    await until('four refused approvals', () => seen.audits.filter((a) => a.action === 'refuse').length === 4, 5000);
     assert.equal(seen.writes.length, 0, 'nothing written');
     const refused = seen.audits.filter((a) => a.action === 'refuse').map((a) => a.reason);
     assert.match(refused[0] ?? '', /approve by anna: anna asked for this change and may not approve it too: another person must \(four eyes\)/);
@@ -125,10 +114,10 @@ describe('twin-setpoint node', function () {
     assert.equal(last(seen.states)?.last?.code, 'approve refused', 'the approval panel sees the refusal');
     assert.equal(last(seen.statuses), 'pending approval 13,800 rpm', 'the request still waits for the right person');
     n1.receive({ topic: 'approve', socketid: 'socket-lead', payload: { id: pending.id } });
-    await until(() => seen.writes.length === 1, 5000, 'the PLC write');
+    await until('the PLC write', () => seen.writes.length === 1, 5000);
     assert.deepEqual([seen.writes[0].payload, seen.writes[0].setpoint.kind], [13800, 'apply']);
     plcValue('speedSetpoint', 13800, Date.now() + 1);
-    await until(() => last(seen.audits)?.action === 'confirm', 5000, 'the confirmation by the read-back');
+    await until('the confirmation by the read-back', () => last(seen.audits)?.action === 'confirm', 5000);
     const write = seen.audits.find((a) => a.action === 'write')!;
     assert.deepEqual([write.requestedBy, write.approvedBy], ['anna', 'lead']);
     assert.deepEqual(seen.audits.map((a) => a.action).filter((a) => a !== 'refuse'), ['request', 'approve', 'write', 'readback', 'confirm']);
@@ -140,11 +129,11 @@ describe('twin-setpoint node', function () {
     await helper.load(NODES, guardedFlow({ approver: 'one-person' }) as never);
     const seen = observe();
     plcValue('speedSetpoint', 12000);
-    await until(() => last(seen.states)?.current === 12000, 5000, 'the read-back');
+    await until('the read-back', () => last(seen.states)?.current === 12000, 5000);
     testNode('n1').receive({ topic: 'request', socketid: 'socket-anna', payload: { value: 13000 } });
-    await until(() => !!last(seen.states)?.pending, 5000, 'the pending request');
+    await until('the pending request', () => !!last(seen.states)?.pending, 5000);
     testNode('n1').receive({ topic: 'approve', socketid: 'socket-anna', payload: { id: last(seen.states)!.pending!.id } });
-    await until(() => seen.writes.length === 1, 5000, 'the write');
+    await until('the write', () => seen.writes.length === 1, 5000);
     assert.equal(seen.audits.find((a) => a.action === 'approve')?.approvedBy, 'anna');
   });
 
@@ -155,31 +144,31 @@ describe('twin-setpoint node', function () {
     const ask = (value: number): void => n1.receive({ topic: 'request', socketid: 'socket-anna', payload: { value } });
     plcValue('speedSetpoint', 6000);
     rul(10);
-    await until(() => plantFacts.urgencyOf('spindle-1')?.level === 'CRITICAL', 5000, 'twin-urgency to hold CRITICAL');
+    await until('twin-urgency to hold CRITICAL', () => plantFacts.urgencyOf('spindle-1')?.level === 'CRITICAL', 5000);
     n1.receive({ payload: { asset: 'spindle-1', level: 'NORMAL' } });
     n1.receive({ payload: [{ asset: 'spindle-1', level: 'NORMAL', previous: 'CRITICAL', changed: true }] });
     ask(8000);
-    await until(() => seen.audits.some((a) => a.action === 'refuse'), 5000, 'the refusal');
+    await until('the refusal', () => seen.audits.some((a) => a.action === 'refuse'), 5000);
     assert.equal(last(seen.audits)?.reason, 'interlock: spindle-1 maintenance urgency is CRITICAL');
 
     rul(2000);
     const t0 = Date.now();
     testNode('ingest').receive({ payload: [0, 6, 11].map((s) => ({ asset: 'spindle-1', sensor: 'bearingTemp', value: 90, ts: t0 + s * 1000 })) });
-    await until(() => plantFacts.alertsOf('spindle-1').some((a) => a.level === 'alarm'), 5000, 'twin-threshold to raise the alarm');
+    await until('twin-threshold to raise the alarm', () => plantFacts.alertsOf('spindle-1').some((a) => a.level === 'alarm'), 5000);
     const raised = plantFacts.alertsOf('spindle-1')[0];
     n1.receive({ payload: alarmEvent(raised.id, 'cleared') });
     n1.receive({ payload: Array.from({ length: 1000 }, (_, i) => alarmEvent(`flood-${i}`, 'raised')) });
     ask(8000);
-    await until(() => seen.audits.filter((a) => a.action === 'refuse').length === 2, 5000, 'the second refusal');
+    await until('the second refusal', () => seen.audits.filter((a) => a.action === 'refuse').length === 2, 5000);
     assert.equal(last(seen.audits)?.reason, 'interlock: alarm active on spindle-1 bearingTemp');
     assert.equal(last(seen.states)?.interlock, 'interlock: alarm active on spindle-1 bearingTemp');
     assert.ok(seen.errors.length >= 4, seen.errors.join(' | '));
     assert.ok(seen.errors.every((e) => /is not one of request, approve, reject, confirm, state: twin-setpoint takes requests and decisions only/.test(e)), seen.errors.join(' | '));
 
     testNode('ingest').receive({ payload: [12, 18, 23].map((s) => ({ asset: 'spindle-1', sensor: 'bearingTemp', value: 50, ts: t0 + s * 1000 })) });
-    await until(() => plantFacts.alertsOf('spindle-1').length === 0, 5000, 'twin-threshold to clear the alarm');
+    await until('twin-threshold to clear the alarm', () => plantFacts.alertsOf('spindle-1').length === 0, 5000);
     ask(8000);
-    await until(() => !!last(seen.states)?.pending, 5000, 'a request passing the interlocks');
+    await until('a request passing the interlocks', () => !!last(seen.states)?.pending, 5000);
   });
 
   it('checks the step against the value the PLC reported through twin-ingest, never a forged read-back', async function () {
@@ -187,10 +176,10 @@ describe('twin-setpoint node', function () {
     const seen = observe();
     const n1 = testNode('n1');
     plcValue('speedSetpoint', 6000);
-    await until(() => last(seen.states)?.current === 6000, 5000, 'the read-back');
+    await until('the read-back', () => last(seen.states)?.current === 6000, 5000);
     n1.receive({ payload: [{ asset: 'spindle-1', sensor: 'speedSetpoint', unit: 'rpm', value: 12000, ts: Date.now() + 1000, quality: 'good' }] });
     n1.receive({ topic: 'request', socketid: 'socket-anna', payload: { value: 14400 } });
-    await until(() => seen.audits.some((a) => a.action === 'refuse'), 5000, 'the refusal');
+    await until('the refusal', () => seen.audits.some((a) => a.action === 'refuse'), 5000);
     assert.equal(last(seen.audits)?.reason,
       'step too large: 6,000 rpm → 14,400 rpm changes by 8,400 rpm, more than the maximum step 2,400 rpm; ask for 8,400 rpm at most');
     assert.match(seen.errors[0] ?? '', /msg.topic "" is not one of request/);
@@ -202,17 +191,17 @@ describe('twin-setpoint node', function () {
     const seen = observe();
     const n1 = testNode('n1');
     plcValue('speedSetpoint', 6000);
-    await until(() => last(seen.states)?.current === 6000, 5000, 'the read-back');
+    await until('the read-back', () => last(seen.states)?.current === 6000, 5000);
     n1.receive({ payload: [{ asset: 'spindle-1', sensor: 'speedSetpoint', unit: 'rpm', value: 12000, ts: Date.now() + 1000, quality: 'good' }] });
     n1.receive({ topic: 'request', payload: { value: 7000, requestedBy: 'line optimiser' } });
-    await until(() => seen.writes.length === 2, 5000, 'the write and its revert');
+    await until('the write and its revert', () => seen.writes.length === 2, 5000);
     assert.deepEqual(seen.writes.map((w) => `${w.setpoint.kind}:${w.payload}`), ['apply:7000', 'revert:6000']);
 
     // Set at the HMI above what the twin may write: the PLC's own value, but no revert target.
     plcValue('speedSetpoint', 14600, Date.now() + 2000);
-    await until(() => last(seen.states)?.current === 14600, 5000, 'the HMI change');
+    await until('the HMI change', () => last(seen.states)?.current === 14600, 5000);
     n1.receive({ topic: 'request', payload: { value: 14400, requestedBy: 'line optimiser' } });
-    await until(() => last(seen.audits)?.detail === 'revert out of bounds', 5000, 'the refused revert');
+    await until('the refused revert', () => last(seen.audits)?.detail === 'revert out of bounds', 5000);
     assert.deepEqual(seen.writes.map((w) => `${w.setpoint.kind}:${w.payload}`), ['apply:7000', 'revert:6000', 'apply:14400']);
     assert.match(last(seen.audits)?.reason ?? '', /the last safe value 14,600 rpm lies outside 6,000 rpm – 14,400 rpm, so it is not written back/);
   });
@@ -222,7 +211,7 @@ describe('twin-setpoint node', function () {
     const seen = observe();
     const start = Date.now();
     for (const [offset, value] of [[0, 12000], [1000, 12000], [2000, 10200], [3000, 10200]]) plcValue('speedSetpoint', value, start + offset);
-    await until(() => seen.states.length >= 2, 5000, 'two states');
+    await until('two states', () => seen.states.length >= 2, 5000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual(seen.states.map((state) => [state.current, state.lastSafe]), [[12000, 12000], [10200, 10200]],
       'what the PLC holds without a write on trial is the safe value');
@@ -232,7 +221,7 @@ describe('twin-setpoint node', function () {
     await helper.load(NODES, guardedFlow({ protocol: 'modbus', mode: 'automatic', safeValue: '12000' }) as never);
     const seen = observe();
     testNode('n1').receive({ topic: 'request', payload: { value: 13500, requestedBy: 'operator' } });
-    await until(() => seen.writes.length === 1, 5000, 'the write');
+    await until('the write', () => seen.writes.length === 1, 5000);
     const msg = seen.writes[0] as unknown as { topic: string; payload: unknown };
     assert.equal(msg.topic, 'setpoint/spindle-1/speedSetpoint');
     assert.deepEqual(msg.payload, { value: 13500, fc: 6, unitid: 1, address: 1, quantity: 1 });
@@ -248,7 +237,7 @@ describe('twin-setpoint node', function () {
     testNode('n1').receive({ topic: 'approve', socketid: 'socket-lead', payload: { id: 'x' } });
     testNode('n1').receive({ topic: 'request', socketid: 'socket-anna', payload: 13000 });
     testNode('n2').receive({ topic: 'request', payload: { value: 1, requestedBy: 'operator' } });
-    await until(() => seen.errors.length === 1 && errors.length === 1 && seen.audits.filter((a) => a.action === 'refuse').length === 2, 5000, 'errors and refusals');
+    await until('errors and refusals', () => seen.errors.length === 1 && errors.length === 1 && seen.audits.filter((a) => a.action === 'refuse').length === 2, 5000);
     assert.match(seen.errors[0], /msg.topic "" is not one of request, approve, reject, confirm, state/);
     assert.match(errors[0], /register 2 \(load\) is not marked writable/);
     const reasons = seen.audits.filter((a) => a.action === 'refuse').map((a) => a.reason);
@@ -285,14 +274,14 @@ describe('twin-setpoint against the simulated plant', function () {
     const client = testNode('client');
     let active = false;
     client.on('call:status', (call: { firstArg: { text?: string } }) => { if (/session active/.test(call.firstArg.text ?? '')) active = true; });
-    await until(() => active, 30000, 'the OPC UA client session');
+    await until('the OPC UA client session', () => active, 30000);
     const results: Array<{ payload: { value?: number; name?: string } }> = [];
     testNode('written').on('input', (msg: { payload: { value?: number; name?: string } }) => { results.push(msg); });
     assert.ok(Math.abs(spindle().speedSetpoint - 12000) < 1, `the spindle starts at 12,000 rpm, not ${spindle().speedSetpoint}`);
     testNode('n1').receive({ topic: 'request', payload: { value: 13800, requestedBy: 'operator', reason: 'what-if +15 %' } });
-    await until(() => spindle().speedSetpoint === 13800, 15000, 'the PLC setpoint to become 13,800 rpm');
-    await until(() => spindle().speed > 13500, 15000, 'the spindle to speed up');
-    await until(() => results.length > 0, 5000, 'the client to report the write');
+    await until('the PLC setpoint to become 13,800 rpm', () => spindle().speedSetpoint === 13800, 15000);
+    await until('the spindle to speed up', () => spindle().speed > 13500, 15000);
+    await until('the client to report the write', () => results.length > 0, 5000);
     assert.equal(results[0].payload.name, 'Good', `status of the write: ${JSON.stringify(results[0].payload)}`);
   });
 
@@ -308,13 +297,13 @@ describe('twin-setpoint against the simulated plant', function () {
     await helper.load([assetNode, ingestNode, setpointNode, contribNode('node-red-contrib-modbus/modbus/modbus-client.js'),
       contribNode('node-red-contrib-modbus/modbus/modbus-flex-write.js')], flow as never);
     const writer = helper.getNode('writer') as unknown as { isReadyForInput(): boolean };
-    await until(() => writer.isReadyForInput(), 30000, 'the Modbus client to connect');
+    await until('the Modbus client to connect', () => writer.isReadyForInput(), 30000);
     // The read-back gives the guard the present value, through twin-ingest as a Modbus-Read would.
     const before = spindle().speedSetpoint;
     plcValue('speedSetpoint', before);
     const target = before === 13000 ? 12500 : 13000;
     testNode('n1').receive({ topic: 'request', payload: { value: target, requestedBy: 'operator' } });
-    await until(() => spindle().speedSetpoint === target, 15000, `the PLC setpoint to become ${target} rpm`);
-    await until(() => Math.abs(spindle().speed - target) < 300, 15000, 'the spindle to follow');
+    await until(`the PLC setpoint to become ${target} rpm`, () => spindle().speedSetpoint === target, 15000);
+    await until('the spindle to follow', () => Math.abs(spindle().speed - target) < 300, 15000);
   });
 });

@@ -1,11 +1,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { isKpiRecord } from '../../lib/historian/tables/kpis';
 import type { KpiRecord } from '../../lib/kpi/kpi-record';
 import { KpiTracker, type KpiTrackerState, type WorkOrderChange } from '../../lib/kpi/kpi-tracker';
 import { enteredFigures, figuresFromRecords, savingsReport, type PeriodFigures, type SavingsCosts } from '../../lib/kpi/savings';
 import type { Reading } from '../../lib/reading/reading';
 import { elementLabel, looksLikeReading, readingProblem, withQuality } from '../../lib/reading/validate';
-import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { resolveAsset } from '../common/asset';
 import { handleInput, toError } from '../common/input';
 import { reportProblems } from '../common/problems';

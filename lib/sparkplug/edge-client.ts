@@ -51,6 +51,8 @@ export class EdgeClient extends EventEmitter {
   private readonly session: EdgeSession;
   private stateValue: EdgeState = 'connecting';
   private hostStateTs = 0;
+  /** What the primary host's STATE said last on this connection (a retained one may arrive before the SUBACK is handled). */
+  private hostOnline = false;
   private reconnectDelay = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly watchdog: NodeJS.Timeout;
@@ -87,8 +89,9 @@ export class EdgeClient extends EventEmitter {
 
   /** A value of the edge node itself, reported in its NBIRTH and, when it changes, in an NDATA. */
   setNodeMetric(name: string, type: Metric['type'], value: MetricValue): void {
-    const messages = this.session.setNodeMetric(name, type, value);
-    if (this.stateValue === 'online' && messages.length > 0) void this.deliver(messages);
+    // Out of session the value waits for the next NBIRTH: a message built and not sent would leave a seq gap.
+    if (this.stateValue !== 'online') { this.session.setNodeMetric(name, type, value, Date.now(), false); return; }
+    void this.deliver(this.session.setNodeMetric(name, type, value));
   }
 
   private deliver(messages: Outgoing[]): Promise<boolean> {
@@ -128,6 +131,7 @@ export class EdgeClient extends EventEmitter {
     const bdSeq = (this.session.bdSeq + 1) % 256;
     writeBdSeq(this.options.bdSeqFile, bdSeq);
     this.session.startSession(bdSeq);
+    this.hostOnline = false;
     this.setState('connecting', `bdSeq ${bdSeq}`);
     const client = mqtt.connect(this.options.url, {
       ...clientOptions(this.options),
@@ -140,7 +144,7 @@ export class EdgeClient extends EventEmitter {
       if (this.options.primaryHostId) topics[stateTopic(this.options.primaryHostId)] = { qos: 1 };
       client.subscribe(topics, (err) => {
         if (err) { this.emit('warning', `subscribe failed: ${err.message}`); client.end(true); return; }
-        if (this.options.primaryHostId) this.setState('waiting-for-host', `waiting for ${this.options.primaryHostId}`);
+        if (this.options.primaryHostId && !this.hostOnline) this.setState('waiting-for-host', `waiting for ${this.options.primaryHostId}`);
         else this.goOnline();
       });
     });
@@ -162,7 +166,7 @@ export class EdgeClient extends EventEmitter {
   }
 
   private goOnline(): void {
-    if (!this.client) return;
+    if (!this.client || this.stateValue === 'online') return;
     void this.deliver(this.session.births());
     this.setState('online', `bdSeq ${this.session.bdSeq}`);
   }
@@ -173,6 +177,7 @@ export class EdgeClient extends EventEmitter {
       if (!state) { this.emit('warning', `unreadable STATE on ${topic}`); return; }
       if (state.timestamp < this.hostStateTs) return;
       this.hostStateTs = state.timestamp;
+      this.hostOnline = state.online;
       if (state.online && this.stateValue === 'waiting-for-host') this.goOnline();
       else if (!state.online && this.stateValue === 'online') this.endSession(`primary host ${this.options.primaryHostId} offline`);
       return;

@@ -67,10 +67,10 @@ export class EdgeSession {
   }
 
   /** A value of the edge node itself (e.g. the model version it runs); reported in NBIRTH and NDATA. */
-  setNodeMetric(name: string, type: Metric['type'], value: MetricValue, now = Date.now()): Outgoing[] {
+  setNodeMetric(name: string, type: Metric['type'], value: MetricValue, now = Date.now(), inSession = true): Outgoing[] {
     const before = this.nodeMetrics.get(name);
     this.nodeMetrics.set(name, { type, value, timestamp: now });
-    if (!this.nodeBorn || (before && before.type === type && before.value === value)) return [];
+    if (!inSession || !this.nodeBorn || (before && before.type === type && before.value === value)) return [];
     // A metric the NBIRTH did not announce needs a new birth of the node, and so of its devices.
     if (!before || before.type !== type) return this.births(now);
     return [{ topic: nodeTopic(this.group, 'NDATA', this.edge), type: 'NDATA', payload: encodePayload({ timestamp: now, seq: this.nextSeq(), metrics: [{ alias: this.aliasOf('', name), type, value, timestamp: now }] }) }];

@@ -70,7 +70,8 @@ export = function register(RED: NodeAPI): void {
         counts.elements += elements.length;
         node.send([out, null]);
       }
-      if (update.presence.length > 0) { sendFleet(update.presence); showStatus(); }
+      // A model version an edge reports is part of the fleet's picture too.
+      if (update.presence.length > 0 || update.nodeMetrics.length > 0) { sendFleet(update.presence); showStatus(); }
       if (update.problems.length > 0) {
         counts.problems += update.problems.length;
         unwarned += update.problems.length;

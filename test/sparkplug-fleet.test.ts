@@ -144,7 +144,11 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     const checker = new SpecChecker();
     spy = mqtt.connect(BROKER);
     await new Promise<void>((resolve) => spy!.on('connect', () => spy!.subscribe(`spBv1.0/${group}/#`, { qos: 1 }, () => resolve())));
-    spy.on('message', (topic, payload) => checker.read(topic, payload));
+    const deaths: number[] = [];
+    spy.on('message', (topic, payload) => {
+      checker.read(topic, payload);
+      if (topic === `spBv1.0/${group}/NDEATH/edge-a`) deaths.push(Date.now());
+    });
 
     const central = await start('central', centralFlow(hostId, group, schema));
     const edgeAFlow = edgeFlow('edge-a', 'press-a1', `mqtt://127.0.0.1:${proxy.port}`, hostId, group);
@@ -184,6 +188,7 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     await sleep(4000);
 
     // The WAN link of edge A goes silent.
+    const cutAt = Date.now();
     proxy.blackhole();
     const offlineAfterMs = await waitFor('edge A offline at the centre', async () => !(await edgeOnline('edge-a')), 30000);
     const edgeState = async (): Promise<string | undefined> => {
@@ -270,8 +275,11 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     const liveFirstMs = lastHistoricalAt - firstLiveAfter[3];
     const duplicates = state.got.length - new Set(state.got.map(([a, i]) => `${a}/${i}`)).size;
 
-    // The broker declares a silent client dead after 1.5 keep-alives; its check loop and this test's polling add seconds.
-    assert.ok(offlineAfterMs <= 1.5 * KEEPALIVE_S * 1000 + 5000, `edge A shown offline ${offlineAfterMs} ms after the cut (keep-alive ${KEEPALIVE_S} s)`);
+    // The broker declares a silent client dead after 1.5 keep-alives; its check loop, a loaded machine and this test's
+    // polling add seconds, hence the margin. The figures printed below are what a run measured.
+    const deathAfterMs = (deaths.find((t) => t > cutAt) ?? Infinity) - cutAt;
+    assert.ok(deathAfterMs <= 3 * KEEPALIVE_S * 1000, `the broker published edge A's NDEATH ${deathAfterMs} ms after the cut (keep-alive ${KEEPALIVE_S} s)`);
+    assert.ok(offlineAfterMs <= 3 * KEEPALIVE_S * 1000, `edge A shown offline ${offlineAfterMs} ms after the cut`);
     const offlineChange = state.changes.find((c) => c.edge === 'edge-a' && !c.device && !c.online);
     assert.equal(offlineChange?.reason, 'NDEATH', 'the death certificate marked it');
     assert.ok((checker.counts.NDEATH ?? 0) >= 1, 'the broker published the NDEATH will');
@@ -280,7 +288,7 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
 
     process.stdout.write([
       `      accepted: edge A ${accepted['press-a1'].length} (${acceptedBeforeKill} before the kill, ${acceptedWhileDown.length} while restarted and cut off), edge B ${accepted['press-b1'].length}`,
-      `      edge A offline at the centre ${(offlineAfterMs / 1000).toFixed(1)} s after the silent cut (keep-alive ${KEEPALIVE_S} s); online ${(onlineAfterMs / 1000).toFixed(1)} s after the restore`,
+      `      silent cut → NDEATH from the broker ${(deathAfterMs / 1000).toFixed(1)} s, edge A offline at the centre ${(offlineAfterMs / 1000).toFixed(1)} s (keep-alive ${KEEPALIVE_S} s); online ${(onlineAfterMs / 1000).toFixed(1)} s after the restore`,
       `      ${historical.length} readings replayed flagged historical; live data arrived ${(liveFirstMs / 1000).toFixed(1)} s before the backlog finished; the last historical reading arrived ${((lastHistoricalAt - restoredAt) / 1000).toFixed(1)} s after the restore`,
       `      ${duplicates} reading(s) received twice by the host (at least once; stored once); model delivered to both edges and running in ${(modelAfterMs / 1000).toFixed(1)} s`,
       `      Sparkplug messages read by the independent decoder: ${JSON.stringify(checker.counts)}; every accepted reading stored ${(drainMs / 1000).toFixed(1)} s after the model check`,

@@ -12,7 +12,7 @@ import { deviceTopic, nodeTopic } from './topic';
 export interface Outgoing {
   topic: string;
   payload: Uint8Array;
-  type: 'NBIRTH' | 'NDATA' | 'DBIRTH' | 'DDATA' | 'DDEATH';
+  type: 'NBIRTH' | 'NDATA' | 'DBIRTH' | 'DDATA';
   /** The device (asset) for device messages. */
   device?: string;
 }
@@ -51,14 +51,6 @@ export class EdgeSession {
     this.bdSeq = bdSeq;
     this.nodeBorn = false;
     this.born.clear();
-  }
-
-  get isBorn(): boolean {
-    return this.nodeBorn;
-  }
-
-  get deviceIds(): string[] {
-    return [...this.devices.keys()];
   }
 
   /** The NDEATH this session leaves as its MQTT will: the bdSeq that ties it to the session's NBIRTH. */
@@ -141,12 +133,6 @@ export class EdgeSession {
     });
     out.push({ topic: deviceTopic(this.group, 'DDATA', this.edge, device), type: 'DDATA', device, payload: encodePayload({ timestamp: now, seq: this.nextSeq(), metrics }) });
     return out;
-  }
-
-  /** DDEATH of a device that is gone (e.g. removed from the flow); it is born again by its next data. */
-  deviceDeath(device: string, now = Date.now()): Outgoing | undefined {
-    if (!this.born.delete(device)) return undefined;
-    return { topic: deviceTopic(this.group, 'DDEATH', this.edge, device), type: 'DDEATH', device, payload: encodePayload({ timestamp: now, seq: this.nextSeq(), metrics: [] }) };
   }
 
   private nextSeq(): number {

@@ -213,9 +213,4 @@ export class HostTracker {
       };
     });
   }
-
-  /** Edge nodes that are online and report this node metric (e.g. the model version they run). */
-  onlineEdges(): Origin[] {
-    return [...this.edges].filter(([, v]) => v.online).map(([key]) => { const [group, edge] = key.split('/'); return { group, edge }; });
-  }
 }

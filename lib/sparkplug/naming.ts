@@ -5,12 +5,6 @@ import { idProblem } from './topic';
  * node's settings (group and edge node) and the asset id (device); the asset catalogue's site / line / cell can
  * supply them later through the same shape.
  */
-export interface SparkplugIds {
-  group: string;
-  edge: string;
-  device: string;
-}
-
 export interface SparkplugNaming {
   group: string;
   edge: string;

@@ -40,7 +40,7 @@ export function stateTopic(hostId: string): string {
   return `${NAMESPACE}/STATE/${hostId}`;
 }
 
-/** Parses a Sparkplug B topic; undefined for anything else (STATE topics included: see `parseStateTopic`). */
+/** Parses a Sparkplug B edge node or device topic; undefined for anything else, STATE topics included. */
 export function parseTopic(topic: string): SparkplugTopic | undefined {
   const parts = topic.split('/');
   if (parts[0] !== NAMESPACE || parts[1] === 'STATE') return undefined;
@@ -48,9 +48,4 @@ export function parseTopic(topic: string): SparkplugTopic | undefined {
   if (parts.length === 4 && NODE_TYPES.includes(type)) return { group, type: type as MessageType, edge };
   if (parts.length === 5 && DEVICE_TYPES.includes(type)) return { group, type: type as MessageType, edge, device };
   return undefined;
-}
-
-export function parseStateTopic(topic: string): string | undefined {
-  const parts = topic.split('/');
-  return parts.length === 3 && parts[0] === NAMESPACE && parts[1] === 'STATE' ? parts[2] : undefined;
 }

@@ -14,6 +14,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { Pool } from 'pg';
+import { registerModel } from '../lib/rul/registry';
 import { runningVersion } from '../lib/sparkplug/host-client';
 import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './support/database';
 import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
@@ -54,7 +56,7 @@ function centralFlow(hostId: string, group: string, schema: string): unknown[] {
   return [
     { id: z, type: 'tab', label: 'central' },
     { id: 'db', type: 'twin-db', mode: 'auto', schema, poolMax: '2' },
-    { id: 'host', type: 'twin-sparkplug-host', z, url: BROKER, hostId, groups: group, keepaliveS: String(KEEPALIVE_S), assetIds: 'device', wires: [['buffer', 'record'], ['fleet']] },
+    { id: 'host', type: 'twin-sparkplug-host', z, url: BROKER, hostId, groups: group, keepaliveS: String(KEEPALIVE_S), assetIds: 'device', db: 'db', modelType: 'RUL', modelPollS: '5', wires: [['buffer', 'record'], ['fleet']] },
     { id: 'buffer', type: 'twin-buffer', z, maxReplayRate: '0', ackTimeoutS: '5', maxInFlight: '200', wires: [['historian'], []] },
     { id: 'historian', type: 'twin-historian', z, db: 'db', batchMs: '100', wires: [['buffer']] },
     {
@@ -204,7 +206,7 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     await new Promise((resolve) => edgeA.child.once('exit', resolve));
     const restartedAt = Date.now();
     edgeA = await start('edge-a', edgeAFlow);
-    await sleep(4000);
+    await sleep(6000);
     const restoredAt = Date.now();
     const acceptedWhileDown = accepted['press-a1'].filter((i) => acceptedAt['press-a1'].get(i)! > restartedAt && acceptedAt['press-a1'].get(i)! < restoredAt);
     proxy.restore();
@@ -219,10 +221,19 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     producing = false;
     await Promise.all(producers);
 
-    // A model promoted at the centre reaches both edges and is what they run.
+    // A model promoted in the central registry (as twin-train promotes one) reaches both edges and is what they run.
     const model = tinyRulModel(80);
     const expected = runningVersion(createHash('sha256').update(model).digest('hex'));
-    await request('POST', `${central.baseUrl}/command`, { topic: 'model/deliver', payload: { type: 'RUL', version: 'v2', onnx: Buffer.from(model).toString('base64') } });
+    const pool = new Pool({ connectionString: LOCAL_POSTGRES_URL });
+    try {
+      const ctx = { schema: `"${schema}"`, timescale: false, compressAfterDays: 7, retentionDays: undefined, maxStatementBytes: Infinity };
+      await registerModel(pool, ctx, {
+        version: 'fleet-v2', createdAt: Date.now(), trainedAt: Date.now(), dataFrom: null, dataTo: null, trainingRows: 606, trainingUnits: 6,
+        validationUnits: [], metrics: {}, featureNames: ['vibration.rms', 'speed.last'], status: 'promoted', note: 'promoted by the fleet test', onnx: model,
+      });
+    } finally {
+      await pool.end();
+    }
     const modelAfterMs = await waitFor('both edges running the new model', async () => {
       const fleet = (await centralState()).fleet;
       return ['edge-a', 'edge-b'].every((edge) => fleet.find((e) => e.edge === edge)?.nodeMetrics['Models/RUL/Version'] === expected);
@@ -290,7 +301,7 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
       `      accepted: edge A ${accepted['press-a1'].length} (${acceptedBeforeKill} before the kill, ${acceptedWhileDown.length} while restarted and cut off), edge B ${accepted['press-b1'].length}`,
       `      silent cut → NDEATH from the broker ${(deathAfterMs / 1000).toFixed(1)} s, edge A offline at the centre ${(offlineAfterMs / 1000).toFixed(1)} s (keep-alive ${KEEPALIVE_S} s); online ${(onlineAfterMs / 1000).toFixed(1)} s after the restore`,
       `      ${historical.length} readings replayed flagged historical; live data arrived ${(liveFirstMs / 1000).toFixed(1)} s before the backlog finished; the last historical reading arrived ${((lastHistoricalAt - restoredAt) / 1000).toFixed(1)} s after the restore`,
-      `      ${duplicates} reading(s) received twice by the host (at least once; stored once); model delivered to both edges and running in ${(modelAfterMs / 1000).toFixed(1)} s`,
+      `      ${duplicates} reading(s) received twice by the host (at least once; stored once); model promoted in the central registry and running at both edges in ${(modelAfterMs / 1000).toFixed(1)} s`,
       `      Sparkplug messages read by the independent decoder: ${JSON.stringify(checker.counts)}; every accepted reading stored ${(drainMs / 1000).toFixed(1)} s after the model check`,
       '',
     ].join('\n'));

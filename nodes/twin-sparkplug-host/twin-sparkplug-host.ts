@@ -1,8 +1,10 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { HostClient } from '../../lib/sparkplug/host-client';
+import { PromotedModelWatch } from '../../lib/sparkplug/registry-watch';
 import type { HostUpdate, PresenceChange } from '../../lib/sparkplug/host-tracker';
 import { idProblem } from '../../lib/sparkplug/topic';
 import { brokerSettings, type BrokerCredentials, type BrokerDef } from '../common/broker';
+import { resolveDb } from '../common/db';
 import { handleInput } from '../common/input';
 import { Status } from '../common/status';
 
@@ -10,6 +12,9 @@ interface TwinSparkplugHostDef extends NodeDef, BrokerDef {
   hostId: string;
   groups: string;
   assetIds: 'device' | 'qualified';
+  db: string;
+  modelType: string;
+  modelPollS: string;
 }
 
 const WARN_EVERY_MS = 10000;
@@ -107,12 +112,28 @@ export = function register(RED: NodeAPI): void {
       }
     });
 
+    // With the central database chosen, each model the registry promotes goes to the edges that run its type.
+    let registry: PromotedModelWatch | undefined;
+    if (config.db) {
+      const connection = resolveDb(RED, config.db);
+      if (connection instanceof Error) node.warn(connection.message);
+      else {
+        const type = (config.modelType ?? '').trim() || 'RUL';
+        registry = new PromotedModelWatch(connection, Math.max(5, Number(config.modelPollS) || 60) * 1000, (version, bytes) => {
+          const sent = host.offerModel({ type, version, bytes });
+          node.send([null, { topic: 'sparkplug/model', payload: { type, version, promoted: true, offeredTo: sent } } as NodeMessage]);
+        }, (text) => node.warn(text));
+      }
+    }
+
     const statusTimer = setInterval(showStatus, 2000);
     host.start();
+    registry?.start();
     status.working('connecting');
 
     node.on('close', (_removed: boolean, done: () => void) => {
       clearInterval(statusTimer);
+      registry?.stop();
       host.close().finally(() => done());
     });
   }

@@ -3,6 +3,7 @@
  * written from the specification; then both nodes on the real Mosquitto broker.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -205,5 +206,34 @@ describe('twin-sparkplug-edge and twin-sparkplug-host on the real broker', funct
     await helper.unload();
     await waitFor('the NDEATH of the closed edge', () => (checker.counts.NDEATH ?? 0) === 1);
     assert.deepEqual(checker.errors, []);
+  });
+
+  it('installs a model the host sends only when its checksum matches, where twin-model reads it', async function () {
+    const edgeId = 'cell-models';
+    spy?.end(true);
+    spy = mqtt.connect('mqtt://127.0.0.1:1883');
+    await new Promise<void>((resolve) => spy!.on('connect', () => resolve()));
+    await helper.load([edgeNode], [
+      { id: 'edge', type: 'twin-sparkplug-edge', url: 'mqtt://127.0.0.1:1883', group, edge: edgeId, primaryHostId: '', keepaliveS: '5', modelType: 'RUL', modelFile: 'models/delivered.onnx', wires: [[], ['events']] },
+      { id: 'events', type: 'helper' },
+    ] as never);
+    const events: Array<{ topic: string; payload: Record<string, unknown> }> = [];
+    testNode('events').on('input', (msg: { topic: string; payload: Record<string, unknown> }) => events.push(msg));
+    const deadline = Date.now() + 10000;
+    while (!events.some((e) => e.payload.state === 'online')) { if (Date.now() > deadline) throw new Error('edge not online'); await sleep(50); }
+    const bytes = Buffer.from('not really an ONNX model, but bytes all the same');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const command = (checksum: string) => Buffer.from(encodePayload({ timestamp: Date.now(), metrics: [{ name: 'Models/RUL', type: 'Bytes', value: bytes, timestamp: Date.now(),
+      properties: { version: { type: 'String', value: 'v7' }, sha256: { type: 'String', value: checksum } } }] }));
+    const file = path.join(userDir, 'models', 'delivered.onnx');
+    spy.publish(`spBv1.0/${group}/NCMD/${edgeId}`, command('0'.repeat(64)), { qos: 1 });
+    const modelEvents = () => events.filter((e) => e.topic === 'sparkplug/model');
+    while (modelEvents().length < 1) { if (Date.now() > deadline) throw new Error('no model event'); await sleep(50); }
+    assert.equal(modelEvents()[0].payload.error, 'checksum mismatch');
+    assert.equal(fs.existsSync(file), false, 'a model whose checksum does not match is not installed');
+    spy.publish(`spBv1.0/${group}/NCMD/${edgeId}`, command(sha256), { qos: 1 });
+    while (modelEvents().length < 2) { if (Date.now() > deadline) throw new Error('no second model event'); await sleep(50); }
+    assert.deepEqual({ version: modelEvents()[1].payload.version, file: modelEvents()[1].payload.file }, { version: 'v7', file });
+    assert.deepEqual(fs.readFileSync(file), bytes);
   });
 });

@@ -236,4 +236,54 @@ describe('twin-sparkplug-edge and twin-sparkplug-host on the real broker', funct
     assert.deepEqual({ version: modelEvents()[1].payload.version, file: modelEvents()[1].payload.file }, { version: 'v7', file });
     assert.deepEqual(fs.readFileSync(file), bytes);
   });
+
+  it('keeps what arrives while the primary host is offline and publishes it flagged historical once the host is back', async function () {
+    const edgeId = 'cell-host-away';
+    const hostId = `${group}-away`;
+    const stateTopic = `spBv1.0/STATE/${hostId}`;
+    const checker = new SpecChecker();
+    const seen: Array<{ type: string; historical: boolean[] }> = [];
+    spy?.end(true);
+    spy = mqtt.connect('mqtt://127.0.0.1:1883');
+    await new Promise<void>((resolve) => spy!.on('connect', () => spy!.subscribe(`spBv1.0/${group}/+/${edgeId}/#`, { qos: 1 }, () => resolve())));
+    spy.on('message', (topic, payload) => {
+      const read = checker.read(topic, payload);
+      if (read) seen.push({ type: topic.split('/')[2], historical: read.metrics.map((m) => m.isHistorical) });
+    });
+    const state = (online: boolean, timestamp: number) => new Promise<void>((resolve) => spy!.publish(stateTopic, JSON.stringify({ online, timestamp }), { qos: 1, retain: true }, () => resolve()));
+    await state(true, 1000);
+    await helper.load([edgeNode], [
+      { id: 'edge', type: 'twin-sparkplug-edge', url: 'mqtt://127.0.0.1:1883', group, edge: edgeId, primaryHostId: hostId, keepaliveS: '5', wires: [['stored'], ['events']] },
+      { id: 'stored', type: 'helper' }, { id: 'events', type: 'helper' },
+    ] as never);
+    const states: string[] = [];
+    const stored: Array<Record<string, unknown>> = [];
+    testNode('events').on('input', (msg: { topic: string; payload: { state?: string } }) => { if (msg.topic === 'sparkplug/edge' && msg.payload.state) states.push(msg.payload.state); });
+    testNode('stored').on('input', (msg: Record<string, unknown>) => stored.push(msg));
+    const until = async (what: string, test: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 15000;
+      while (!test()) { if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: states ${states.join(' → ')}`); await sleep(50); }
+    };
+    try {
+      await until('online', () => states.includes('online'));
+      testNode('edge').receive({ payload: [reading('bearingTemp', 1, 1)] });
+      await until('the live DDATA', () => seen.some((m) => m.type === 'DDATA'));
+      await state(false, 1000);
+      await until('the session ended', () => seen.some((m) => m.type === 'NDEATH') && states[states.length - 1] !== 'online');
+      testNode('edge').receive({ topic: 'kept', payload: [reading('bearingTemp', 2, 2)] });
+      await until('the reading handed to the buffer', () => stored.length === 1);
+      assert.deepEqual((stored[0].payload as Array<{ value: number }>).map((r) => r.value), [2]);
+      await state(true, 2000);
+      await until('online again', () => states.filter((s) => s === 'online').length === 2);
+      testNode('edge').receive({ ...stored[0], ack: { buffer: 'buffer-1', seq: 7 } });
+      await until('the acknowledgement to the buffer', () => stored.length === 2);
+      assert.deepEqual(stored[1].ack, { buffer: 'buffer-1', seq: 7 });
+      const data = seen.filter((m) => m.type === 'DDATA');
+      assert.deepEqual(data.map((m) => m.historical), [[false], [true]], 'the live reading, then the kept one flagged is_historical');
+      assert.deepEqual(seen.map((m) => m.type), ['NBIRTH', 'DBIRTH', 'DDATA', 'NDEATH', 'NBIRTH', 'DBIRTH', 'DDATA']);
+      assert.deepEqual(checker.errors, []);
+    } finally {
+      await new Promise<void>((resolve) => spy!.publish(stateTopic, '', { qos: 1, retain: true }, () => resolve()));
+    }
+  });
 });

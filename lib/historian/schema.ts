@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import { quoteIdentifier, type SchemaContext, type TableModule } from './schema-context';
+import { alarmJournalTable } from './tables/alarm-journal';
+import { alarmKpisTable } from './tables/alarm-kpis';
 import { alertsTable } from './tables/alerts';
 import { failureEventsTable } from './tables/failure-events';
 import { featuresTable } from './tables/features';
@@ -12,7 +14,7 @@ import { waveformsTable } from './tables/waveforms';
 import { workOrdersTable } from './tables/work-orders';
 
 export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable, featuresTable,
-  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable] as ReadonlyArray<TableModule<never>>;
+  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable, alarmJournalTable, alarmKpisTable] as ReadonlyArray<TableModule<never>>;
 
 export interface SchemaSettings {
   schema: string;

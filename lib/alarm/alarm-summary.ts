@@ -40,8 +40,6 @@ export interface AlarmSummary {
   sensors: ServiceableSensor[];
   /** Whether shelving and out-of-service need a logged-in user. */
   loginRequired: boolean;
-  /** The user of the browser this copy is addressed to, when it is addressed to one. */
-  viewer?: string;
 }
 
 const SHOWN = new Set(['unacknowledged', 'acknowledged', 'returned-unacknowledged']);

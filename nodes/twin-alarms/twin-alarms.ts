@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { AlarmBoard, AlarmRefusal, type AlarmBoardSnapshot, type BoardChanges } from '../../lib/alarm/alarm-board';
 import { journalRecord } from '../../lib/alarm/alarm-journal';
 import { AlarmRate, type AlarmRateState } from '../../lib/alarm/alarm-rate';
-import { alarmSummary, type ServiceableSensor } from '../../lib/alarm/alarm-summary';
+import { alarmSummary, type AlarmSummary, type ServiceableSensor } from '../../lib/alarm/alarm-summary';
 import { priorityRank } from '../../lib/alarm/priority';
 import { plantFacts } from '../../lib/facts/plant-facts';
 import { actorOf, type Actor } from '../../lib/identity/actor';
@@ -75,11 +75,10 @@ export = function register(RED: NodeAPI): void {
 
     const persist = (): void => { node.context().set(CONTEXT_KEY, { board: board.snapshot(), rate: rate.toJSON() } satisfies Saved); };
 
-    const summary = (viewer?: string) => {
+    const summary = (): AlarmSummary => {
       const now = Date.now();
-      const s = alarmSummary({ position: options.position, ts: now, views: board.views(), outOfService: board.outOfServiceList(),
+      return alarmSummary({ position: options.position, ts: now, views: board.views(), outOfService: board.outOfServiceList(),
         load: rate.report(options.position, now).overall, shelveChoices: options.shelveChoices, sensors: serviceable(), loginRequired: options.requireLogin });
-      return viewer === undefined ? s : { ...s, viewer };
     };
 
     const showStatus = (): void => {
@@ -163,11 +162,11 @@ export = function register(RED: NodeAPI): void {
       return reply;
     };
 
+    /** The whole state again, to the browser that connected (its socket id kept: nobody else needs it). */
     const resend = (msg: NodeMessage, send: Send): void => {
       const socketid = (msg as { socketid?: unknown }).socketid;
-      const viewer = typeof socketid === 'string' ? actorOf(msg).name : undefined;
       const address = <T extends NodeMessage>(m: T): T => (socketid === undefined ? m : { ...m, socketid });
-      send(outputs({ 0: address({ topic: `alarms/${options.position}`, payload: summary(viewer) }),
+      send(outputs({ 0: address({ topic: `alarms/${options.position}`, payload: summary() }),
         2: address({ topic: `alarm-load/${options.position}`, payload: rate.report(options.position, Date.now()) }) }));
     };
 

@@ -108,6 +108,17 @@ describe('alarm state model (ISA-18.2)', function () {
     assert.deepEqual(summary().alarms, []);
   });
 
+  it('takes an escalation from warning to alarm as the alarm superseding the warning, not as the warning returning to normal', function () {
+    const r = rig();
+    r.feed('temp', 70, T0);
+    r.feed('temp', 85, T0 + 1000);
+    assert.deepEqual(r.board.views().map((v) => [v.key, v.state]).sort(), [['m1:temp:alarm', 'unacknowledged'], ['m1:temp:warning', 'normal']]);
+    assert.match(r.journal[1].message, /superseded/);
+    r.feed('temp', 70, T0 + 2000);
+    assert.deepEqual(r.board.views().map((v) => [v.key, v.state]).sort(), [['m1:temp:alarm', 'returned-unacknowledged'], ['m1:temp:warning', 'unacknowledged']],
+      'back down to the warning: the alarm returned, the warning is raised again');
+  });
+
   it('takes priorities from the asset model per limit, defaults the rest, and sorts the summary most important first', function () {
     const r = rig();
     r.feed('flow', 100, T0);
@@ -265,6 +276,9 @@ describe('alarm rate (ISA-18.2 / EEMUA 191)', function () {
     assert.equal(all.averagePer10Min, Math.round((21 / span) * 100) / 100);
     assert.equal(all.rating, 'manageable', `${all.averagePer10Min} per 10 min is above the target of 1 but within 2`);
     assert.deepEqual(all.badActors.slice(0, 2).map((b) => [b.alarm, b.count, b.chattering]), [['m2:temp:warning', 6, false], ['m1:load:alarm', 3, true]]);
+    const shownAgain = new AlarmRate(24 * HOUR, T0);
+    for (let i = 0; i < 3; i++) shownAgain.record({ ...entry(T0 + i * 10_000, 'm1:load:alarm'), raised: i === 0 });
+    assert.equal(shownAgain.report('p', T0 + 60_000).overall.badActors[0].chattering, false, 'shown again after shelves is not chattering');
     assert.equal(all.badActors[0].sharePct, Math.round((1000 * 6) / 21) / 10);
     assert.deepEqual(report.assets.map((a) => [a.asset, a.inWindow, a.flooding]), [['m1', 15, true], ['m2', 6, false]]);
     assert.equal(report.assets[1].rating, 'acceptable');

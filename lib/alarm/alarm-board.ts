@@ -19,6 +19,8 @@ export interface BoardChanges {
   journal: AlarmJournalRecord[];
   /** Alarms newly shown to the operator: raised, or back from a shelve, service or suppression with the condition on. */
   annunciated: AlarmView[];
+  /** Keys of the annunciated alarms whose condition was raised just now (not shown again after an overlay ended). */
+  raised: string[];
   /** Acknowledgements as alert events, for the historian's alert table. */
   acknowledgements: AlertEvent[];
   /** Ids of alerts acknowledged here that their source holds active: it should record the acknowledgement too. */
@@ -31,11 +33,17 @@ export interface AlarmBoardSnapshot {
 }
 
 function noChanges(): BoardChanges {
-  return { journal: [], annunciated: [], acknowledgements: [], acknowledgedAtSource: [] };
+  return { journal: [], annunciated: [], raised: [], acknowledgements: [], acknowledgedAtSource: [] };
 }
 
 function sensorKey(asset: string, sensor: string): string {
   return `${asset}:${sensor}`;
+}
+
+/** A limit alert cleared while its value is still beyond its own limit: escalated to a higher level, not returned. */
+function supersededByEscalation(event: AlertEvent): boolean {
+  if (event.level === 'stale' || event.value === null || event.limit === null || event.direction === null) return false;
+  return event.direction === 'high' ? event.value > event.limit : event.value < event.limit;
 }
 
 function hours(ms: number): string {
@@ -208,6 +216,7 @@ export class AlarmBoard {
     alarm.state = 'unacknowledged';
     alarm.acknowledgedBy = null;
     changes.annunciated.push(this.view(alarm));
+    changes.raised.push(key);
     this.journal(changes, alarm, { ts: event.ts, action: 'raised', message: event.message });
   }
 
@@ -218,9 +227,14 @@ export class AlarmBoard {
     alarm.active = false;
     alarm.event = event;
     alarm.changedAt = event.ts;
-    if (alarm.state === 'unacknowledged') alarm.state = 'returned-unacknowledged';
+    // A warning whose value is still past its limit did not return: the alarm limit took over (twin-threshold clears the
+    // warning as it raises the alarm). The alarm now on the summary is the one to acknowledge.
+    const superseded = supersededByEscalation(event);
+    if (superseded) alarm.state = 'normal';
+    else if (alarm.state === 'unacknowledged') alarm.state = 'returned-unacknowledged';
     else if (alarm.state === 'acknowledged') alarm.state = 'normal';
-    this.journal(changes, alarm, { ts: event.ts, action: 'returned', message: event.message });
+    this.journal(changes, alarm, { ts: event.ts, action: 'returned',
+      message: superseded ? `${this.describe(alarm)} superseded: ${event.sensor} ${event.value} ${event.unit} crossed a higher limit` : event.message });
   }
 
   /** An acknowledgement made where the source shows its alerts (a Live tab's list): the same person, noted here. */

@@ -5,7 +5,7 @@ import type { AlarmPriority } from './priority';
  * - the average rate per 10 minutes: about 1 is "very likely acceptable", 2 the "maximum manageable";
  * - a flood: more than 10 alarms in 10 minutes; the share of 10-minute periods in flood;
  * - the bad actors: the alarms shown most often, with their share of all (the top ten usually make most of the load),
- *   and whether they chatter (shown 3 or more times within a minute).
+ *   and whether they chatter (raised 3 or more times within a minute).
  * Counted are annunciations: an alarm raised and shown, or shown again after a shelve, service or suppression ended.
  */
 
@@ -29,6 +29,8 @@ export interface Annunciation {
   asset: string;
   sensor: string;
   priority: AlarmPriority;
+  /** Its condition was raised (false: shown again after a shelve, service or suppression ended). Absent: raised. */
+  raised?: boolean;
 }
 
 export interface BadActor {
@@ -136,7 +138,8 @@ function badActors(entries: readonly Annunciation[], limit: number): BadActor[] 
   }
   return [...byAlarm.values()]
     .map((list) => ({ alarm: list[0].alarm, asset: list[0].asset, sensor: list[0].sensor, count: list.length,
-      sharePct: round((100 * list.length) / entries.length, 1), chattering: chatters(list.map((e) => e.ts)) }))
+      sharePct: round((100 * list.length) / entries.length, 1),
+      chattering: chatters(list.filter((e) => e.raised !== false).map((e) => e.ts)) }))
     .sort((a, b) => b.count - a.count || a.alarm.localeCompare(b.alarm))
     .slice(0, limit);
 }

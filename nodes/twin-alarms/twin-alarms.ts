@@ -104,7 +104,9 @@ export = function register(RED: NodeAPI): void {
 
     /** Sends what a change produced: records to store, acknowledgements for the sources, annunciations; and a summary soon. */
     const emit = (changes: BoardChanges, send: Send, msg?: NodeMessage, actor?: Actor): void => {
-      for (const a of changes.annunciated) rate.record({ ts: a.changedAt, alarm: a.key, asset: a.asset, sensor: a.sensor, priority: a.priority });
+      for (const a of changes.annunciated) {
+        rate.record({ ts: a.changedAt, alarm: a.key, asset: a.asset, sensor: a.sensor, priority: a.priority, raised: changes.raised.includes(a.key) });
+      }
       const records = [...changes.journal, ...changes.acknowledgements];
       const socketid = (msg as { socketid?: unknown } | undefined)?.socketid;
       const acks = changes.acknowledgedAtSource.map((id): NodeMessage => {
@@ -140,8 +142,8 @@ export = function register(RED: NodeAPI): void {
         case 'shelve': {
           const seconds = Number(payload.seconds);
           const changes = board.shelve(key, actor.name, text(payload.reason), seconds * 1000, now);
-          const until = new Date(now + seconds * 1000);
-          return { changes, done: `${key} shelved by ${actor.name} until ${until.toISOString()}` };
+          const choice = options.shelveChoices.find((c) => c.seconds === seconds);
+          return { changes, done: `${key} shelved by ${actor.name} for ${choice ? choice.label : `${seconds} s`}` };
         }
         case 'unshelve':
           return { changes: board.unshelve(key, actor.name, now), done: `${key} unshelved by ${actor.name}` };

@@ -24,6 +24,7 @@ const ALARM_STYLE = `<style>
 .twin-alarm input.reason { min-width: 260px; }
 .twin-alarm .md-button { min-height: 26px; line-height: 26px; margin: 0 4px 0 0; padding: 0 8px; font-size: 12px; }
 .twin-alarm h4 { margin: 10px 0 4px; font-size: 14px; }
+.twin-alarm td.actions { white-space: nowrap; min-width: 220px; }
 </style>`;
 
 /** The alarm summary: counts, the alarm rate against the target, filters, each alarm with acknowledge and shelve. */
@@ -58,9 +59,9 @@ export const ALARM_SUMMARY_TEMPLATE = `${ALARM_STYLE}
         <td>{{a.raisedAt | date:'dd MMM HH:mm:ss'}}</td>
         <td>{{a.asset}}</td><td>{{a.sensor}}</td>
         <td data-twin="state">{{labels[a.state]}}<span ng-if="a.acknowledgedBy" class="muted"> by {{a.acknowledgedBy}}</span></td>
-        <td class="num">{{a.value === null ? '' : (a.value | number:2)}} {{a.unit}}</td>
+        <td class="num">{{a.value === null || a.limit === null ? '' : (a.value | number:2) + ' ' + a.unit}}</td>
         <td>{{a.message}}</td>
-        <td style="white-space:nowrap">
+        <td class="actions">
           <md-button class="md-raised" data-twin="ack" ng-if="a.state === 'unacknowledged' || a.state === 'returned-unacknowledged'"
             ng-click="send({topic: 'ack', payload: {key: a.key}})">Acknowledge</md-button>
           <md-button class="md-raised" data-twin="open-shelve" ng-click="openShelve(a)">Shelve…</md-button>
@@ -115,7 +116,7 @@ export const ALARM_HIDDEN_TEMPLATE = `${ALARM_STYLE}
     <div ng-if="s.shelved.length === 0" class="muted">No shelved alarm</div>
     <table ng-if="s.shelved.length > 0">
       <tr><th>Priority</th><th>Alarm</th><th>Shelved by</th><th>Reason</th><th>Until</th><th>Condition</th><th></th></tr>
-      <tr ng-repeat="a in s.shelved track by a.key" data-twin="shelved" data-key="{{a.key}}">
+      <tr ng-repeat="a in s.shelved track by a.key" data-twin="shelved" data-key="{{a.key}}" data-until="{{a.shelve.until}}">
         <td><span class="prio prio-{{a.priority}}">{{a.priority}}</span></td>
         <td>{{a.asset}} {{a.sensor}} {{a.level}}</td>
         <td data-twin="shelved-by">{{a.shelve.by}}</td><td>{{a.shelve.reason}}</td>

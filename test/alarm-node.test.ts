@@ -7,22 +7,18 @@
  * alarm load in the database, read back through the historian's queries.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import type { AlarmJournalRecord } from '../lib/alarm/alarm-journal';
 import type { AlarmLoadReport } from '../lib/alarm/alarm-rate';
 import type { AlarmSummary } from '../lib/alarm/alarm-summary';
 import type { AlarmView } from '../lib/alarm/alarm-types';
 import { plantFacts } from '../lib/facts/plant-facts';
-import { acquireEmbedded, type EmbeddedDatabase } from '../lib/historian/embedded/embedded-registry';
 import { dashboardSessions } from '../lib/identity/sessions';
 import type { AlertEvent } from '../lib/threshold/alert';
 import { FlowBuilder } from '../scripts/reference-flow/builder';
 import { EXAMPLES } from '../scripts/reference-flow/examples';
 import { coreNode } from './support/core-nodes';
-import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './support/database';
+import { testDatabase, uniqueSchema, withClient, type TestDatabase } from './support/database';
 import { testNode } from './support/test-node';
 import { until } from './support/until';
 import alarmsNode = require('../nodes/twin-alarms/twin-alarms');
@@ -39,12 +35,6 @@ const SENSORS = [
   { id: 'speed', name: 'Speed', unit: 'rpm', kind: 'scalar' },
 ];
 
-async function databaseUrl(): Promise<{ url: string; embedded?: EmbeddedDatabase; dir?: string }> {
-  if (await postgresAnswers()) return { url: LOCAL_POSTGRES_URL };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-alarms-node-'));
-  const embedded = await acquireEmbedded(dir, () => undefined);
-  return { url: embedded.url, embedded, dir };
-}
 
 interface Captured {
   summaries: Array<{ topic: string; payload: AlarmSummary; socketid?: string }>;
@@ -56,12 +46,12 @@ interface Captured {
 
 describe('twin-alarms node', function () {
   this.timeout(120000);
-  let db: Awaited<ReturnType<typeof databaseUrl>>;
+  let db: TestDatabase;
   let schema: string;
   const savedUrl = process.env.DATABASE_URL;
 
   before(async function () {
-    db = await databaseUrl();
+    db = await testDatabase('twin-alarms-node');
     process.env.DATABASE_URL = db.url;
     schema = uniqueSchema('twin_alarms');
     dashboardSessions.open('socket-anna', 'anna');
@@ -70,8 +60,7 @@ describe('twin-alarms node', function () {
   after(async function () {
     if (savedUrl === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = savedUrl;
     await withClient(db.url, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
-    db.embedded?.release();
-    if (db.dir) fs.rmSync(db.dir, { recursive: true, force: true });
+    db.release();
   });
   let position = '';
   let run = 0;

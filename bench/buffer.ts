@@ -50,7 +50,7 @@ export async function run(): Promise<void> {
       `${(backlog.diskBytes / 1048576).toFixed(1)} MB on disk (appended at ${rate(backlog.backlog, appendStarted)})\n`);
 
     let delivered = 0;
-    const forwarder: Forwarder = new Forwarder(queue, { maxInFlight: 5000, maxReplayRate: 0, ackTimeoutMs: 60000, historicalAfterMs: 10000 },
+    const forwarder: Forwarder = new Forwarder(queue, { maxInFlight: 5000, maxReplayRate: 0, ackTimeoutMs: 60000, historicalAfterMs: 10000, liveFirst: false },
       (record) => { delivered++; queueMicrotask(() => forwarder.ack(record.seq)); });
     const drainStarted = Date.now();
     let live = 0;

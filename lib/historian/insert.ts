@@ -1,0 +1,45 @@
+import type { Pool } from 'pg';
+import { isConnectionError } from './connection-errors';
+import { copyRows, forgetStaging } from './copy';
+import type { SchemaContext, TableModule } from './schema-context';
+import type { TableRow } from './writer';
+
+/**
+ * One transaction for a batch: each table's rows through COPY when there are at least `copyMinRows` of them and the
+ * table and server allow it, else through the table's own INSERT statements. Returns the rows added.
+ */
+export async function insertBatch(pool: Pool, ctx: SchemaContext, batch: TableRow[], copyMinRows: number): Promise<number> {
+  const byTable = new Map<TableModule<unknown>, unknown[]>();
+  for (const { table, row } of batch) {
+    const rows = byTable.get(table) ?? [];
+    rows.push(row);
+    byTable.set(table, rows);
+  }
+  const client = await pool.connect();
+  // A connection dropped between two statements is reported by the failing query; without this listener the
+  // client's own 'error' event would be unhandled and take the whole process down.
+  const ignoreClientError = (): void => undefined;
+  client.on('error', ignoreClientError);
+  let inserted = 0;
+  try {
+    await client.query('BEGIN');
+    for (const [table, rows] of byTable) {
+      if (ctx.copy && table.copy && rows.length >= copyMinRows) {
+        inserted += await copyRows(client, ctx.schema, table.copy, rows);
+      } else {
+        for (const statement of table.insertStatements(ctx, rows)) inserted += (await client.query(statement)).rowCount ?? 0;
+      }
+    }
+    await client.query('COMMIT');
+    client.off('error', ignoreClientError);
+    client.release();
+  } catch (err) {
+    forgetStaging(client);
+    // A connection that timed out may still be busy with the statement: never reuse it.
+    if (!isConnectionError(err)) await client.query('ROLLBACK').catch(() => undefined);
+    client.off('error', ignoreClientError);
+    client.release(isConnectionError(err) ? (err as Error) : undefined);
+    throw err;
+  }
+  return inserted;
+}

@@ -8,6 +8,7 @@ export class TcpProxy {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private accepting = true;
+  private blackHoled = false;
   port = 0;
 
   constructor(private readonly targetHost: string, private readonly targetPort: number) {
@@ -19,8 +20,9 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => { client.destroy(); upstream.destroy(); });
       }
-      client.pipe(upstream);
-      upstream.pipe(client);
+      // Forward by hand, so a black hole can swallow bytes while both connections stay open.
+      client.on('data', (data: Buffer) => { if (!this.blackHoled) upstream.write(data); });
+      upstream.on('data', (data: Buffer) => { if (!this.blackHoled) client.write(data); });
     });
   }
 
@@ -39,6 +41,20 @@ export class TcpProxy {
 
   restore(): void {
     this.accepting = true;
+    if (this.blackHoled) {
+      // Bytes were swallowed on these connections: their protocol state is lost for good.
+      for (const socket of this.sockets) socket.destroy();
+      this.blackHoled = false;
+    }
+  }
+
+  /**
+   * A half-open link: connections stay open and new ones are accepted, but nothing gets through either way and no
+   * reset ever comes (a route black-holed, a firewall that lost its state). `restore` ends it and drops the
+   * connections that lost bytes meanwhile.
+   */
+  blackHole(): void {
+    this.blackHoled = true;
   }
 
   stop(): Promise<void> {

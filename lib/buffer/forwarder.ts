@@ -93,9 +93,14 @@ export class Forwarder {
 
   ack(seq: number, now = Date.now()): void {
     const sent = this.inFlight.get(seq);
-    if (!sent) return;
-    this.inFlight.delete(seq);
-    this.inFlightByLane[sent.lane]--;
+    if (sent) {
+      this.inFlight.delete(seq);
+      this.inFlightByLane[sent.lane]--;
+    } else if (seq <= this.queue.lastAcked || seq > this.queue.lastSeq || this.ackedAhead.has(seq)) {
+      return;
+    }
+    // Also a record given up on (timed out, to be resent) that the sink did store after all: the sink is back, and
+    // that record need not go again.
     this.acknowledged++;
     this.backoffMs = 0;
     this.retryAt = 0;

@@ -230,7 +230,8 @@ export class BatchWriter {
     this.state = 'reconnecting';
     this.onState('reconnecting', this.queued);
     this.onResult({ ok: false, tables: {}, rows: 0, inserted: 0, durationMs: 0, error: `database unreachable, ${this.queued} rows queued: ${cause.message}`, acks: [] });
-    const backoff = new Backoff();
+    // Probed at least every 5 s: once the database is back, live rows should not wait long for the writer to notice.
+    const backoff = new Backoff(1000, 5000);
     while (this.state === 'reconnecting') {
       await sleep(backoff.next());
       if (this.state !== 'reconnecting') return;

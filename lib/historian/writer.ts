@@ -46,6 +46,7 @@ export interface BatchResult {
 }
 
 export type WriterState = 'idle' | 'writing' | 'reconnecting' | 'closed';
+type Lane = 'live' | 'late';
 
 export interface TableRow {
   table: TableModule<unknown>;
@@ -80,12 +81,11 @@ export class BatchWriter {
   private readonly onState: (state: WriterState, queued: number) => void;
   private live: QueuedRow[] = [];
   private late: QueuedRow[] = [];
-  /** Rows of each lane in the batch being written (at the head of their queue). */
+  /** Rows of each lane in the batch being written (at the head of their queue); 0 = that lane is idle. */
   private writing = { live: 0, late: 0 };
   private liveSince = 0;
   private lateAllowedAt = 0;
   private timer: NodeJS.Timeout | undefined;
-  private busy = false;
   state: WriterState = 'idle';
 
   constructor(connection: HistorianConnection, options: WriterOptions, onResult: (result: BatchResult) => void,
@@ -138,8 +138,8 @@ export class BatchWriter {
     if (excess <= 0) return;
     const dropped: QueuedRow[] = [];
     for (const lane of ['late', 'live'] as const) {
-      const queue = lane === 'late' ? this.late : this.live;
-      const keep = this.busy ? this.writing[lane] : 0;
+      const queue = this.lane(lane);
+      const keep = this.writing[lane];
       const removed = queue.splice(keep, Math.min(excess, Math.max(0, queue.length - keep)));
       dropped.push(...removed);
       excess -= removed.length;
@@ -148,63 +148,58 @@ export class BatchWriter {
     this.settleFailed(dropped, error);
   }
 
+  private lane(lane: Lane): QueuedRow[] {
+    return lane === 'live' ? this.live : this.late;
+  }
+
+  /**
+   * Each lane writes its own batches, on its own pooled connection: live rows never wait behind a large batch of
+   * late ones. Live rows go when a batch is full or the batch time is up; late rows as soon as the replay share allows.
+   */
   private schedule(): void {
-    if (this.busy || this.state === 'reconnecting' || this.state === 'closed') return;
+    if (this.state === 'reconnecting' || this.state === 'closed') return;
     const now = Date.now();
-    const lateReady = this.late.length > 0 && now >= this.lateAllowedAt;
     const liveDue = this.live.length > 0 ? this.liveSince + this.options.batchMs : Infinity;
-    if (this.live.length >= this.options.batchSize || lateReady || now >= liveDue) {
-      if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
-      void this.flush();
-      return;
-    }
-    const at = Math.min(liveDue, this.late.length > 0 ? this.lateAllowedAt : Infinity);
-    if (this.timer || at === Infinity) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.schedule(); }, Math.max(0, at - now));
+    if (this.writing.live === 0 && this.live.length > 0 && (this.live.length >= this.options.batchSize || now >= liveDue)) void this.flush('live');
+    if (this.writing.late === 0 && this.late.length > 0 && now >= this.lateAllowedAt) void this.flush('late');
+    const waits = [this.writing.live === 0 ? liveDue : Infinity, this.writing.late === 0 && this.late.length > 0 ? this.lateAllowedAt : Infinity];
+    const at = Math.min(...waits.filter((t) => t > now));
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (at === Infinity) return;
+    this.timer = setTimeout(() => { this.timer = undefined; this.schedule(); }, at - now);
   }
 
-  private takeBatch(now: number): QueuedRow[] {
-    const live = Math.min(this.live.length, this.options.batchSize);
-    const room = this.options.replayBatchSize - live;
-    const late = now >= this.lateAllowedAt ? Math.min(this.late.length, room) : 0;
-    this.writing = { live, late };
-    return [...this.live.slice(0, live), ...this.late.slice(0, late)];
-  }
-
-  private async flush(): Promise<void> {
-    if (this.busy || this.queued === 0) return;
-    this.busy = true;
+  private async flush(lane: Lane): Promise<void> {
+    const queue = this.lane(lane);
+    if (this.writing[lane] > 0 || queue.length === 0) return;
     const started = Date.now();
-    const batch = this.takeBatch(started);
-    const lateRows = this.writing.late;
+    const count = Math.min(queue.length, lane === 'live' ? this.options.batchSize : this.options.replayBatchSize);
+    this.writing[lane] = count;
+    const batch = queue.slice(0, count);
     const tables: Record<string, number> = {};
     for (const row of batch) tables[row.table.table] = (tables[row.table.table] ?? 0) + 1;
     try {
       const outcome: StoreOutcome = await storeSplitting(batch, (rows) => this.insert(rows));
       if (outcome.deadLetters.length > 0) await this.keepDeadLetters(outcome.deadLetters);
-      this.live.splice(0, this.writing.live);
-      this.late.splice(0, this.writing.late);
-      if (this.live.length > 0) this.liveSince = started;
+      queue.splice(0, count);
+      if (lane === 'live' && this.live.length > 0) this.liveSince = started;
       const durationMs = Date.now() - started;
-      if (lateRows > 0) this.lateAllowedAt = Date.now() + durationMs * (1 - this.options.replayShare) / this.options.replayShare;
+      if (lane === 'late') this.lateAllowedAt = Date.now() + durationMs * (1 - this.options.replayShare) / this.options.replayShare;
       const acks = this.settleWritten(batch);
-      this.onResult({ ok: true, tables, rows: batch.length, inserted: outcome.inserted, late: lateRows, durationMs, acks,
+      this.writing[lane] = 0;
+      this.onResult({ ok: true, tables, rows: count, inserted: outcome.inserted, late: lane === 'late' ? count : 0, durationMs, acks,
         ...(outcome.deadLetters.length > 0 ? { deadLettered: outcome.deadLetters.length, refused: outcome.deadLetters.slice(0, REPORTED_REFUSALS) } : {}) });
-      this.busy = false;
     } catch (err) {
+      this.writing[lane] = 0;
       const error = err instanceof Error ? err : new Error(String(err));
       if (isConnectionError(error) && this.state !== 'closed') {
-        this.busy = false;
-        await this.reconnect(error);
+        if (this.state !== 'reconnecting') await this.reconnect(error);
       } else {
-        this.live.splice(0, this.writing.live);
-        this.late.splice(0, this.writing.late);
+        queue.splice(0, count);
         const acks = this.settleFailed(batch, error);
-        this.onResult({ ok: false, tables, rows: batch.length, inserted: 0, durationMs: Date.now() - started, error: error.message, acks });
-        this.busy = false;
+        this.onResult({ ok: false, tables, rows: count, inserted: 0, durationMs: Date.now() - started, error: error.message, acks });
       }
     }
-    this.writing = { live: 0, late: 0 };
     this.schedule();
   }
 
@@ -230,8 +225,9 @@ export class BatchWriter {
     this.state = 'reconnecting';
     this.onState('reconnecting', this.queued);
     this.onResult({ ok: false, tables: {}, rows: 0, inserted: 0, durationMs: 0, error: `database unreachable, ${this.queued} rows queued: ${cause.message}`, acks: [] });
-    // Probed at least every 5 s: once the database is back, live rows should not wait long for the writer to notice.
-    const backoff = new Backoff(1000, 5000);
+    // Probed at least every 2 s (a probe is one small query): once the database is back, live rows should not wait
+    // long for the writer to notice.
+    const backoff = new Backoff(500, 2000);
     while (this.state === 'reconnecting') {
       await sleep(backoff.next());
       if (this.state !== 'reconnecting') return;
@@ -274,9 +270,10 @@ export class BatchWriter {
     const deadline = Date.now() + timeoutMs;
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     this.lateAllowedAt = 0;
-    while (this.queued > 0 && this.state !== 'reconnecting' && Date.now() < deadline) {
-      if (!this.busy) await this.flush();
-      else await sleep(20);
+    while ((this.queued > 0 || this.writing.live > 0 || this.writing.late > 0) && this.state !== 'reconnecting' && Date.now() < deadline) {
+      if (this.writing.live === 0 && this.live.length > 0) void this.flush('live');
+      if (this.writing.late === 0 && this.late.length > 0) void this.flush('late');
+      await sleep(20);
     }
     this.state = 'closed';
     this.settleFailed([...this.live.splice(0), ...this.late.splice(0)], new Error('historian closed before these rows were written'));

@@ -78,6 +78,36 @@ function poisonSuite(name: string, makeTarget: () => Promise<ConnectionTarget | 
 poisonSuite('the local PostgreSQL server', async () => (await postgresAnswers() ? { kind: 'url', url: LOCAL_POSTGRES_URL, ssl: false } : undefined));
 poisonSuite('the embedded TimescaleDB', async () => ({ kind: 'embedded', dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'twin-poison-')) }));
 
+describe('historian COPY path on the local PostgreSQL server', function () {
+  this.timeout(120000);
+
+  it('writes large batches through COPY, stores a replayed batch once, and isolates a NUL byte as it does with INSERT', async function () {
+    if (!(await postgresAnswers())) this.skip();
+    const schema = uniqueSchema('twin_copy');
+    const connection = new HistorianConnection(settings({ kind: 'url', url: LOCAL_POSTGRES_URL, ssl: false }, schema));
+    try {
+      const results: BatchResult[] = [];
+      const writer = new BatchWriter(connection, { batchSize: 10000, batchMs: 20, maxQueuedRows: 100000, replayShare: 1 }, (r) => results.push(r));
+      const start = Date.UTC(2026, 7, 1);
+      const batch = Array.from({ length: 6000 }, (_, i) => reading(i, start, { sensor: `s${i % 3}`, historical: i % 2 === 0 }));
+      await writer.write(batch, 'first', true);
+      await writer.write(batch, 'replay', true);
+      const poisoned = Array.from({ length: 6000 }, (_, i) => reading(i, start + 1e7, { sensor: i === 4321 ? 'bad\u0000name' : 'p' }));
+      await writer.write(poisoned, 'poisoned', true);
+      await writer.close(5000);
+      const pool = await connection.getPool();
+      const counts = (await pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE historical)::int AS h FROM "${schema}".twin_readings`)).rows[0];
+      assert.deepEqual(counts, { n: 6000 + 5999, h: 3000 }, "the historical flag stored as each row says");
+      assert.deepEqual(results.map((r) => [r.rows, r.inserted, r.deadLettered ?? 0]), [[6000, 6000, 0], [6000, 0, 0], [6000, 5999, 1]]);
+      const dead = (await pool.query(`SELECT sqlstate FROM "${schema}".twin_dead_letters`)).rows;
+      assert.deepEqual(dead, [{ sqlstate: '22021' }]);
+    } finally {
+      await (await connection.getPool()).query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await connection.close();
+    }
+  });
+});
+
 describe('historian over a black-holed database link', function () {
   this.timeout(120000);
 

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { isConnectionError } from './connection-errors';
-import { copyRows, forgetStaging } from './copy';
+import { copyRows, forgetStaging, type CopyRoute } from './copy';
 import type { SchemaContext, TableModule } from './schema-context';
 import type { TableRow } from './writer';
 
@@ -8,7 +8,7 @@ import type { TableRow } from './writer';
  * One transaction for a batch: each table's rows through COPY when there are at least `copyMinRows` of them and the
  * table and server allow it, else through the table's own INSERT statements. Returns the rows added.
  */
-export async function insertBatch(pool: Pool, ctx: SchemaContext, batch: TableRow[], copyMinRows: number): Promise<number> {
+export async function insertBatch(pool: Pool, ctx: SchemaContext, batch: TableRow[], copyMinRows: number, route: CopyRoute): Promise<number> {
   const byTable = new Map<TableModule<unknown>, unknown[]>();
   for (const { table, row } of batch) {
     const rows = byTable.get(table) ?? [];
@@ -24,8 +24,9 @@ export async function insertBatch(pool: Pool, ctx: SchemaContext, batch: TableRo
   try {
     await client.query('BEGIN');
     for (const [table, rows] of byTable) {
-      if (ctx.copy && table.copy && rows.length >= copyMinRows) {
-        inserted += await copyRows(client, ctx.schema, table.copy, rows);
+      const copy = table.copy;
+      if (ctx.copy && copy && rows.length >= copyMinRows && rows.every((row) => copy.encodable(row))) {
+        inserted += await copyRows(client, ctx.schema, copy, rows, route);
       } else {
         for (const statement of table.insertStatements(ctx, rows)) inserted += (await client.query(statement)).rowCount ?? 0;
       }

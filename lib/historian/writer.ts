@@ -1,6 +1,7 @@
 import { Backoff, sleep } from './backoff';
 import type { HistorianConnection } from './connection';
 import { isConnectionError } from './connection-errors';
+import { CopyRoute } from './copy';
 import { insertBatch } from './insert';
 import { storeSplitting, type StoreOutcome } from './poison-rows';
 import type { TableModule } from './schema-context';
@@ -86,6 +87,7 @@ export class BatchWriter {
   private liveSince = 0;
   private lateAllowedAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly copyRoute = new CopyRoute();
   state: WriterState = 'idle';
 
   constructor(connection: HistorianConnection, options: WriterOptions, onResult: (result: BatchResult) => void,
@@ -206,7 +208,7 @@ export class BatchWriter {
   private async insert(batch: TableRow[]): Promise<number> {
     const ctx = await this.connection.ready();
     const pool = await this.connection.getPool();
-    return insertBatch(pool, ctx, batch, this.options.copyMinRows);
+    return insertBatch(pool, ctx, batch, this.options.copyMinRows, this.copyRoute);
   }
 
   /** Refused rows are kept where an operator finds them; if even that fails for their content, the report still names them. */

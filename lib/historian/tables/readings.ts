@@ -1,5 +1,5 @@
 import type { ScalarReading } from '../../reading/reading';
-import type { CopySpec } from '../copy';
+import { TIMESTAMPTZ_RANGE_MS, type CopySpec } from '../copy';
 import { addColumnStatement, hypertableStatements, quoteLiteral, type SchemaContext, type Statement, type TableModule } from '../schema-context';
 import { chunkBySize } from '../statement-size';
 
@@ -48,11 +48,11 @@ export const readingsTable: TableModule<ScalarReading> = {
 
 function readingsCopy(): CopySpec<ScalarReading> {
   return {
+    table: 'twin_readings',
     stage: 'twin_stage_readings',
-    columns: [['t', 'float8'], ['a', 'text'], ['s', 'text'], ['v', 'float8'], ['u', 'text'], ['q', 'text'], ['h', 'bool']],
+    columns: [['ts', 'timestamptz'], ['asset', 'text'], ['sensor', 'text'], ['value', 'float8'], ['unit', 'text'], ['quality', 'text'], ['historical', 'bool']],
     values: (r) => [r.ts, r.asset, r.sensor, r.value, r.unit, r.quality, r.historical === true],
-    merge: (schema) => `INSERT INTO ${schema}.twin_readings (ts, asset, sensor, value, unit, quality, historical)
-      SELECT to_timestamp(t / 1000.0), a, s, v, u, q, h FROM pg_temp.twin_stage_readings ON CONFLICT DO NOTHING`,
+    encodable: (r) => r.ts >= TIMESTAMPTZ_RANGE_MS.min && r.ts <= TIMESTAMPTZ_RANGE_MS.max,
   };
 }
 

@@ -93,11 +93,12 @@ const STAGED_AFTER_DUPLICATE = 20;
 
 /**
  * Remembers that batches repeat stored rows (a replay is on): trying COPY straight in first would fail and be
- * repeated for each of them.
+ * repeated for each of them. No savepoint around the direct COPY: a subtransaction costs more than the rare retry.
  */
 export class CopyRoute {
   private stagedBatches = 0;
 
+  /** Whether the next batch tries COPY straight into the table. */
   direct(): boolean {
     if (this.stagedBatches === 0) return true;
     this.stagedBatches--;
@@ -126,19 +127,13 @@ async function viaStaging<Row>(client: PoolClient, schema: string, spec: CopySpe
   return moved.rowCount ?? 0;
 }
 
-/** Within the caller's transaction: the rows into the table through COPY; returns how many were added. */
-export async function copyRows<Row>(client: PoolClient, schema: string, spec: CopySpec<Row>, rows: Row[], route: CopyRoute): Promise<number> {
+/**
+ * Within the caller's transaction: the rows into the table through COPY; returns how many were added. Straight in
+ * (`direct`) fails with a unique violation (23505) when a row is already stored: the caller then rolls back and
+ * writes the batch again with `direct` false.
+ */
+export async function copyRows<Row>(client: PoolClient, schema: string, spec: CopySpec<Row>, rows: Row[], direct: boolean): Promise<number> {
   const data = encodeBinaryCopy(spec, rows);
-  if (!route.direct()) return viaStaging(client, schema, spec, data);
-  await client.query('SAVEPOINT twin_copy');
-  try {
-    const added = await copyIn(client, `COPY ${schema}.${spec.table} (${columnList(spec)}) FROM STDIN (FORMAT binary)`, data);
-    await client.query('RELEASE SAVEPOINT twin_copy');
-    return added;
-  } catch (err) {
-    if ((err as { code?: string }).code !== '23505') throw err;
-    await client.query('ROLLBACK TO SAVEPOINT twin_copy');
-    route.duplicateSeen();
-    return viaStaging(client, schema, spec, data);
-  }
+  if (!direct) return viaStaging(client, schema, spec, data);
+  return copyIn(client, `COPY ${schema}.${spec.table} (${columnList(spec)}) FROM STDIN (FORMAT binary)`, data);
 }

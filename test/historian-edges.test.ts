@@ -126,7 +126,7 @@ describe('historian over a black-holed database link', function () {
       await connection.ready();
       const start = Date.UTC(2026, 5, 1);
       await writer.write(Array.from({ length: 100 }, (_, i) => reading(i, start)));
-      proxy.blackHole();
+      proxy.blackhole();
       const holeAt = Date.now();
       const writes: Array<Promise<void>> = [];
       for (let i = 100; i < 300; i++) {

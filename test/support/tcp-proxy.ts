@@ -8,21 +8,21 @@ export class TcpProxy {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private accepting = true;
-  private blackHoled = false;
+  private silent = false;
   port = 0;
 
   constructor(private readonly targetHost: string, private readonly targetPort: number) {
     this.server = net.createServer((client) => {
       if (!this.accepting) { client.destroy(); return; }
+      if (this.silent) { this.sockets.add(client); client.on('close', () => this.sockets.delete(client)); client.on('error', () => undefined); return; }
       const upstream = net.connect({ host: this.targetHost, port: this.targetPort });
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => { client.destroy(); upstream.destroy(); });
       }
-      // Forward by hand, so a black hole can swallow bytes while both connections stay open.
-      client.on('data', (data: Buffer) => { if (!this.blackHoled) upstream.write(data); });
-      upstream.on('data', (data: Buffer) => { if (!this.blackHoled) client.write(data); });
+      client.pipe(upstream);
+      upstream.pipe(client);
     });
   }
 
@@ -39,22 +39,25 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.destroy();
   }
 
-  restore(): void {
-    this.accepting = true;
-    if (this.blackHoled) {
-      // Bytes were swallowed on these connections: their protocol state is lost for good.
-      for (const socket of this.sockets) socket.destroy();
-      this.blackHoled = false;
+  /**
+   * A link that goes silent without a reset (a WAN drop, a pulled cable): open connections stay open but carry
+   * nothing, new ones are accepted and never answered, so only keep-alives and timeouts can tell.
+   */
+  blackhole(): void {
+    this.silent = true;
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.pause();
     }
   }
 
-  /**
-   * A half-open link: connections stay open and new ones are accepted, but nothing gets through either way and no
-   * reset ever comes (a route black-holed, a firewall that lost its state). `restore` ends it and drops the
-   * connections that lost bytes meanwhile.
-   */
-  blackHole(): void {
-    this.blackHoled = true;
+  restore(): void {
+    if (this.silent) {
+      // What was held open during the silence is dead for both ends by now.
+      for (const socket of this.sockets) socket.destroy();
+      this.silent = false;
+    }
+    this.accepting = true;
   }
 
   stop(): Promise<void> {

@@ -5,13 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import { coreNode } from './support/core-nodes';
-import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './support/database';
+import { LOCAL_POSTGRES_URL, withClient } from './support/database';
 import { mountSmallFilesystem } from './support/small-filesystem';
-import { TcpProxy } from './support/tcp-proxy';
+import { proxiedDatabase } from './support/proxied-database';
 import { testNode } from './support/test-node';
 import bufferNode = require('../nodes/twin-buffer/twin-buffer');
 import dbNode = require('../nodes/twin-db/twin-db');
@@ -27,30 +26,7 @@ async function storedValues(schema: string, sensor: string): Promise<number[]> {
 
 describe('twin-buffer node at the edges (real Node-RED, real PostgreSQL, real filesystem)', function () {
   this.timeout(240000);
-  let proxy: TcpProxy;
-  let schema: string;
-  let userDir: string;
-  const savedUrl = process.env.DATABASE_URL;
-
-  before(async function () {
-    if (!(await postgresAnswers())) this.skip();
-    const target = new URL(LOCAL_POSTGRES_URL);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const url = new URL(LOCAL_POSTGRES_URL);
-    url.port = String(proxy.port);
-    process.env.DATABASE_URL = url.toString();
-    schema = uniqueSchema('twin_bufedge');
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-bufedge-'));
-    helper.settings({ userDir });
-  });
-  after(async function () {
-    if (savedUrl === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = savedUrl;
-    helper.settings({});
-    await proxy?.stop();
-    if (schema) await withClient(LOCAL_POSTGRES_URL, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
-    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const db = proxiedDatabase('twin_bufedge');
   beforeEach((done) => { helper.startServer(done); });
   afterEach((done) => { helper.unload().then(() => helper.stopServer(done)); });
 
@@ -59,7 +35,7 @@ describe('twin-buffer node at the edges (real Node-RED, real PostgreSQL, real fi
     if (!disk) this.skip();
     try {
       const flow = [
-        { id: 'db', type: 'twin-db', mode: 'auto', schema, poolMax: '2' },
+        { id: 'db', type: 'twin-db', mode: 'auto', schema: db.schema, poolMax: '2' },
         { id: 'buffer', type: 'twin-buffer', directory: path.join(disk!.dir, 'buffer'), maxReplayRate: '0', ackTimeoutS: '2', wires: [['historian'], ['alerts']] },
         { id: 'historian', type: 'twin-historian', db: 'db', batchMs: '50', wires: [['buffer']] },
         { id: 'on-complete', type: 'complete', scope: ['buffer'], uncaught: false, wires: [['accepted']] },
@@ -78,7 +54,7 @@ describe('twin-buffer node at the edges (real Node-RED, real PostgreSQL, real fi
       const send = (i: number): void => buffer.receive({ payload: [{ asset: 'm1', sensor: 'fill', unit: 'x'.repeat(3000), value: i, ts: start + i * 1000, quality: 'good' }] });
       // Other data takes most of the disk, then the database goes away.
       fs.writeFileSync(path.join(disk!.dir, 'other-data'), Buffer.alloc(300 * 1024, 1));
-      proxy.cut();
+      db.proxy.cut();
       for (let i = 0; i < 150; i++) {
         send(i);
         await sleep(5);
@@ -98,11 +74,11 @@ describe('twin-buffer node at the edges (real Node-RED, real PostgreSQL, real fi
       await sleep(300);
       assert.ok(alerts.some((a) => a.recovered), 'the recovery is reported');
       assert.equal(accepted.filter((i) => i >= 150).length, 50, 'all 50 accepted once there is room');
-      proxy.restore();
+      db.proxy.restore();
       let stored: number[] = [];
       const deadline = Date.now() + 90000;
       while (Date.now() < deadline) {
-        stored = await storedValues(schema, 'fill');
+        stored = await storedValues(db.schema, 'fill');
         if (stored.length >= accepted.length) break;
         await sleep(1000);
       }
@@ -114,7 +90,7 @@ describe('twin-buffer node at the edges (real Node-RED, real PostgreSQL, real fi
   });
 
   it('refuses a second buffer on the same folder with a clear error, and the first keeps working', async function () {
-    const shared = path.join(userDir, 'shared-buffer');
+    const shared = path.join(db.userDir, 'shared-buffer');
     const flow = [
       { id: 'b1', type: 'twin-buffer', directory: shared, wires: [['sink1'], []] },
       { id: 'b2', type: 'twin-buffer', name: 'copy', directory: shared, wires: [['sink2'], []] },

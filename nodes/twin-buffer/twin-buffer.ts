@@ -115,7 +115,6 @@ export = function register(RED: NodeAPI): void {
       const reason = err instanceof BufferWriteError && err.code === 'ENOSPC' ? 'full' : err instanceof BufferWriteError ? err.code : 'not synced';
       if (diskProblem === undefined) {
         diskProblem = reason;
-        node.error(err.message);
         alert({ refused: 1, code: err instanceof BufferWriteError ? err.code : 'EIO', message: err.message });
         showStatus(forwarder.metrics());
       }

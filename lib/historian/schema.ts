@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { quoteIdentifier, type SchemaContext, type TableModule } from './schema-context';
 import { alertsTable } from './tables/alerts';
+import { deadLettersTable } from './tables/dead-letters';
 import { failureEventsTable } from './tables/failure-events';
 import { featuresTable } from './tables/features';
 import { kpisTable } from './tables/kpis';
@@ -12,7 +13,7 @@ import { waveformsTable } from './tables/waveforms';
 import { workOrdersTable } from './tables/work-orders';
 
 export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable, featuresTable,
-  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable] as ReadonlyArray<TableModule<never>>;
+  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable, deadLettersTable] as ReadonlyArray<TableModule<never>>;
 
 export interface SchemaSettings {
   schema: string;
@@ -47,6 +48,7 @@ export async function ensureSchema(pool: Pool, settings: SchemaSettings): Promis
     compressAfterDays: settings.compressAfterDays,
     retentionDays: settings.retentionDays,
     maxStatementBytes: settings.maxStatementBytes ?? Infinity,
+    copy: settings.maxStatementBytes === undefined || !Number.isFinite(settings.maxStatementBytes),
   };
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${ctx.schema}`);
   for (const table of HISTORIAN_TABLES) {

@@ -13,11 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { Client } from 'pg';
 import { MACHINE_STATE, SPINDLE_ASSET } from '../lib/asset/presets';
 import type { FeatureVector } from '../lib/features/feature-vector';
 import type { BatchResult } from '../lib/historian/writer';
-import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema } from '../test/support/database';
+import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from '../test/support/database';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import bufferNode = require('../nodes/twin-buffer/twin-buffer');
 import dbNode = require('../nodes/twin-db/twin-db');
@@ -137,39 +136,23 @@ function timeHandlers(hooks: Hooks): { breakdown: Breakdown; stop: () => void } 
   return { breakdown, stop: () => { hooks.remove('*.twinPipelineBench'); } };
 }
 
-async function countRows(schema: string): Promise<number> {
-  const client = new Client({ connectionString: LOCAL_POSTGRES_URL });
-  await client.connect();
-  try {
-    return Number((await client.query(`SELECT count(*) AS n FROM ${schema}.twin_readings`)).rows[0].n);
-  } finally {
-    await client.end();
-  }
+function countRows(schema: string): Promise<number> {
+  return withClient(LOCAL_POSTGRES_URL, async (client) => Number((await client.query(`SELECT count(*) AS n FROM ${schema}.twin_readings`)).rows[0].n));
 }
 
 /** The historian creates its tables when it connects: the clock starts once they are there. */
-async function schemaReady(schema: string): Promise<void> {
-  const client = new Client({ connectionString: LOCAL_POSTGRES_URL });
-  await client.connect();
-  try {
+function schemaReady(schema: string): Promise<void> {
+  return withClient(LOCAL_POSTGRES_URL, async (client) => {
     for (let waited = 0; waited < 30_000; waited += 100) {
       if ((await client.query('SELECT to_regclass($1) AS t', [`${schema}.twin_readings`])).rows[0].t) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`the historian did not create ${schema}.twin_readings within 30 s`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function dropSchema(schema: string): Promise<void> {
-  const client = new Client({ connectionString: LOCAL_POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await withClient(LOCAL_POSTGRES_URL, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
 }
 
 function dbConfig(schema: string, poolMax: unknown): FlowNode {

@@ -62,7 +62,8 @@ export interface WaveformFeatures {
  */
 export function waveformFeatures(samples: ArrayLike<number>, sampleRate: number, options: WaveformFeatureOptions): WaveformFeatures {
   const stats = waveformStats(samples);
-  const withEnvelope = options.bearing !== undefined && options.shaftRpm !== undefined && options.shaftRpm > 0;
+  const { bearing, shaftRpm } = options;
+  const withEnvelope = bearing !== undefined && shaftRpm !== undefined && shaftRpm > 0;
   const workspace = blockWorkspace(samples.length);
   const { hann, plain } = withEnvelope ? workspace.hannAndPlain(samples, sampleRate) : { hann: workspace.hann(samples, sampleRate), plain: undefined };
   const windowed = workspace.spectrum(hann);
@@ -74,9 +75,9 @@ export function waveformFeatures(samples: ArrayLike<number>, sampleRate: number,
     }
   }
   for (const band of options.bands) features.bands[band.name] = bandRms(windowed, band.fromHz, band.toHz);
-  if (plain && options.bearing && options.shaftRpm) {
+  if (withEnvelope && plain) {
     const envelope = envelopeSpectrumReusing(plain, options.envelopeBandHz[0], Math.min(options.envelopeBandHz[1], 0.45 * sampleRate));
-    const frequencies = bearingDefectFrequencies(options.bearing, options.shaftRpm);
+    const frequencies = bearingDefectFrequencies(bearing, shaftRpm);
     const line = (frequency: number): DefectLine => ({ frequency, envelopeAmplitude: amplitudeNear(envelope, frequency) });
     features.defects = { bpfo: line(frequencies.bpfo), bpfi: line(frequencies.bpfi), bsf: line(frequencies.bsf), ftf: line(frequencies.ftf) };
   }

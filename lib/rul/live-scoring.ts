@@ -58,25 +58,35 @@ function unhealthySensors(vector: FeatureVector, sensors: ReadonlySet<string>, w
   return found;
 }
 
-/** Names of the features the model needs that the vector lacks; undefined when it has them all. */
-function missingFeatures(vector: FeatureVector, names: readonly string[]): string[] | undefined {
+/**
+ * The model's features of one vector, read once each (a vector holds about a hundred features in a hash-table
+ * object, where every lookup costs), or the names of those it lacks. The small map goes to the model and into the
+ * record, so the model's input is filled from it rather than from the vector again.
+ */
+function modelFeatures(vector: FeatureVector, names: readonly string[]): { features: Record<string, number>; missing?: undefined } | { features?: undefined; missing: string[] } {
+  const features: Record<string, number> = {};
   let missing: string[] | undefined;
-  for (const name of names) if (!Number.isFinite(vector.features[name])) (missing ??= []).push(name);
-  return missing;
+  for (const name of names) {
+    const value = vector.features[name];
+    if (Number.isFinite(value)) features[name] = value;
+    else (missing ??= []).push(name);
+  }
+  return missing ? { missing } : { features };
 }
 
 /**
- * One batch, one run() of the model: vectors are checked without allocating for the ones that pass, and their
- * feature maps go to the model as they are (the scorer writes them straight into its input buffer).
+ * One batch, one run() of the model: each vector's features are read once, checked without allocating beyond the
+ * features the record carries anyway, and handed to the scorer, which writes them straight into its input buffer.
  */
 export async function scoreVectors(model: RulModelHandle, vectors: readonly FeatureVector[], options: LiveScoringOptions = DEFAULT_LIVE_SCORING): Promise<ScoredBatch> {
   const names = model.featureNames;
   const sensors = new Set(names.map(featureSensor).filter((s): s is string => s !== undefined));
   const refused: RefusedVector[] = [];
   const accepted: FeatureVector[] = [];
+  const featureMaps: Array<Record<string, number>> = [];
   const unhealthyOf: Array<Record<string, string> | undefined> = [];
   for (const vector of vectors) {
-    const missing = missingFeatures(vector, names);
+    const { features, missing } = modelFeatures(vector, names);
     if (missing) {
       refused.push({ asset: vector.asset, ts: vector.ts, cause: 'missing-features', reason: `the model needs ${missing.join(', ')}, missing from ${vector.asset}'s features` });
       continue;
@@ -87,10 +97,10 @@ export async function scoreVectors(model: RulModelHandle, vectors: readonly Feat
       continue;
     }
     accepted.push(vector);
+    featureMaps.push(features);
     unhealthyOf.push(unhealthy);
   }
   if (accepted.length === 0) return { records: [], refused };
-  const featureMaps = accepted.map((vector) => vector.features);
   const predictions = await model.score(featureMaps, (row) => accepted[row].asset);
   const records = new Array<RulRecord>(accepted.length);
   for (let row = 0; row < accepted.length; row++) {
@@ -103,13 +113,13 @@ export async function scoreVectors(model: RulModelHandle, vectors: readonly Feat
       lower = Math.max(0, p.rulHours - options.widenFactor * (lower === undefined ? options.fallbackSpread * p.rulHours : p.rulHours - lower));
       upper = p.rulHours + options.widenFactor * (upper === undefined ? options.fallbackSpread * p.rulHours : upper - p.rulHours);
     }
-    const features: Record<string, number> = {};
-    for (const name of names) features[name] = vector.features[name];
-    records[row] = {
+    const record: RulRecord = {
       kind: 'rul', asset: vector.asset, ts: vector.ts, rulHours: p.rulHours, lowerHours: lower, upperHours: upper,
       capped: model.rulCap !== undefined && p.rulHours >= model.rulCap * CAPPED_FRACTION, confidence: unhealthy ? 'reduced' : 'normal',
-      ...(unhealthy ? { unhealthy } : {}), modelVersion: model.version, features,
+      modelVersion: model.version, features: featureMaps[row],
     };
+    if (unhealthy) record.unhealthy = unhealthy;
+    records[row] = record;
   }
   return { records, refused };
 }

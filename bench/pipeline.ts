@@ -290,7 +290,7 @@ export async function run(): Promise<void> {
     printBreakdown(stored, { ingest: 'twin-ingest', buffer: 'twin-buffer', historian: 'twin-historian' });
     const chain = await databaseStage('pipeline', (r) => [r.asset, { ...r.ingest, wires: [['buffer', 'features']] }, { ...r.features, wires: [['buffer']] },
       { ...r.buffer, wires: [['historian'], []] }, { ...r.historian, wires: [['buffer', 'results']] }], batch, ref, true);
-    printAgainstGoal('  pipeline: + ingest → features → buffer', chain.rate, GOAL_READINGS_PER_S, 'readings/s');
+    printAgainstGoal('  whole chain, + ingest → features → buffer', chain.rate, GOAL_READINGS_PER_S, 'readings/s');
     printBreakdown(chain, { ingest: 'twin-ingest', features: 'twin-features', buffer: 'twin-buffer', historian: 'twin-historian' });
   }
 }

@@ -10,7 +10,8 @@ import { DEFAULT_PLANT_OPTIONS, startPlant, type PlantOptions } from './plant';
 
 const USAGE = `usage: node dist/plant/cli.js [--host 127.0.0.1] [--opcua-port 4840] [--modbus-port 5020] [--speedup 1440]
        [--seed 1] [--ambient 22] [--wear <asset>=<0..1>] [--life <asset>=<share of nominal bearing life>]
-       [--no-start-program] [--mqtt mqtt://127.0.0.1:1883] [--fault "<command>"]...`;
+       [--no-start-program] [--mqtt mqtt://127.0.0.1:1883] [--fault "<command>"]...
+       [--opcua-user <name> --opcua-pki <dir>]   (Sign & Encrypt, Basic256Sha256; the password in TWIN_OPCUA_PASSWORD)`;
 export const CONTROL_TOPIC = 'twin/plant/control';
 
 interface CliOptions {
@@ -19,9 +20,11 @@ interface CliOptions {
   commands: string[];
 }
 
-function parseArgs(argv: string[]): CliOptions {
+function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const plant: Partial<PlantOptions> = { initialWear: {}, lifeFactor: { ...DEFAULT_PLANT_OPTIONS.lifeFactor } };
   const options: CliOptions = { plant, commands: [] };
+  let opcuaUser: string | undefined;
+  let opcuaPki: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -54,20 +57,28 @@ function parseArgs(argv: string[]): CliOptions {
         break;
       }
       case '--no-start-program': plant.startProgram = {}; break;
+      case '--opcua-user': opcuaUser = value(); break;
+      case '--opcua-pki': opcuaPki = value(); break;
       case '--mqtt': options.mqttUrl = value(); break;
       case '--fault': options.commands.push(`fault ${value()}`.replace(/^fault fault /, 'fault ')); break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n\ncommands:\n${COMMAND_HELP}\n`); process.exit(0); break;
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
   }
+  if (opcuaUser !== undefined || opcuaPki !== undefined) {
+    // The password never goes on the command line, where every local user could read it.
+    const password = env.TWIN_OPCUA_PASSWORD;
+    if (!opcuaUser || !opcuaPki || !password) throw new Error(`Sign & Encrypt needs --opcua-user, --opcua-pki and TWIN_OPCUA_PASSWORD\n${USAGE}`);
+    plant.opcuaSecurity = { pkiDir: opcuaPki, users: [{ user: opcuaUser, password }] };
+  }
   return options;
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2), process.env);
   const plant = await startPlant(options.plant);
   const say = (line: string): void => { process.stdout.write(`[plant] ${line}\n`); };
-  say(`OPC UA server ${plant.opcuaEndpoint}`);
+  say(`OPC UA server ${plant.opcuaEndpoint}${plant.options.opcuaSecurity ? ' (Sign & Encrypt, Basic256Sha256, user required)' : ' (security None, anonymous)'}`);
   say(`Modbus TCP server ${plant.options.host}:${plant.modbusPort} (unit 1)`);
   say(`bearing wear runs ${plant.options.speedup}x faster than the clock (default ${DEFAULT_PLANT_OPTIONS.speedup}); type "help" for commands`);
   for (const command of options.commands) say(plant.command(command));

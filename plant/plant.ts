@@ -3,7 +3,7 @@ import { PLANT_ASSETS, PLANT_UNIT_ID } from '../lib/asset/presets';
 import { COMMAND_HELP, parseCommand, type PlantCommand } from './commands';
 import { FaultTable } from './faults';
 import { startModbusServer, type ModbusPlantServer } from './modbus-server';
-import { startOpcuaServer, type OpcuaPlantServer } from './opcua-server';
+import { startOpcuaServer, type OpcuaPlantServer, type OpcuaSecurity } from './opcua-server';
 import type { MachineModel } from './physics/machine';
 import { PumpModel } from './physics/pump';
 import { Random } from '../lib/math/random';
@@ -28,6 +28,8 @@ export interface PlantOptions {
   tickMs: number;
   publishMs: number;
   waveformLength: number;
+  /** OPC UA Sign & Encrypt with users; absent: security None, anonymous (a demo PLC on loopback). */
+  opcuaSecurity?: OpcuaSecurity;
 }
 
 export interface ProgramStep {
@@ -140,7 +142,7 @@ export class Plant {
       readWritable: (asset) => this.machine(asset).values().speedSetpoint ?? 0,
       write: (asset, _sensor, value) => this.applySetpoint(asset, value),
       control: (text) => this.command(text),
-    });
+    }, this.options.opcuaSecurity);
     this.modbus = await startModbusServer(this.options.host, modbusPort, PLANT_UNIT_ID, assets,
       (asset, _sensor, value) => { this.applySetpoint(asset, value); });
     this.opcuaEndpoint = this.opcua.endpoint;

@@ -172,6 +172,12 @@ async function feed(runtime: Runtime, batch: Message[], finished: Promise<unknow
   return seconds(started);
 }
 
+interface TimedStage {
+  rate: number;
+  breakdown: Breakdown;
+  wall: number;
+}
+
 type Stage = (batch: Message[], reference: ReturnType<typeof referenceNodes>) => Promise<number>;
 
 const ingestAlone: Stage = (batch, ref) => withRuntime([ref.asset, { ...ref.ingest, wires: [['tap']] }, { id: 'tap', type: 'helper' }], async (runtime) => {
@@ -184,18 +190,22 @@ const ingestAlone: Stage = (batch, ref) => withRuntime([ref.asset, { ...ref.inge
 });
 
 /** Done when twin-features' handler has taken the last reading (a listener after its own sees each message once it is through). */
-const ingestFeatures: Stage = (batch, ref) => withRuntime([ref.asset, { ...ref.ingest, wires: [['features']] }, { ...ref.features, wires: [['tap']] }, { id: 'tap', type: 'helper' }], async (runtime) => {
-  let readings = 0;
-  const done = until<void>('twin-features', (resolve) => runtime.node('features').on('input', (msg) => {
-    if (Array.isArray(msg.payload)) readings += msg.payload.length;
-    if (readings >= READINGS) resolve();
-  }));
-  const rate = READINGS / await feed(runtime, batch, done);
-  const vector = until<FeatureVector>('twin-features vector', (resolve) => runtime.node('tap').on('input', (msg) => resolve(msg.payload as FeatureVector)));
-  runtime.node('features').receive({ topic: 'emit' });
-  if (!Number.isFinite((await vector).features['vibration.mean.1h'])) throw new Error('twin-features did not use the readings');
-  return rate;
-});
+function ingestFeatures(batch: Message[], ref: ReturnType<typeof referenceNodes>): Promise<TimedStage> {
+  return withRuntime([ref.asset, { ...ref.ingest, wires: [['features']] }, { ...ref.features, wires: [['tap']] }, { id: 'tap', type: 'helper' }], async (runtime) => {
+    const { breakdown, stop } = timeHandlers(runtime.hooks);
+    let readings = 0;
+    const done = until<void>('twin-features', (resolve) => runtime.node('features').on('input', (msg) => {
+      if (Array.isArray(msg.payload)) readings += msg.payload.length;
+      if (readings >= READINGS) resolve();
+    }));
+    const wall = await feed(runtime, batch, done);
+    stop();
+    const vector = until<FeatureVector>('twin-features vector', (resolve) => runtime.node('tap').on('input', (msg) => resolve(msg.payload as FeatureVector)));
+    runtime.node('features').receive({ topic: 'emit' });
+    if (!Number.isFinite((await vector).features['vibration.mean.1h'])) throw new Error('twin-features did not use the readings');
+    return { rate: READINGS / wall, breakdown, wall };
+  });
+}
 
 /** twin-buffer with a sink that confirms each message at once: the buffer's own rate, no database behind it. */
 const ingestBuffer: Stage = (batch, ref) => withRuntime([ref.asset, { ...ref.ingest, wires: [['buffer']] }, { ...ref.buffer, wires: [['sink'], []] }, { id: 'sink', type: 'helper' }], async (runtime) => {
@@ -209,15 +219,10 @@ const ingestBuffer: Stage = (batch, ref) => withRuntime([ref.asset, { ...ref.ing
   return READINGS / await feed(runtime, batch, done);
 });
 
-interface DatabaseStage {
-  rate: number;
-  breakdown: Breakdown;
-  wall: number;
-}
 
 /** A chain ending in twin-historian: done when the historian reports every reading committed, checked in the table. */
 async function databaseStage(label: string, nodes: (ref: ReturnType<typeof referenceNodes>) => FlowNode[], batch: Message[], ref: ReturnType<typeof referenceNodes>,
-  buffered: boolean): Promise<DatabaseStage> {
+  buffered: boolean): Promise<TimedStage> {
   const schema = uniqueSchema('twin_pipeline_bench');
   try {
     return await withRuntime([...nodes(ref), dbConfig(schema, ref.historian.poolMax), { id: 'results', type: 'helper' }], async (runtime) => {
@@ -256,7 +261,7 @@ async function databaseStage(label: string, nodes: (ref: ReturnType<typeof refer
   }
 }
 
-function printBreakdown(stage: DatabaseStage, names: Record<string, string>): void {
+function printBreakdown(stage: TimedStage, names: Record<string, string>): void {
   let accounted = 0;
   for (const [id, name] of Object.entries(names)) {
     const handler = stage.breakdown.handlerSeconds.get(id) ?? 0;
@@ -264,7 +269,7 @@ function printBreakdown(stage: DatabaseStage, names: Record<string, string>): vo
     printFigure(`    ${name}: input handler`, `${handler.toFixed(2)} s = ${formatRate(READINGS / handler)} readings/s on a core of its own`);
   }
   const database = stage.breakdown.databaseSeconds;
-  printFigure('    database: the historian\'s batches, one at a time', `${database.toFixed(2)} s = ${formatRate(READINGS / database)} readings/s`);
+  if (database > 0) printFigure('    database: the historian\'s batches, one at a time', `${database.toFixed(2)} s = ${formatRate(READINGS / database)} readings/s`);
   printFigure('    rest: Node-RED delivery, timers, waiting', `${Math.max(0, stage.wall - accounted).toFixed(2)} s of ${stage.wall.toFixed(2)} s wall`);
 }
 
@@ -279,7 +284,9 @@ export async function run(): Promise<void> {
     const batch = messages(perMessage);
     printFigure(`${READINGS.toLocaleString('en-US')} readings in messages of ${perMessage}`, '');
     printFigure('  twin-ingest alone', `${formatRate(await ingestAlone(batch, ref))} readings/s`);
-    printFigure('  ingest → features', `${formatRate(await ingestFeatures(batch, ref))} readings/s`);
+    const features = await ingestFeatures(batch, ref);
+    printFigure('  ingest → features', `${formatRate(features.rate)} readings/s`);
+    printBreakdown(features, { ingest: 'twin-ingest', features: 'twin-features' });
     printFigure('  ingest → buffer → instantly confirming sink', `${formatRate(await ingestBuffer(batch, ref))} readings/s`);
     const direct = await databaseStage('ingest → historian', (r) => [r.asset, { ...r.ingest, wires: [['historian']] }, { ...r.historian, wires: [['results']] }], batch, ref, false);
     printFigure('  ingest → historian (PostgreSQL), no buffer, windowed', `${formatRate(direct.rate)} readings/s`);

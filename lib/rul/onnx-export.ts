@@ -83,7 +83,7 @@ export function ensemblesToOnnx(targets: readonly TreeEnsemble[], columns: reado
 
 /**
  * One TreeEnsembleRegressor per output, joined by a Concat: onnxruntime sums a one-target ensemble on a faster path
- * than a multi-target one (1.3-1.4× the rows per second for the pack's three outputs, with the same sums).
+ * than a multi-target one (1.2-1.4× the rows per second for the pack's three outputs in most runs, with the same sums).
  */
 function ensembleNodes(targets: readonly TreeEnsemble[]): onnx.INodeProto[] {
   const ensemble = (target: TreeEnsemble, output: string, name: string): onnx.INodeProto =>

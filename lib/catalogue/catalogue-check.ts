@@ -40,6 +40,7 @@ function checkAsset(draft: AssetDraft, header: CatalogueHeader, problems: Catalo
   if (!isIdentifier(asset.id)) return skip('id', `asset id "${asset.id ?? ''}" ${IDENTIFIER_RULE}`);
   const firstUse = claims.assetIds.get(asset.id);
   if (firstUse) return skip('id', `asset id "${asset.id}" is already used at ${firstUse}`);
+  if (asset.sensors.length === 0) return skip('sensors', 'the asset has no sensors');
   const site = asset.site ?? header.site;
   const line = asset.line ?? header.line;
   if (!site) return skip('site', 'no site: give the asset a site, or the catalogue a default site');
@@ -51,29 +52,34 @@ function checkAsset(draft: AssetDraft, header: CatalogueHeader, problems: Catalo
   if (device) {
     if (!Number.isInteger(device.unitId) || device.unitId < 0 || device.unitId > 255) return skip('modbusDevice.unitId', `Modbus unit id ${device.unitId} must be a whole number 0-255`);
     if (device.connection !== undefined && !isIdentifier(device.connection)) return skip('modbusDevice.connection', `connection "${device.connection}" ${IDENTIFIER_RULE}`);
-  } else if (asset.sensors.some((s) => s.modbus)) {
-    return skip('modbusDevice.unitId', 'sensors have Modbus registers but the asset names no Modbus unit id (one asset is one Modbus device)');
   }
   if (asset.opcuaConnection !== undefined && !isIdentifier(asset.opcuaConnection)) return skip('opcuaConnection', `connection "${asset.opcuaConnection}" ${IDENTIFIER_RULE}`);
-  if (asset.sensors.length === 0) return skip('sensors', 'the asset has no sensors');
 
-  const sensors: SensorDefinition[] = [];
+  const reporter = (index: number) => (name: string, message: string): void => {
+    problems.push({ where: draft.sensorWhere[index], asset: asset.id, sensor: asset.sensors[index].id || undefined, field: field(name, 'sensor'), message, effect: draft.sensorEffect });
+  };
   const sensorIds = new Set<string>();
-  asset.sensors.forEach((sensor, index) => {
-    const report = (name: string, message: string): void => {
-      problems.push({ where: draft.sensorWhere[index], asset: asset.id, sensor: sensor.id || undefined, field: field(name, 'sensor'), message, effect: draft.sensorEffect });
-    };
+  const valid = asset.sensors.map((sensor, index) => ({ sensor, index })).filter(({ sensor, index }) => {
     const own = sensorProblems(sensor);
-    if (own.length > 0) {
-      for (const problem of own) report(problem.field, problem.message);
-      return;
+    for (const problem of own) reporter(index)(problem.field, problem.message);
+    if (own.length > 0) return false;
+    if (sensorIds.has(sensor.id)) {
+      reporter(index)('id', `sensor id "${sensor.id}" is used twice in the asset`);
+      return false;
     }
-    if (sensorIds.has(sensor.id)) return report('id', `sensor id "${sensor.id}" is used twice in the asset`);
-    const clash = claimSensor(claims, asset, sensor, draft.sensorWhere[index]);
-    if (clash) return report(clash.field, clash.message);
     sensorIds.add(sensor.id);
-    sensors.push(sensor);
+    return true;
   });
+  if (valid.length === 0) return skip('sensors', 'no sensor of the asset is valid');
+  if (!device && valid.some(({ sensor }) => sensor.modbus)) {
+    return skip('modbusDevice.unitId', 'sensors have Modbus registers but the asset names no Modbus unit id (one asset is one Modbus device)');
+  }
+  const sensors: SensorDefinition[] = [];
+  for (const { sensor, index } of valid) {
+    const clash = claimSensor(claims, asset, sensor, draft.sensorWhere[index]);
+    if (clash) reporter(index)(clash.field, clash.message);
+    else sensors.push(sensor);
+  }
   if (sensors.length === 0) return skip('sensors', 'no sensor of the asset is valid');
   claims.assetIds.set(asset.id, where);
   return { ...asset, site, line, sensors };

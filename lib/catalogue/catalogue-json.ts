@@ -186,10 +186,22 @@ function readModbus(r: FieldReader): ModbusSource | undefined {
 }
 
 const ASSET_KEYS: ReadonlyArray<keyof CatalogueAsset> = ['id', 'name', 'type', 'site', 'line', 'cell', 'modbusDevice', 'opcuaConnection', 'ratings', 'bearing', 'sensors'];
+const SENSOR_KEYS: ReadonlyArray<keyof SensorDefinition> = ['id', 'name', 'unit', 'kind', 'sampleRate', 'range', 'normal', 'warning', 'alarm', 'hysteresis',
+  'minDurationMs', 'opcuaNodeId', 'modbus', 'aliases'];
+const MODBUS_KEYS: ReadonlyArray<keyof ModbusSource> = ['address', 'dataType', 'wordOrder', 'scale', 'offset', 'writable'];
+const RATING_KEYS: ReadonlyArray<keyof AssetRatings> = ['nominalRpm', 'maxRpm', 'ratedPowerKw', 'ratedVoltageV', 'machineGroup', 'mounting', 'idealCycleTimeS'];
 
-/** The catalogue as JSON text for version control: fixed key order, two-space indent, one trailing newline. */
+function ordered<T extends object>(value: T, keys: ReadonlyArray<keyof T>): Partial<T> {
+  return Object.fromEntries(keys.filter((key) => value[key] !== undefined).map((key) => [key, value[key]])) as Partial<T>;
+}
+
+/** The catalogue as JSON text for version control: fixed key order whatever wrote it, two-space indent, one trailing newline. */
 export function catalogueToJson(catalogue: AssetCatalogue): string {
-  const assets = catalogue.assets.map((asset) => Object.fromEntries(ASSET_KEYS.filter((key) => asset[key] !== undefined).map((key) => [key, asset[key]])));
+  const assets = catalogue.assets.map((asset) => ({
+    ...ordered(asset, ASSET_KEYS),
+    ratings: ordered(asset.ratings, RATING_KEYS),
+    sensors: asset.sensors.map((sensor) => ({ ...ordered(sensor, SENSOR_KEYS), ...(sensor.modbus ? { modbus: ordered(sensor.modbus, MODBUS_KEYS) } : {}) })),
+  }));
   const document = withoutUndefined({ format: CATALOGUE_FORMAT, version: CATALOGUE_VERSION, name: catalogue.name, site: catalogue.site, line: catalogue.line, assets });
   return `${JSON.stringify(document, null, 2)}\n`;
 }

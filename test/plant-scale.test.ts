@@ -14,7 +14,11 @@ import { parseCatalogueJson } from '../lib/catalogue/catalogue-json';
 import type { CatalogueAsset } from '../lib/catalogue/catalogue-model';
 import { modbusReadBlocks } from '../lib/catalogue/source-messages';
 import { decodeRegisters } from '../lib/modbus/register-codec';
+import type { BearingGeometry } from '../lib/asset/asset-model';
+import { bearingDefectFrequencies } from '../lib/asset/bearing-frequencies';
+import { Random } from '../lib/math/random';
 import { DEFAULT_MACHINE_MIX, parseMachineMix, plantMachines } from '../plant/machine-mix';
+import { accelerationBlock } from '../plant/physics/waveform';
 import { startPlant, type Plant } from '../plant/plant';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -40,6 +44,44 @@ describe('plant machine mix', function () {
     assert.throws(() => parseMachineMix('spindle=3'), /--machines takes <type>:<count>/);
     assert.throws(() => parseMachineMix('spindle:200,pump:60'), /260 machines need 259 Modbus unit ids; the plant has at most 247/);
     assert.throws(() => plantMachines(parseMachineMix('pump:1'), { sensorsPerMachine: 21 }), /a pump has 8 sensors and 12 auxiliary channels, at most 20/);
+  });
+});
+
+/** The accelerometer block computed sample by sample with Math.sin and Math.exp, as the generator did before its recurrences. */
+function directBlock(source: { rpm: number; velocityMmS: number; wear: number }, bearing: BearingGeometry, sampleRate: number, length: number, random: Random): Float32Array {
+  const block = new Float32Array(length);
+  const shaftHz = source.rpm / 60;
+  const phase = random.next() * 2 * Math.PI;
+  const peak = (velocity: number, hz: number): number => (velocity * Math.SQRT2 * 2 * Math.PI * hz) / 9806.65;
+  const a1 = peak(source.velocityMmS * 0.95, shaftHz);
+  const a2 = peak(source.velocityMmS * 0.31, 2 * shaftHz);
+  for (let i = 0; i < length; i++) {
+    const t = i / sampleRate;
+    block[i] = a1 * Math.sin(2 * Math.PI * shaftHz * t + phase) + a2 * Math.sin(4 * Math.PI * shaftHz * t + 2 * phase);
+  }
+  const period = sampleRate / bearingDefectFrequencies(bearing, source.rpm).bpfo;
+  const amplitudeG = 0.04 + 2.2 * Math.pow(source.wear, 1.5);
+  for (let start = random.next() * period; start < length; start += period) {
+    const first = Math.ceil(start);
+    const amplitude = amplitudeG * (0.9 + 0.2 * random.next());
+    for (let i = first; i < Math.min(length, first + Math.ceil((5 / 900) * sampleRate)); i++) {
+      const tau = (i - start) / sampleRate;
+      block[i] += amplitude * Math.exp(-900 * tau) * Math.sin(2 * Math.PI * 3000 * tau);
+    }
+  }
+  for (let i = 0; i < length; i++) block[i] += 0.03 * random.gaussian();
+  return block;
+}
+
+describe('accelerometer block', function () {
+  it('is the damped-impulse signal sample by sample, at 12.8 and 25.6 kHz', function () {
+    for (const [asset, rpm, rate] of [[SPINDLE_ASSET, 12000, 25600], [PUMP_ASSET, 2970, 12800]] as const) {
+      const source = { rpm, velocityMmS: 2.4, wear: 0.5 };
+      const fast = accelerationBlock(source, asset.bearing, rate, rate, new Random(9));
+      const direct = directBlock(source, asset.bearing!, rate, rate, new Random(9));
+      const worst = fast.reduce((max, v, i) => Math.max(max, Math.abs(v - direct[i])), 0);
+      assert.ok(worst < 1e-5, `${asset.id}: largest difference ${worst} g`);
+    }
   });
 });
 

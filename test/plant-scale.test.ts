@@ -7,12 +7,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { NodeInitializer } from 'node-red';
+import helper from 'node-red-node-test-helper';
 import ModbusRTU from 'modbus-serial';
 import { AttributeIds, OPCUAClient, StatusCodes, type ClientSession } from 'node-opcua';
 import { PUMP_ASSET, SPINDLE_ASSET } from '../lib/asset/presets';
 import { parseCatalogueJson } from '../lib/catalogue/catalogue-json';
 import type { CatalogueAsset } from '../lib/catalogue/catalogue-model';
-import { modbusReadBlocks } from '../lib/catalogue/source-messages';
+import { CatalogueIndex } from '../lib/catalogue/catalogue-index';
+import { modbusReadBlocks, opcuaSubscribeMessages } from '../lib/catalogue/source-messages';
 import { decodeRegisters } from '../lib/modbus/register-codec';
 import type { BearingGeometry } from '../lib/asset/asset-model';
 import { bearingDefectFrequencies } from '../lib/asset/bearing-frequencies';
@@ -21,7 +24,15 @@ import { DEFAULT_MACHINE_MIX, parseMachineMix, plantMachines } from '../plant/ma
 import { accelerationBlock } from '../plant/physics/waveform';
 import { startPlant, type Plant } from '../plant/plant';
 
+import { testNode } from './support/test-node';
+
+helper.init(require.resolve('node-red'));
+
 const root = path.resolve(__dirname, '..', '..');
+
+function contribNode(file: string): NodeInitializer {
+  return require(require.resolve(file)) as NodeInitializer;
+}
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('plant machine mix', function () {
@@ -161,6 +172,38 @@ describe('plant of 50 machines', function () {
     }
     modbus.setID(200);
     await assert.rejects(modbus.readHoldingRegisters(0, 1), (err: { modbusCode?: number }) => err.modbusCode === 11, 'a unit id without a device: gateway exception 0x0B');
+  });
+
+  describe('through node-red-contrib-opcua', function () {
+    beforeEach((done) => { helper.startServer(done); });
+    afterEach((done) => { helper.unload().then(() => helper.stopServer(done)); });
+
+    it('subscribes to every tag of the 50 machines with the messages built from the catalogue', async function () {
+      const flow = [
+        { id: 'endpoint', type: 'OpcUa-Endpoint', endpoint: plant.opcuaEndpoint, secpol: 'None', secmode: 'None', none: true, login: false },
+        { id: 'client', type: 'OpcUa-Client', endpoint: 'endpoint', action: 'subscribe', name: 'plant', certificate: 'n', time: 1, timeUnit: 's',
+          deadbandtype: 'a', deadbandvalue: 1, useTransport: false, maxChunkCount: 1, maxMessageSize: 8192, receiveBufferSize: 8192,
+          sendBufferSize: 8192, setstatusandtime: false, keepsessionalive: true, wires: [['values'], [], []] },
+        { id: 'values', type: 'helper' }];
+      await helper.load([contribNode('node-red-contrib-opcua/opcua/105-opcuaendpoint.js'), contribNode('node-red-contrib-opcua/opcua/102-opcuaclient.js')], flow as never);
+      let active = false;
+      testNode('client').on('call:status', (call: { firstArg: { text?: string } }) => { if (/session active/.test(call.firstArg.text ?? '')) active = true; });
+      for (let waited = 0; !active; waited += 200) {
+        if (waited > 30_000) throw new Error('the OPC UA client session did not open');
+        await sleep(200);
+      }
+      const seen = new Set<string>();
+      testNode('values').on('input', (msg: { topic: string }) => { seen.add(msg.topic); });
+      const messages = opcuaSubscribeMessages(plant.catalogue.assets, { maxItemsPerMessage: 500 });
+      assert.equal(messages.length, 3);
+      for (const message of messages) testNode('client').receive({ ...message });
+      const all = plant.catalogue.assets.flatMap((a) => a.sensors.map((s) => s.opcuaNodeId!));
+      for (let waited = 0; seen.size < all.length && waited < 20_000; waited += 500) await sleep(500);
+      assert.deepEqual(all.filter((nodeId) => !seen.has(nodeId)), [], 'every node id delivered its value');
+      const index = new CatalogueIndex(plant.catalogue.assets);
+      const machines = new Set([...seen].filter((topic) => all.includes(topic)).map((nodeId) => index.byOpcuaNodeId(nodeId)?.asset.id));
+      assert.equal(machines.size, 50, 'each value maps back to its machine');
+    });
   });
 
   it('takes one machine off the network: its unit never answers, its OPC UA values turn bad, the others go on', async function () {

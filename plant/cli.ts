@@ -16,7 +16,8 @@ const USAGE = `usage: node dist/plant/cli.js [--host 127.0.0.1] [--opcua-port 48
        [--machines spindle:1,pump:1] [--sensors <scalar sensors per machine>] [--waveform-rate 12800]
        [--waveform-samples 4096] [--data-dir ./data] [--seed 1] [--ambient 22] [--wear <asset>=<0..1>]
        [--life <asset>=<share of nominal bearing life>] [--no-start-program] [--mqtt mqtt://127.0.0.1:1883]
-       [--fault "<command>"]...`;
+       [--fault "<command>"]...
+       [--opcua-user <name> --opcua-pki <dir>]   (Sign & Encrypt, Basic256Sha256; the password in TWIN_OPCUA_PASSWORD)`;
 
 export const CONTROL_TOPIC = 'twin/plant/control';
 
@@ -27,9 +28,11 @@ interface CliOptions {
   commands: string[];
 }
 
-function parseArgs(argv: string[]): CliOptions {
+function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const plant: Partial<PlantOptions> = { initialWear: {}, lifeFactor: { ...DEFAULT_PLANT_OPTIONS.lifeFactor } };
   const options: CliOptions = { plant, commands: [], dataDir: path.resolve(__dirname, '..', '..', 'data') };
+  let opcuaUser: string | undefined;
+  let opcuaPki: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -72,17 +75,25 @@ function parseArgs(argv: string[]): CliOptions {
         break;
       }
       case '--no-start-program': plant.startProgram = {}; break;
+      case '--opcua-user': opcuaUser = value(); break;
+      case '--opcua-pki': opcuaPki = value(); break;
       case '--mqtt': options.mqttUrl = value(); break;
       case '--fault': options.commands.push(`fault ${value()}`.replace(/^fault fault /, 'fault ')); break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n\ncommands:\n${COMMAND_HELP}\n`); process.exit(0); break;
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
   }
+  if (opcuaUser !== undefined || opcuaPki !== undefined) {
+    // The password never goes on the command line, where every local user could read it.
+    const password = env.TWIN_OPCUA_PASSWORD;
+    if (!opcuaUser || !opcuaPki || !password) throw new Error(`Sign & Encrypt needs --opcua-user, --opcua-pki and TWIN_OPCUA_PASSWORD\n${USAGE}`);
+    plant.opcuaSecurity = { pkiDir: opcuaPki, users: [{ user: opcuaUser, password }] };
+  }
   return options;
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2), process.env);
   const plant = await startPlant(options.plant);
   const say = (line: string): void => { process.stdout.write(`[plant] ${line}\n`); };
   const catalogueFile = path.join(options.dataDir, PLANT_CATALOGUE_FILE);
@@ -90,7 +101,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(catalogueFile, catalogueToJson(plant.catalogue));
   const lastUnit = Math.max(...plant.catalogue.assets.map((a) => a.modbusDevice?.unitId ?? 1));
   say(`${plant.catalogue.assets.length} machines (${plant.options.machines.map((m) => `${m.type}:${m.count}`).join(',')}); catalogue written to ${catalogueFile}`);
-  say(`OPC UA server ${plant.opcuaEndpoint}`);
+  say(`OPC UA server ${plant.opcuaEndpoint}${plant.options.opcuaSecurity ? ' (Sign & Encrypt, Basic256Sha256, user required)' : ' (security None, anonymous)'}`);
   say(`Modbus TCP server ${plant.options.host}:${plant.modbusPort} (${lastUnit === 1 ? 'unit 1' : `unit ids 1-${lastUnit}`})`);
   say(`bearing wear runs ${plant.options.speedup}x faster than the clock (default ${DEFAULT_PLANT_OPTIONS.speedup}); type "help" for commands`);
   for (const command of options.commands) say(plant.command(command));

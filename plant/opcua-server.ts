@@ -1,4 +1,7 @@
-import { DataType, MessageSecurityMode, OPCUAServer, SecurityPolicy, StatusCodes, Variant, VariantArrayType, type UAVariable, nodesets } from 'node-opcua';
+import path from 'node:path';
+import {
+  DataType, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, StatusCodes, Variant, VariantArrayType, type UAVariable, nodesets,
+} from 'node-opcua';
 import type { AssetDefinition, SensorDefinition } from '../lib/asset/asset-model';
 import { PLANT_CONTROL_NODE_ID } from '../lib/asset/presets';
 
@@ -9,6 +12,17 @@ export interface OpcuaPlantHandlers {
   write(asset: string, sensor: string, value: number): boolean;
   /** A client wrote a command line to Plant.Control; returns the reply. */
   control(command: string): string;
+}
+
+/**
+ * Sign & Encrypt for the simulated PLC, as a real one would be set up: Basic256Sha256, a self-signed application
+ * certificate generated on the first start in `pkiDir`, and a user name and password for every session (no anonymous
+ * access). Client certificates are trusted on first use, as a PLC in commissioning mode does; a real PLC's engineer
+ * moves the twin's certificate to its trusted list instead.
+ */
+export interface OpcuaSecurity {
+  pkiDir: string;
+  users: ReadonlyArray<{ user: string; password: string }>;
 }
 
 export interface OpcuaPlantServer {
@@ -53,18 +67,25 @@ function variant(sensor: SensorDefinition, value: number | Float32Array): Varian
 /**
  * A real OPC UA server with the plant's tags: one folder per machine, one variable per sensor under the node ids
  * of the asset presets, writable setpoints, and the Plant.Control string variable that takes plant commands.
- * Anonymous access without security: this is a local demo PLC bound to 127.0.0.1 by default.
+ * Without `security`, anonymous access without security, for a local demo PLC bound to 127.0.0.1; with it, only
+ * Sign & Encrypt (Basic256Sha256) sessions of a known user.
  */
-export async function startOpcuaServer(host: string, port: number, assets: readonly AssetDefinition[], handlers: OpcuaPlantHandlers): Promise<OpcuaPlantServer> {
+export async function startOpcuaServer(host: string, port: number, assets: readonly AssetDefinition[], handlers: OpcuaPlantHandlers,
+  security?: OpcuaSecurity): Promise<OpcuaPlantServer> {
+  const secured = security ? {
+    allowAnonymous: false,
+    securityModes: [MessageSecurityMode.SignAndEncrypt],
+    securityPolicies: [SecurityPolicy.Basic256Sha256],
+    serverCertificateManager: new OPCUACertificateManager({ rootFolder: path.join(security.pkiDir, 'pki'), automaticallyAcceptUnknownCertificate: true }),
+    userManager: { isValidUser: (user: string, password: string) => security.users.some((u) => u.user === user && u.password === password) },
+  } : { allowAnonymous: true, securityModes: [MessageSecurityMode.None], securityPolicies: [SecurityPolicy.None] };
   const server = new OPCUAServer({
     port,
     host,
     hostname: host,
     resourcePath: '/UA/DigitalTwinPlant',
     nodeset_filename: [nodesets.standard],
-    allowAnonymous: true,
-    securityModes: [MessageSecurityMode.None],
-    securityPolicies: [SecurityPolicy.None],
+    ...secured,
     buildInfo: { productName: 'Digital twin simulated plant', manufacturerName: 'node-red-contrib-digital-twin' },
     serverInfo: { applicationName: { text: 'Digital twin simulated plant' } },
   });

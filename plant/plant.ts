@@ -3,7 +3,7 @@ import { COMMAND_HELP, parseCommand, type PlantCommand } from './commands';
 import { FaultTable } from './faults';
 import { DEFAULT_MACHINE_MIX, plantCatalogue, plantMachines, type MachineCount, type PlantMachine } from './machine-mix';
 import { startModbusServer, type ModbusPlantServer } from './modbus-server';
-import { startOpcuaServer, type OpcuaPlantServer } from './opcua-server';
+import { startOpcuaServer, type OpcuaPlantServer, type OpcuaSecurity } from './opcua-server';
 import type { MachineModel } from './physics/machine';
 import { PumpModel } from './physics/pump';
 import { Random } from '../lib/math/random';
@@ -44,6 +44,8 @@ export interface PlantOptions {
   publishMs: number;
   /** Samples per accelerometer block, one block per machine and publish. */
   waveformLength: number;
+  /** OPC UA Sign & Encrypt with users; absent: security None, anonymous (a demo PLC on loopback). */
+  opcuaSecurity?: OpcuaSecurity;
 }
 
 export interface ProgramStep {
@@ -180,7 +182,7 @@ export class Plant {
       readWritable: (asset) => this.machine(asset).values().speedSetpoint ?? 0,
       write: (asset, _sensor, value) => this.applySetpoint(asset, value),
       control: (text) => this.command(text),
-    });
+    }, this.options.opcuaSecurity);
     this.modbus = await startModbusServer(this.options.host, modbusPort, assets,
       (asset, _sensor, value) => { this.applySetpoint(asset, value); });
     for (const asset of this.offline) this.setOffline(asset, true);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseMachineMix } from '../plant/machine-mix';
 
@@ -62,6 +63,11 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
   if (!LOOPBACK.has(options.host) && !(env.TWIN_ADMIN_USER && env.TWIN_ADMIN_PASSWORD_HASH)) {
     throw new Error(`refusing to listen on ${options.host} without editor credentials: set TWIN_ADMIN_USER and ` +
       'TWIN_ADMIN_PASSWORD_HASH (see README "Exposing the twin")');
+  }
+  const usersFile = env.TWIN_DASHBOARD_USERS_FILE || path.join(options.dataDir, 'node-red', 'dashboard-users.json');
+  if (!LOOPBACK.has(options.host) && !(env.TWIN_DASHBOARD_USER && env.TWIN_DASHBOARD_PASSWORD_HASH) && !fs.existsSync(usersFile)) {
+    throw new Error(`refusing to serve the dashboard on ${options.host} without a login: add users to ${usersFile} or set TWIN_DASHBOARD_USER ` +
+      'and TWIN_DASHBOARD_PASSWORD_HASH (see README "Dashboard logins")');
   }
   return options;
 }

@@ -1,9 +1,9 @@
 /**
  * The operator dashboards in real headless Chromium (Debian `chromium`), against the shipped reference flow, the
  * simulated plant and the database: every tab loads without a console error and shows live values; on the What-if
- * tab +15 % speed is evaluated (throughput, energy, temperature, vibration, life, RUL, ROI), applied, approved by a
- * supervisor, written through OPC UA and Modbus, and the spindle speeds up while the twin's estimates follow; on the
- * Maintenance tab a work order is acknowledged. Screenshots go to TWIN_SCREENSHOTS when set. Skips without Chromium.
+ * tab +15 % speed is evaluated (throughput, energy, temperature, vibration, life, RUL, ROI), applied by one logged-in
+ * user, approved by another, written through OPC UA and Modbus, and the spindle speeds up while the twin's estimates
+ * follow; on the Maintenance tab a work order is acknowledged. Screenshots go to TWIN_SCREENSHOTS when set. Skips without Chromium.
  *
  * The what-if models need a quarter of an hour of the spindle at several speeds; a test cannot wait that long, so
  * the twin starts with models identified from a simulated commissioning run of the same spindle, as a twin that has
@@ -19,6 +19,7 @@ import { scenarioOptions, type TwinScenarioFields } from '../nodes/twin-scenario
 import { FlowBuilder } from '../scripts/reference-flow/builder';
 import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './support/browser';
 import { withClient } from './support/database';
+import { OPERATOR, SUPERVISOR, writeDashboardUsers } from './support/dashboard-users';
 import { startReferenceTwin, type FlowNode, type ReferenceTwin } from './support/reference-twin';
 import { identificationRun } from './support/spindle-fixture';
 
@@ -59,7 +60,10 @@ describe('operator dashboards in Chromium', function () {
       // pump's bearing worn far enough for a WARNING and a work order. Wear at an hour per minute, so the bearings
       // stay where they are while the test looks at them.
       plant: { seed: 11, speedup: 60, startProgram: {}, initialWear: { 'spindle-1': 0.25, 'pump-1': 0.6 } },
-      prepare: seedScenarioContext,
+      prepare: (userDir, flow) => {
+        seedScenarioContext(userDir, flow);
+        writeDashboardUsers(userDir);
+      },
     });
     browser = await launchChromium(executable!);
   });
@@ -73,7 +77,8 @@ describe('operator dashboards in Chromium', function () {
     await twin?.stop();
   });
 
-  const openTab = (index: number, name: string): Promise<Page> => openDashboardTab(browser!, twin!.nodeRed.baseUrl, index, name, consoleErrors);
+  const openTab = (index: number, name: string, login = OPERATOR): Promise<Page> =>
+    openDashboardTab(browser!, twin!.nodeRed.baseUrl, index, name, consoleErrors, login);
 
   const spindle = () => twin!.plant.machines.get('spindle-1')!.values();
 
@@ -135,13 +140,14 @@ describe('operator dashboards in Chromium', function () {
       assert.match(result, new RegExp(`${figure.replace(/[()]/g, '.')}[^\\n]*\\d`), `${figure} is quantified: ${result}`);
     }
     const before = await estimatesSince(Date.now() - 60_000);
-    await page.fill('.twin-whatif-form input[placeholder^="for the approval"]', 'operator A');
     await page.click('text=Apply +15 % speed');
     await page.waitForSelector('.twin-approval .pending', { timeout: 30000 });
-    assert.match(await page.locator('.twin-approval .pending').innerText(), /13,800 rpm by operator A/);
+    assert.match(await page.locator('.twin-approval .pending').innerText(), /13,800 rpm asked for by anna/);
     assert.ok(Math.abs(spindle().speedSetpoint - 12000) < 1, 'nothing is written before the approval');
-    await page.fill('.twin-approval input', 'supervisor B');
-    await page.click('.twin-approval >> text=Approve');
+    // Four eyes: the supervisor, logged in on a browser of his own, approves.
+    const supervisor = await openTab(TAB.whatIf, 'What-if', SUPERVISOR);
+    await supervisor.waitForSelector('.twin-approval .pending', { timeout: 30000 });
+    await supervisor.click('.twin-approval button:has-text("Approve")');
     await until('the PLC setpoint 13,800 rpm', () => spindle().speedSetpoint === 13800, 30000);
     await until('the spindle at 13,800 rpm', () => spindle().speed > 13700, 30000);
     await screenshot(page, 'dashboard-whatif-approved');
@@ -155,8 +161,8 @@ describe('operator dashboards in Chromium', function () {
       const actions = audit.rows.map((r: { action: string }) => r.action);
       for (const action of ['request', 'approve', 'write']) assert.ok(actions.includes(action), `${action} audited: ${actions.join(', ')}`);
       const approved = audit.rows.find((r: { action: string }) => r.action === 'approve');
-      assert.equal(approved.requested_by, 'operator A');
-      assert.equal(approved.approved_by, 'supervisor B');
+      assert.equal(approved.requested_by, OPERATOR.username);
+      assert.equal(approved.approved_by, SUPERVISOR.username);
       const written = audit.rows.find((r: { action: string }) => r.action === 'write');
       assert.deepEqual([written.before_value, written.after_value], [12000, 13800], 'what the write replaced, and with what');
     });
@@ -167,13 +173,14 @@ describe('operator dashboards in Chromium', function () {
     const page = await openTab(TAB.maintenance, 'Maintenance');
     const pumpOrder = '.twin-order-row:has-text("pump-1")';
     await page.waitForSelector(pumpOrder, { timeout: 60000 });
-    await page.fill('.twin-orders input', 'technician C');
     await page.click(`${pumpOrder} >> text=Acknowledge`);
+    // The logged-in user acknowledged it: a pop-up says so at once, the database and the list once stored.
+    await page.waitForSelector(`text=/Acknowledged work order .* \\(pump-1\\) as ${OPERATOR.username}/`, { timeout: 30000 });
     await until('the order acknowledged in the database', async () => withClient(twin!.databaseUrl, async (client) => {
       const rows = await client.query(`SELECT state, acknowledged_by FROM "${twin!.schema}".twin_work_orders WHERE asset = 'pump-1'`);
-      return rows.rows.some((r: { state: string; acknowledged_by: string }) => r.state === 'acknowledged' && r.acknowledged_by === 'technician C');
+      return rows.rows.some((r: { state: string; acknowledged_by: string }) => r.state === 'acknowledged' && r.acknowledged_by === OPERATOR.username);
     }), 30000);
-    await page.waitForSelector(`${pumpOrder} >> text=acknowledged by technician C`, { timeout: 30000 });
+    await page.waitForSelector(`${pumpOrder} >> text=acknowledged by ${OPERATOR.username}`, { timeout: 30000 });
     await screenshot(page, 'dashboard-maintenance-acknowledged');
     assert.deepEqual(consoleErrors, []);
   });

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './support/browser';
 import { withClient } from './support/database';
+import { OPERATOR, writeDashboardUsers } from './support/dashboard-users';
 import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin';
 
 const SPEEDUP = 5760;
@@ -34,7 +35,8 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
   before(async function () {
     const executable = chromiumPath();
     if (!executable) this.skip();
-    twin = await startReferenceTwin({ schemaPrefix: 'twin_e2e_maint', plant: { seed: 21, speedup: SPEEDUP, startProgram: {}, initialWear: { 'spindle-1': 0.1 } } });
+    twin = await startReferenceTwin({ schemaPrefix: 'twin_e2e_maint', plant: { seed: 21, speedup: SPEEDUP, startProgram: {}, initialWear: { 'spindle-1': 0.1 } },
+      prepare: (userDir) => writeDashboardUsers(userDir) });
     // The pump stays idle: its bearing does not age, and the spindle's lives are the story.
     assert.match(twin.plant.command('stop pump-1'), /^ok/);
     browser = await launchChromium(executable!);
@@ -52,7 +54,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
   const spindle = () => twin!.plant.machines.get('spindle-1')!;
   const query = <T>(sql: string, values: unknown[] = []): Promise<T[]> => withClient(twin!.databaseUrl, async (c) => (await c.query(sql, values)).rows as T[]);
 
-  const openTab = (index: number, name: string): Promise<Page> => openDashboardTab(browser!, twin!.nodeRed.baseUrl, index, name, consoleErrors);
+  const openTab = (index: number, name: string): Promise<Page> => openDashboardTab(browser!, twin!.nodeRed.baseUrl, index, name, consoleErrors, OPERATOR);
 
   /** Watches one life of the spindle to its failure: when its work order became WARNING and CRITICAL, and the truth then. */
   async function watchLife(): Promise<LifeTimeline> {
@@ -75,11 +77,12 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     const page = await openTab(MAINTENANCE_TAB, 'Maintenance');
     await page.waitForSelector('.twin-confirm', { timeout: 30000 });
     await page.waitForSelector('.twin-confirm >> text=went down at', { timeout: 30000 });
-    await page.fill('.twin-confirm input[placeholder="name"]', 'technician D');
     await page.fill('.twin-confirm textarea', `outer race spall (${name})`);
     await screenshot(page, `maintenance-confirm-${name}`);
     await page.click('.twin-confirm >> text=Record');
-    await page.waitForFunction(() => !document.querySelector('.twin-confirm .error'), undefined, { timeout: 10000 });
+    // Recorded in the name of the logged-in user, and the form says so.
+    await page.waitForSelector(`.twin-confirm .done >> text=confirmed by ${OPERATOR.username}`, { timeout: 10000 });
+    assert.equal(await page.locator('.twin-confirm .error').count(), 0);
     await page.close();
   }
 
@@ -99,7 +102,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
       assert.equal(events.length, lives.length, `one failure event per life: ${JSON.stringify(events)}`);
       const recorded = events[events.length - 1];
       assert.equal(recorded.outcome, 'failure');
-      assert.equal(recorded.confirmed_by, 'technician D');
+      assert.equal(recorded.confirmed_by, OPERATOR.username);
       assert.ok(Math.abs(recorded.failed_at.getTime() - life.failedAt!) < 5000, `the proposed time is when it went down: ${recorded.failed_at.toISOString()} against ${new Date(downAt).toISOString()}`);
       assert.match(twin!.plant.command('repair spindle-1'), /^ok/);
       assert.match(twin!.plant.command('wear spindle-1 0.1'), /^ok/);

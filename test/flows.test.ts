@@ -35,9 +35,12 @@ import modelNode = require('../nodes/twin-model/twin-model');
 import rulNode = require('../nodes/twin-rul/twin-rul');
 import scenarioNode = require('../nodes/twin-scenario/twin-scenario');
 import setpointNode = require('../nodes/twin-setpoint/twin-setpoint');
+import sparkplugEdgeNode = require('../nodes/twin-sparkplug-edge/twin-sparkplug-edge');
+import sparkplugHostNode = require('../nodes/twin-sparkplug-host/twin-sparkplug-host');
 import thresholdNode = require('../nodes/twin-threshold/twin-threshold');
 import trainNode = require('../nodes/twin-train/twin-train');
 import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
+import userNode = require('../nodes/twin-user/twin-user');
 import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
 import pollNode = require('../nodes/twin-poll/twin-poll');
 
@@ -47,7 +50,7 @@ const root = path.resolve(__dirname, '..', '..');
 const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-complete.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js',
   'function/15-change.js', 'network/10-mqtt.js'].map(coreNode);
 const PACK_NODES = [assetNode, bufferNode, dbNode, driftNode, featuresNode, historianNode, ingestNode, thresholdNode, modelNode, rulNode, urgencyNode,
-  trainNode, kpiNode, setpointNode, scenarioNode, catalogueNode, pollNode];
+  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
 
 interface FlowNode { id: string; type: string; z?: string; name?: string; wires?: string[][] }
@@ -306,34 +309,45 @@ describe('examples in a Node-RED runtime', function () {
     assertNear(report.money.total, report.money.downtime + report.money.energy + report.money.scrap + report.money.labour, 'total');
   });
 
-  it('"Guarded setpoint writes": the out-of-range request is refused with its reason; the approved one is written over OPC UA', async function () {
+  it('"Guarded setpoint writes": refused out of range and while twin-threshold holds an alarm, a forged all-clear lifts nothing, written over OPC UA once clear', async function () {
     const flow = EXAMPLES['Guarded setpoint writes']() as FlowNode[];
     const guard = byType(flow, 'twin-setpoint');
     probe(flow, guard, 'probe-plc', 0);
     probe(flow, guard, 'probe-audit', 1);
-    probe(flow, byName(flow, 'remember the pending request'), 'probe-state');
+    probe(flow, guard, 'probe-state', 2);
+    probe(flow, byType(flow, 'twin-threshold'), 'probe-alerts', 0);
     probe(flow, byType(flow, 'catch'), 'probe-errors');
     await helper.load([...CORE_NODES, ...PACK_NODES], flow as never);
-    const probes = new Probes(['probe-plc', 'probe-audit', 'probe-state'], 'probe-errors');
+    const probes = new Probes(['probe-plc', 'probe-audit', 'probe-state', 'probe-alerts', 'probe-errors']);
+    const audit = async (): Promise<SetpointAuditRecord[]> => (await probes.next<{ payload: SetpointAuditRecord[] }>('probe-audit')).payload;
 
     press(byName(flow, 'request 16,000 rpm'));
-    const refused = (await probes.next<{ payload: SetpointAuditRecord[] }>('probe-audit')).payload;
+    const refused = await audit();
     assert.deepEqual(refused.map((a) => a.action), ['request', 'refuse']);
     assert.equal(refused[1].after, 16000);
     assert.equal(refused[1].reason, 'out of bounds: 16,000 rpm is above the maximum 15,000 rpm');
-    assert.equal((await probes.next<{ payload: GuardSnapshot }>('probe-state')).payload.pending, null);
+    await probes.next('probe-state');
+    press(byName(flow, 'PLC reads 12,000 rpm'));
+    assert.equal((await probes.next<{ payload: GuardSnapshot }>('probe-state')).payload.current, 12000, 'the read-back comes from twin-ingest');
+
+    press(byName(flow, 'bearing at 90 °C'));
+    assert.equal((await probes.next<{ payload: { state: string; level: string } }>('probe-alerts')).payload.level, 'alarm');
+    press(byName(flow, 'forged: all clear'));
+    assert.match((await probes.next('probe-errors')).error?.message ?? '', /is not one of request, approve, reject, confirm, state/);
+    press(byName(flow, 'request 13,000 rpm'));
+    assert.equal((await audit())[1].reason, 'interlock: alarm active on spindle-1 bearingTemp');
+    await probes.next('probe-state');
+    press(byName(flow, 'bearing back to 50 °C'));
+    assert.equal((await probes.next<{ payload: { state: string } }>('probe-alerts')).payload.state, 'cleared');
 
     press(byName(flow, 'request 13,000 rpm'));
-    assert.deepEqual((await probes.next<{ payload: SetpointAuditRecord[] }>('probe-audit')).payload.map((a) => a.action), ['request']);
-    const pending = (await probes.next<{ payload: GuardSnapshot }>('probe-state')).payload.pending;
-    assert.equal(pending?.value, 13000);
-    press(byName(flow, 'approve'));
     const write = await probes.next<{ topic: string; payload: number; action?: string }>('probe-plc');
     // node-red-contrib-opcua's OpcUa-Client writes the node id in the topic, with the data type appended.
     const nodeId = SPINDLE_ASSET.sensors.find((s) => s.id === 'speedSetpoint')?.opcuaNodeId;
     assert.deepEqual({ topic: write.topic, payload: write.payload, action: write.action }, { topic: `${nodeId};datatype=Double`, payload: 13000, action: 'write' });
-    const approved = (await probes.next<{ payload: SetpointAuditRecord[] }>('probe-audit')).payload;
-    assert.deepEqual(approved.map((a) => [a.action, a.approvedBy]), [['approve', 'example supervisor'], ['write', 'example supervisor']]);
+    assert.deepEqual((await audit()).map((a) => [a.action, a.requestedBy, a.approvedBy]), [['request', 'example user', null], ['write', 'example user', 'automatic']]);
+    press(byName(flow, 'PLC reads 13,000 rpm'));
+    assert.deepEqual((await audit()).map((a) => a.action), ['readback', 'confirm']);
   });
 });
 

@@ -7,32 +7,29 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { NodeInitializer } from 'node-red';
 import helper from 'node-red-node-test-helper';
 import ModbusRTU from 'modbus-serial';
 import { AttributeIds, OPCUAClient, StatusCodes, type ClientSession } from 'node-opcua';
-import { PUMP_ASSET, SPINDLE_ASSET } from '../lib/asset/presets';
-import { parseCatalogueJson } from '../lib/catalogue/catalogue-json';
-import type { CatalogueAsset } from '../lib/catalogue/catalogue-model';
-import { CatalogueIndex } from '../lib/catalogue/catalogue-index';
-import { modbusReadBlocks, opcuaSubscribeMessages } from '../lib/catalogue/source-messages';
-import { decodeRegisters } from '../lib/modbus/register-codec';
 import type { BearingGeometry } from '../lib/asset/asset-model';
 import { bearingDefectFrequencies } from '../lib/asset/bearing-frequencies';
+import { PUMP_ASSET, SPINDLE_ASSET } from '../lib/asset/presets';
+import { CatalogueIndex } from '../lib/catalogue/catalogue-index';
+import { parseCatalogueJson } from '../lib/catalogue/catalogue-json';
+import type { CatalogueAsset } from '../lib/catalogue/catalogue-model';
+import { modbusReadBlocks, opcuaSubscribeMessages } from '../lib/catalogue/source-messages';
 import { Random } from '../lib/math/random';
+import { decodeRegisters } from '../lib/modbus/register-codec';
 import { DEFAULT_MACHINE_MIX, parseMachineMix, plantMachines } from '../plant/machine-mix';
 import { accelerationBlock } from '../plant/physics/waveform';
 import { startPlant, type Plant } from '../plant/plant';
-
+import { contribNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
+import { until } from './support/until';
 
 helper.init(require.resolve('node-red'));
 
 const root = path.resolve(__dirname, '..', '..');
 
-function contribNode(file: string): NodeInitializer {
-  return require(require.resolve(file)) as NodeInitializer;
-}
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('plant machine mix', function () {
@@ -188,17 +185,14 @@ describe('plant of 50 machines', function () {
       await helper.load([contribNode('node-red-contrib-opcua/opcua/105-opcuaendpoint.js'), contribNode('node-red-contrib-opcua/opcua/102-opcuaclient.js')], flow as never);
       let active = false;
       testNode('client').on('call:status', (call: { firstArg: { text?: string } }) => { if (/session active/.test(call.firstArg.text ?? '')) active = true; });
-      for (let waited = 0; !active; waited += 200) {
-        if (waited > 30_000) throw new Error('the OPC UA client session did not open');
-        await sleep(200);
-      }
+      await until('the OPC UA client session', () => active, 30_000);
       const seen = new Set<string>();
       testNode('values').on('input', (msg: { topic: string }) => { seen.add(msg.topic); });
       const messages = opcuaSubscribeMessages(plant.catalogue.assets, { maxItemsPerMessage: 500 });
       assert.equal(messages.length, 3);
       for (const message of messages) testNode('client').receive({ ...message });
       const all = plant.catalogue.assets.flatMap((a) => a.sensors.map((s) => s.opcuaNodeId!));
-      for (let waited = 0; seen.size < all.length && waited < 20_000; waited += 500) await sleep(500);
+      await until('a value of every node id', () => all.every((nodeId) => seen.has(nodeId)), 20_000).catch(() => undefined);
       assert.deepEqual(all.filter((nodeId) => !seen.has(nodeId)), [], 'every node id delivered its value');
       const index = new CatalogueIndex(plant.catalogue.assets);
       const machines = new Set([...seen].filter((topic) => all.includes(topic)).map((nodeId) => index.byOpcuaNodeId(nodeId)?.asset.id));

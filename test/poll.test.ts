@@ -3,22 +3,19 @@
  * simulator, with one device that never answers: the scheduler's rules in isolation, then the whole chain.
  */
 import assert from 'node:assert/strict';
-import type { NodeInitializer } from 'node-red';
 import helper from 'node-red-node-test-helper';
 import { catalogueToJson } from '../lib/catalogue/catalogue-json';
 import { PollScheduler } from '../lib/catalogue/poll-scheduler';
 import { modbusReadBlocks, type ModbusReadBlock } from '../lib/catalogue/source-messages';
 import { parseMachineMix } from '../plant/machine-mix';
 import { startPlant, type Plant } from '../plant/plant';
+import { contribNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
 import pollNode = require('../nodes/twin-poll/twin-poll');
 
 helper.init(require.resolve('node-red'));
 
-function contribNode(file: string): NodeInitializer {
-  return require(require.resolve(file)) as NodeInitializer;
-}
 
 function block(asset: string, unitId: number, address = 0): ModbusReadBlock {
   return { asset, unitId, address, quantity: 10, sensors: ['speed'] };

@@ -14,6 +14,8 @@ import { guardProblems, type GuardOptions } from '../lib/setpoint/guard-options'
 import { modbusWriteMessage, opcuaWriteMessage, targetProblem, type PlcTarget } from '../lib/setpoint/plc-write';
 import type { SetpointAuditRecord } from '../lib/setpoint/setpoint-audit';
 import { SetpointGuard, type GuardOutcome } from '../lib/setpoint/setpoint-guard';
+import { PlantFacts } from '../lib/facts/plant-facts';
+import { ANONYMOUS_DASHBOARD_USER, type Actor } from '../lib/identity/actor';
 import { isAlertEvent, type AlertEvent } from '../lib/threshold/alert';
 import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema } from './support/database';
 
@@ -25,9 +27,14 @@ function options(overrides: Partial<GuardOptions> = {}): GuardOptions {
   return {
     asset: 'spindle-1', sensor: 'speedSetpoint', unit: 'rpm', min: 6000, max: 15000, maxStep: 2000, maxRatePerMinute: 3000,
     allowedHours: WeeklySchedule.parse('Mon-Fri 06:00-22:00', 'UTC'), interlockUrgency: ['CRITICAL'], interlockAlerts: ['alarm'],
-    mode: 'manual', approvalTimeoutMs: 300 * SECOND, watchdogMs: 30 * SECOND, confirmOnReadings: true, readbackSensor: 'speedSetpoint',
+    mode: 'manual', fourEyes: true, approvalTimeoutMs: 300 * SECOND, watchdogMs: 30 * SECOND, confirmOnReadings: true, readbackSensor: 'speedSetpoint',
     readbackTolerance: 1, safeValue: 12000, ...overrides,
   };
+}
+
+/** A guard reading its interlocks from a registry of its own, as the node reads the process's. */
+function guardWith(overrides: Partial<GuardOptions> = {}, facts = new PlantFacts()): { guard: SetpointGuard; facts: PlantFacts } {
+  return { guard: new SetpointGuard(options(overrides), facts), facts };
 }
 
 function readback(value: number, ts: number): ScalarReading {
@@ -45,12 +52,18 @@ function refusal(outcome: GuardOutcome): SetpointAuditRecord {
   return refused;
 }
 
-const ASK = { requestedBy: 'operator anna', reason: 'faster cycle' };
+const ANNA: Actor = { name: 'operator anna', authenticated: true, source: 'login' };
+const LEAD: Actor = { name: 'shift lead', authenticated: true, source: 'login' };
+const ASK = { reason: 'faster cycle' };
+
+function alarm(id: string, level: AlertEvent['level'] = 'alarm'): AlertEvent {
+  return { id, asset: 'spindle-1', sensor: 'bearingTemp', level, direction: 'high', state: 'raised', value: 85, limit: 80, unit: '°C', ts: NOW, raisedAt: NOW, message: '' };
+}
 
 describe('setpoint guard: refusals', function () {
   it('refuses a value out of bounds, with the limit in the reason, and audits request and refusal', function () {
-    const guard = new SetpointGuard(options());
-    const high = guard.request({ value: 16000, ...ASK }, NOW);
+    const { guard } = guardWith();
+    const high = guard.request({ value: 16000, ...ASK }, ANNA, NOW);
     assert.deepEqual(actions(high), ['request', 'refuse']);
     const refused = refusal(high);
     assert.equal(refused.reason, 'out of bounds: 16,000 rpm is above the maximum 15,000 rpm');
@@ -60,72 +73,89 @@ describe('setpoint guard: refusals', function () {
     assert.equal(refused.after, 16000);
     assert.equal(high.audits[0].reason, 'faster cycle', 'the request keeps the requester\'s reason');
     assert.equal(high.audits[0].requestId, refused.requestId);
-    assert.match(refusal(guard.request({ value: 5000, ...ASK }, NOW)).reason ?? '', /5,000 rpm is below the minimum 6,000 rpm/);
+    assert.match(refusal(guard.request({ value: 5000, ...ASK }, ANNA, NOW)).reason ?? '', /5,000 rpm is below the minimum 6,000 rpm/);
   });
 
   it('refuses too large a step and too fast a rate, saying what is allowed', function () {
-    const guard = new SetpointGuard(options({ mode: 'automatic', watchdogMs: 0 }));
-    assert.equal(refusal(guard.request({ value: 14500, ...ASK }, NOW)).reason,
+    const { guard } = guardWith({ mode: 'automatic', watchdogMs: 0 });
+    assert.equal(refusal(guard.request({ value: 14500, ...ASK }, ANNA, NOW)).reason,
       'step too large: 12,000 rpm → 14,500 rpm changes by 2,500 rpm, more than the maximum step 2,000 rpm; ask for 14,000 rpm at most');
-    const first = guard.request({ value: 13000, ...ASK }, NOW);
+    const first = guard.request({ value: 13000, ...ASK }, ANNA, NOW);
     assert.deepEqual(first.writes.map((w) => w.value), [13000]);
     // 1,000 rpm at 3,000 rpm/min needs 20 s after the last write; 10 s have passed.
-    const early = refusal(guard.request({ value: 14000, ...ASK }, NOW + 10 * SECOND));
+    const early = refusal(guard.request({ value: 14000, ...ASK }, ANNA, NOW + 10 * SECOND));
     assert.equal(early.detail, 'too fast');
     assert.match(early.reason ?? '', /too fast: 1,000 rpm 10 s after the last write exceeds the maximum rate 3,000 rpm\/min; wait 10 s/);
-    assert.deepEqual(guard.request({ value: 14000, ...ASK }, NOW + 20 * SECOND).writes.map((w) => w.value), [14000]);
+    assert.deepEqual(guard.request({ value: 14000, ...ASK }, ANNA, NOW + 20 * SECOND).writes.map((w) => w.value), [14000]);
   });
 
   it('refuses outside the allowed hours', function () {
-    const guard = new SetpointGuard(options());
+    const { guard } = guardWith();
     const saturday = Date.UTC(2026, 0, 10, 10);
-    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, saturday)).reason, 'outside allowed hours: changes are allowed Mon-Fri 06:00-22:00 (UTC)');
-    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, Date.UTC(2026, 0, 5, 22))).detail, 'outside allowed hours', '22:00 is past the window');
+    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, ANNA, saturday)).reason, 'outside allowed hours: changes are allowed Mon-Fri 06:00-22:00 (UTC)');
+    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, ANNA, Date.UTC(2026, 0, 5, 22))).detail, 'outside allowed hours', '22:00 is past the window');
   });
 
-  it('refuses while the asset is CRITICAL or an alarm is active, and again allows once it clears', function () {
-    const guard = new SetpointGuard(options());
-    guard.urgency({ asset: 'spindle-1', level: 'CRITICAL' });
-    const critical = refusal(guard.request({ value: 13000, ...ASK }, NOW));
+  it('refuses while the asset is CRITICAL or an alarm is active, as the urgency and alert nodes hold them, and allows once they clear', function () {
+    const { guard, facts } = guardWith();
+    facts.setUrgency('urgency-node', 'spindle-1', 'CRITICAL', NOW);
+    const critical = refusal(guard.request({ value: 13000, ...ASK }, ANNA, NOW));
     assert.equal(critical.reason, 'interlock: spindle-1 maintenance urgency is CRITICAL');
     assert.equal(critical.detail, 'interlock CRITICAL');
-    guard.urgency({ asset: 'pump-1', level: 'NORMAL' });
-    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, NOW)).detail, 'interlock CRITICAL', 'another asset changes nothing');
-    guard.urgency({ asset: 'spindle-1', level: 'WARNING' });
-    const alarm: AlertEvent = { id: 'a1', asset: 'spindle-1', sensor: 'bearingTemp', level: 'alarm', direction: 'high', state: 'raised', value: 85,
-      limit: 80, unit: '°C', ts: NOW, raisedAt: NOW, message: '' };
-    guard.alert(alarm);
-    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, NOW)).reason, 'interlock: alarm active on spindle-1 bearingTemp');
-    guard.alert({ ...alarm, state: 'acknowledged' });
-    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, NOW)).detail, 'interlock alarm', 'an acknowledged alarm is still active');
-    guard.alert({ ...alarm, state: 'cleared' });
-    guard.alert({ ...alarm, id: 'w1', level: 'warning' });
-    assert.deepEqual(actions(guard.request({ value: 13000, ...ASK }, NOW)), ['request'], 'a warning does not block; the request waits for approval');
+    facts.setUrgency('urgency-node', 'pump-1', 'NORMAL', NOW);
+    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, ANNA, NOW)).detail, 'interlock CRITICAL', 'another asset changes nothing');
+    facts.setUrgency('second-urgency-node', 'spindle-1', 'NORMAL', NOW + SECOND);
+    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, ANNA, NOW)).detail, 'interlock CRITICAL', 'the worst source counts');
+    facts.setUrgency('urgency-node', 'spindle-1', 'WARNING', NOW);
+    facts.setAlerts('threshold-node', 'spindle-1', [alarm('a1')]);
+    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, ANNA, NOW)).reason, 'interlock: alarm active on spindle-1 bearingTemp');
+    facts.setAlerts('drift-node', 'spindle-1', []);
+    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, ANNA, NOW)).detail, 'interlock alarm', 'another source\'s silence lifts nothing');
+    facts.setAlerts('threshold-node', 'spindle-1', [alarm('w1', 'warning')]);
+    assert.deepEqual(actions(guard.request({ value: 13000, ...ASK }, ANNA, NOW)), ['request'], 'a warning does not block; the request waits for approval');
+    assert.deepEqual(guard.snapshot().interlockSources, { urgency: 2, alerts: 2 });
+    facts.withdraw('threshold-node');
+    assert.deepEqual(guard.snapshot().interlockSources, { urgency: 2, alerts: 1 });
   });
 
-  it('refuses a request without a number, without who asks, or for another setpoint', function () {
-    const guard = new SetpointGuard(options());
-    assert.equal(refusal(guard.request({ value: 'fast', ...ASK }, NOW)).reason, 'value "fast" is not a number');
-    assert.equal(refusal(guard.request({ value: 13000 }, NOW)).reason, 'requestedBy is missing: say who asks for the change');
-    assert.match(refusal(guard.request({ value: 13000, sensor: 'load', ...ASK }, NOW)).reason ?? '', /covers spindle-1\/speedSetpoint, not spindle-1\/load/);
-    const unknown = new SetpointGuard(options({ safeValue: null }));
-    assert.equal(refusal(unknown.request({ value: 13000, ...ASK }, NOW)).detail, 'current unknown');
+  it('refuses a request without a number, a flow request without who asks, or one for another setpoint', function () {
+    const { guard } = guardWith();
+    assert.equal(refusal(guard.request({ value: 'fast', ...ASK }, ANNA, NOW)).reason, 'value "fast" is not a number');
+    assert.equal(refusal(guard.request({ value: 13000 }, { name: '', authenticated: false, source: 'flow' }, NOW)).reason,
+      'requestedBy is missing: a request from the flow names who asks for the change');
+    assert.match(refusal(guard.request({ value: 13000, sensor: 'load', ...ASK }, ANNA, NOW)).reason ?? '', /covers spindle-1\/speedSetpoint, not spindle-1\/load/);
+    const { guard: unknown } = guardWith({ safeValue: null });
+    assert.equal(refusal(unknown.request({ value: 13000, ...ASK }, ANNA, NOW)).detail, 'current unknown');
     unknown.readings([readback(12000, NOW)], NOW);
-    assert.deepEqual(actions(unknown.request({ value: 13000, ...ASK }, NOW)), ['request'], 'the first read-back is the present (and safe) value');
+    assert.deepEqual(actions(unknown.request({ value: 13000, ...ASK }, ANNA, NOW)), ['request'], 'the first read-back is the present (and safe) value');
+  });
+
+  it('in automatic mode takes no request from an anonymous dashboard', function () {
+    const { guard } = guardWith({ mode: 'automatic' });
+    const anonymous: Actor = { name: ANONYMOUS_DASHBOARD_USER, authenticated: false, source: 'dashboard' };
+    assert.equal(refusal(guard.request({ value: 13000, ...ASK }, anonymous, NOW)).detail, 'not logged in');
+    assert.deepEqual(guard.request({ value: 13000, ...ASK }, { name: 'line optimiser', authenticated: false, source: 'flow' }, NOW).writes.map((w) => w.value), [13000]);
   });
 });
 
 describe('setpoint guard: approval and watchdog', function () {
-  it('waits for approval, writes, and confirms on the PLC\'s read-back', function () {
-    const guard = new SetpointGuard(options());
-    const asked = guard.request({ value: 13800, ...ASK }, NOW);
+  it('waits for approval by another logged-in person, writes, and confirms on the PLC\'s read-back', function () {
+    const { guard } = guardWith();
+    const asked = guard.request({ value: 13800, ...ASK }, ANNA, NOW);
     assert.deepEqual(asked.writes, []);
     const pending = guard.snapshot().pending;
     assert.equal(pending?.value, 13800);
+    assert.equal(pending?.requestedBy, 'operator anna');
     assert.equal(pending?.expiresAt, NOW + 300 * SECOND);
-    assert.throws(() => guard.approve('other-id', 'lead', NOW), /is not the one pending approval/);
-    assert.throws(() => guard.approve(pending?.id, '', NOW), /needs payload.by/);
-    const approved = guard.approve(pending?.id, 'shift lead', NOW + 5 * SECOND);
+    assert.match(refusal(guard.approve('other-id', LEAD, NOW)).reason ?? '', /approve by shift lead: request other-id is not the one pending approval/);
+    const self = refusal(guard.approve(pending?.id, { ...ANNA, name: 'Operator Anna' }, NOW));
+    assert.equal(self.reason, 'approve by Operator Anna: Operator Anna asked for this change and may not approve it too: another person must (four eyes)');
+    const anonymous = refusal(guard.approve(pending?.id, { name: ANONYMOUS_DASHBOARD_USER, authenticated: false, source: 'dashboard' }, NOW));
+    assert.match(anonymous.reason ?? '', /approval needs a user logged in to the dashboard; dashboard user \(no login\) is not/);
+    assert.equal(refusal(guard.approve(pending?.id, { name: 'shift lead', authenticated: false, source: 'flow' }, NOW)).detail, 'approve refused',
+      'a flow\'s message cannot approve, whatever name it gives');
+    assert.equal(guard.snapshot().pending?.id, pending?.id, 'refused approvers leave the request pending for the right person');
+    const approved = guard.approve(pending?.id, LEAD, NOW + 5 * SECOND);
     assert.deepEqual(actions(approved), ['approve', 'write']);
     assert.deepEqual(approved.writes, [{ asset: 'spindle-1', sensor: 'speedSetpoint', value: 13800, requestId: pending?.id, kind: 'apply' }]);
     const write = approved.audits[1];
@@ -138,22 +168,31 @@ describe('setpoint guard: approval and watchdog', function () {
     assert.deepEqual(guard.tick(NOW + 60 * SECOND), { audits: [], writes: [] }, 'a confirmed write is not reverted');
   });
 
-  it('re-checks at approval, rejects, expires and supersedes', function () {
-    const guard = new SetpointGuard(options());
-    const first = guard.request({ value: 13000, ...ASK }, NOW);
-    guard.urgency({ asset: 'spindle-1', level: 'CRITICAL' });
-    const late = guard.approve(first.audits[0].requestId, 'lead', NOW + SECOND);
-    assert.equal(refusal(late).reason, 'at approval: interlock: spindle-1 maintenance urgency is CRITICAL');
-    guard.urgency({ asset: 'spindle-1', level: 'NORMAL' });
+  it('lets the requester approve only with one-person approval configured, and still only when logged in', function () {
+    const { guard } = guardWith({ fourEyes: false });
+    const id = guard.request({ value: 13000, ...ASK }, ANNA, NOW).audits[0].requestId;
+    assert.equal(guard.snapshot().fourEyes, false);
+    assert.equal(refusal(guard.approve(id, { ...ANNA, authenticated: false, source: 'flow' }, NOW)).detail, 'approve refused');
+    assert.deepEqual(actions(guard.approve(id, ANNA, NOW)), ['approve', 'write']);
+  });
 
-    const second = guard.request({ value: 13000, ...ASK }, NOW);
-    const rejected = guard.reject(second.audits[0].requestId, 'lead', 'not during this order', NOW);
+  it('re-checks at approval, rejects, expires and supersedes', function () {
+    const { guard, facts } = guardWith();
+    const first = guard.request({ value: 13000, ...ASK }, ANNA, NOW);
+    facts.setUrgency('urgency-node', 'spindle-1', 'CRITICAL', NOW);
+    const late = guard.approve(first.audits[0].requestId, LEAD, NOW + SECOND);
+    assert.equal(refusal(late).reason, 'at approval: interlock: spindle-1 maintenance urgency is CRITICAL');
+    facts.setUrgency('urgency-node', 'spindle-1', 'NORMAL', NOW);
+
+    const second = guard.request({ value: 13000, ...ASK }, ANNA, NOW);
+    const rejected = guard.reject(second.audits[0].requestId, LEAD, 'not during this order', NOW);
     assert.deepEqual(actions(rejected), ['reject']);
     assert.equal(rejected.audits[0].reason, 'not during this order');
-    assert.throws(() => guard.approve(second.audits[0].requestId, 'lead', NOW), /no request is pending approval/);
+    assert.equal(rejected.audits[0].approvedBy, 'shift lead');
+    assert.match(refusal(guard.approve(second.audits[0].requestId, LEAD, NOW)).reason ?? '', /no request is pending approval/);
 
-    const third = guard.request({ value: 13000, ...ASK }, NOW);
-    const fourth = guard.request({ value: 13500, ...ASK }, NOW + SECOND);
+    const third = guard.request({ value: 13000, ...ASK }, ANNA, NOW);
+    const fourth = guard.request({ value: 13500, ...ASK }, ANNA, NOW + SECOND);
     assert.deepEqual(actions(fourth), ['request', 'supersede']);
     assert.equal(fourth.audits[1].requestId, third.audits[0].requestId);
     assert.deepEqual(actions(guard.tick(NOW + 300 * SECOND)), [], 'not yet: the newer request has its own timeout');
@@ -164,13 +203,15 @@ describe('setpoint guard: approval and watchdog', function () {
   });
 
   it('reverts to the last safe value when the twin does not confirm, naming a read-back that did not match', function () {
-    const guard = new SetpointGuard(options({ mode: 'automatic' }));
-    guard.request({ value: 13000, ...ASK }, NOW);
-    guard.confirm('twin', NOW + SECOND);
+    const { guard } = guardWith({ mode: 'automatic' });
+    guard.request({ value: 13000, ...ASK }, ANNA, NOW);
+    const anonymousConfirm = guard.confirm({ name: ANONYMOUS_DASHBOARD_USER, authenticated: false, source: 'dashboard' }, NOW + SECOND);
+    assert.equal(refusal(anonymousConfirm).detail, 'confirm refused');
+    guard.confirm({ name: 'twin', authenticated: false, source: 'flow' }, NOW + SECOND);
     assert.equal(guard.snapshot().lastSafe, 13000);
-    const applied = guard.request({ value: 14000, ...ASK }, NOW + 60 * SECOND);
+    const applied = guard.request({ value: 14000, ...ASK }, ANNA, NOW + 60 * SECOND);
     assert.deepEqual(applied.writes.map((w) => w.value), [14000]);
-    assert.equal(refusal(guard.request({ value: 14500, ...ASK }, NOW + 120 * SECOND)).detail, 'awaiting confirmation');
+    assert.equal(refusal(guard.request({ value: 14500, ...ASK }, ANNA, NOW + 120 * SECOND)).detail, 'awaiting confirmation');
     guard.readings([readback(13000, NOW + 65 * SECOND)], NOW + 66 * SECOND);
     assert.deepEqual(guard.tick(NOW + 89 * SECOND).writes, [], 'the watchdog waits its 30 s');
     const reverted = guard.tick(NOW + 90 * SECOND);
@@ -184,28 +225,43 @@ describe('setpoint guard: approval and watchdog', function () {
   });
 
   it('takes a setpoint changed at the HMI as the safe value, and reverts an unconfirmed write to it', function () {
-    const guard = new SetpointGuard(options({ mode: 'automatic' }));
+    const { guard } = guardWith({ mode: 'automatic' });
     guard.readings([readback(12000, NOW)], NOW);
     guard.readings([readback(11000, NOW + 10 * SECOND)], NOW + 10 * SECOND);
     guard.readings([readback(12000, NOW + 5 * SECOND)], NOW + 11 * SECOND);
     assert.deepEqual([guard.current, guard.snapshot().lastSafe], [11000, 11000], 'a late, older read-back changes nothing');
-    const applied = guard.request({ value: 12500, ...ASK }, NOW + 20 * SECOND);
+    const applied = guard.request({ value: 12500, ...ASK }, ANNA, NOW + 20 * SECOND);
     assert.deepEqual(applied.writes.map((w) => w.value), [12500]);
     guard.readings([readback(11000, NOW + 21 * SECOND)], NOW + 21 * SECOND);
     assert.equal(guard.snapshot().lastSafe, 11000, 'a read-back while the write is on trial is not taken as safe');
     assert.deepEqual(guard.tick(NOW + 50 * SECOND).writes.map((w) => `${w.kind}:${w.value}`), ['revert:11000']);
   });
 
-  it('keeps a pending request and the interlocks across a restart', function () {
-    const guard = new SetpointGuard(options());
-    guard.request({ value: 13000, ...ASK }, NOW);
-    guard.urgency({ asset: 'spindle-1', level: 'WARNING' });
-    const restored = new SetpointGuard(options(), JSON.parse(JSON.stringify(guard.toJSON())));
+  it('never writes back a last safe value outside the allowed range', function () {
+    const { guard } = guardWith({ mode: 'automatic', min: 6000, max: 14400 });
+    // Set at the HMI beyond what the twin may write: the machine's own value, taken as safe for a revert.
+    guard.readings([readback(14600, NOW)], NOW);
+    const applied = guard.request({ value: 14000, ...ASK }, ANNA, NOW + SECOND);
+    assert.deepEqual(applied.writes.map((w) => w.value), [14000]);
+    const timedOut = guard.tick(NOW + 40 * SECOND);
+    assert.deepEqual(timedOut.writes, [], 'nothing outside 6,000–14,400 rpm is written');
+    const refused = refusal(timedOut);
+    assert.equal(refused.detail, 'revert out of bounds');
+    assert.match(refused.reason ?? '', /the last safe value 14,600 rpm lies outside 6,000 rpm – 14,400 rpm, so it is not written back/);
+    assert.equal(guard.snapshot().applied, null);
+  });
+
+  it('keeps a pending request across a restart, and forgets interlocks an older version kept from messages', function () {
+    const { guard, facts } = guardWith();
+    guard.request({ value: 13000, ...ASK }, ANNA, NOW);
+    const saved = { ...JSON.parse(JSON.stringify(guard.toJSON())), interlocks: { urgency: 'NORMAL', alerts: {} } };
+    const restored = new SetpointGuard(options(), facts, saved);
     assert.deepEqual(restored.snapshot(), guard.snapshot());
+    assert.equal('interlocks' in restored.toJSON(), false);
     const before = guard.toJSON();
-    const approved = restored.approve(restored.snapshot().pending?.id, 'lead', NOW + SECOND);
+    const approved = restored.approve(restored.snapshot().pending?.id, LEAD, NOW + SECOND);
     assert.deepEqual(actions(approved), ['approve', 'write']);
-    const later = restored.request({ value: 13000, ...ASK }, NOW);
+    const later = restored.request({ value: 13000, ...ASK }, ANNA, NOW);
     const ids = [...approved.audits, ...later.audits].map((a) => a.id);
     assert.ok(ids.every((id) => Number(id.split(':')[1]) > before.seq), 'numbering continues where the saved state left off');
     assert.equal(new Set(ids).size, ids.length, 'audit ids stay unique');
@@ -308,8 +364,8 @@ describe('KPI and setpoint audit tables on PostgreSQL', function () {
   });
 
   it('keeps the audit trail idempotent on replay, and splits batches for the embedded server\'s size limit', async function () {
-    const guard = new SetpointGuard(options({ mode: 'automatic' }));
-    const audits = [...guard.request({ value: 16000, ...ASK }, NOW).audits, ...guard.request({ value: 13000, ...ASK }, NOW).audits,
+    const { guard } = guardWith({ mode: 'automatic' });
+    const audits = [...guard.request({ value: 16000, ...ASK }, ANNA, NOW).audits, ...guard.request({ value: 13000, ...ASK }, ANNA, NOW).audits,
       ...guard.tick(NOW + 31 * SECOND).audits];
     assert.deepEqual(audits.map((a) => a.action), ['request', 'refuse', 'request', 'write', 'revert']);
     assert.ok(audits.every(isSetpointAuditRecord));

@@ -1,6 +1,7 @@
 import type { AssetDefinition, SensorDefinition } from '../asset/asset-model';
 import { decodeRegisters } from '../modbus/register-codec';
 import { worseQuality, type Quality, type Reading } from '../reading/reading';
+import { describeValue, isEpochMs } from '../reading/validate';
 import { epochMs, NodeIdIndex, qualityOfStatus, unwrapDataValue } from './opcua-values';
 
 export type IngestSource = 'auto' | 'opcua' | 'modbus' | 'canonical';
@@ -55,6 +56,8 @@ interface Candidate {
   sensor: SensorDefinition | undefined;
   value: unknown;
   ts: number | undefined;
+  /** A time the source gave that is no time (beyond what a Date holds, before 1970, unparseable): refused, never replaced. */
+  badTs?: string;
   quality: Quality;
 }
 
@@ -145,11 +148,14 @@ export class Normaliser {
         return;
       }
       const sensorName = String(record.sensor ?? '');
+      const given = record.ts ?? record.timestamp;
+      const ts = epochMs(given);
       candidates.push({
         label: `${label} (${sensorName})`,
         sensor: this.byName.get(sensorName),
         value: record.samples ?? record.value,
-        ts: epochMs(record.ts ?? record.timestamp),
+        ts,
+        badTs: given !== undefined && given !== null && ts === undefined ? `timestamp ${describeValue(given)} is not a time` : undefined,
         quality: isQuality(record.quality) ? record.quality : 'good',
       });
     });
@@ -185,7 +191,15 @@ export class Normaliser {
       problems.push(`${label}: unknown tag for asset "${this.asset.id}"`);
       return undefined;
     }
+    if (candidate.badTs) {
+      problems.push(`${label}: ${candidate.badTs}`);
+      return undefined;
+    }
     let ts = candidate.ts;
+    if (ts !== undefined && !isEpochMs(ts)) {
+      problems.push(`${label}: timestamp ${ts} is beyond the dates a clock can give (±8.64e15 ms)`);
+      return undefined;
+    }
     if (ts === undefined) {
       if (this.options.missingTimestamp === 'reject') {
         problems.push(`${label}: missing timestamp`);
@@ -223,14 +237,14 @@ function isQuality(value: unknown): value is Quality {
 /** A finite number, or the reason it is not one. Digital tags (booleans) count as 1/0. */
 function toScalar(value: unknown): number | string {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value !== 'number') return `expected a number, got ${describe(value)}`;
+  if (typeof value !== 'number') return `expected a number, got ${describeValue(value)}`;
   if (!Number.isFinite(value)) return `value ${value} is not a finite number`;
   return value;
 }
 
 function toSamples(value: unknown): Float32Array | string {
   if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
-    return `expected an array of samples, got ${describe(value)}`;
+    return `expected an array of samples, got ${describeValue(value)}`;
   }
   const source = value as ArrayLike<unknown>;
   if (source.length === 0) return 'the sample block is empty';
@@ -241,11 +255,4 @@ function toSamples(value: unknown): Float32Array | string {
     samples[i] = sample;
   }
   return samples;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string "${value.length > 20 ? `${value.slice(0, 20)}…` : value}"`;
-  return typeof value;
 }

@@ -22,6 +22,8 @@ export interface GuardOptions {
   /** Active alert levels on the asset that refuse every change. */
   interlockAlerts: readonly AlertLevel[];
   mode: ApprovalMode;
+  /** Four eyes: the approver must be another person than the requester; false only by an explicit setting. */
+  fourEyes: boolean;
   /** A request nobody approves within this expires. */
   approvalTimeoutMs: number;
   /** After a write the twin must confirm within this, or the last safe value is written back; 0: no watchdog. */
@@ -40,6 +42,7 @@ export const DEFAULT_GUARD_SETTINGS = {
   interlockUrgency: ['CRITICAL'] as UrgencyLevel[],
   interlockAlerts: ['alarm'] as AlertLevel[],
   mode: 'manual' as ApprovalMode,
+  fourEyes: true,
   approvalTimeoutMs: 300_000,
   watchdogMs: 30_000,
   confirmOnReadings: true,

@@ -1,9 +1,9 @@
+import { samePerson, type Actor } from '../identity/actor';
 import { isWaveform, type Reading } from '../reading/reading';
 import type { UrgencyLevel } from '../rul/urgency';
-import type { AlertEvent } from '../threshold/alert';
 import { formatDuration, formatValue } from './format-value';
 import type { GuardOptions } from './guard-options';
-import { Interlocks, type Blocker, type InterlockState } from './interlocks';
+import { interlockBlocker, type Blocker, type InterlockFacts } from './interlocks';
 import type { SetpointAction, SetpointAuditRecord } from './setpoint-audit';
 
 /**
@@ -13,12 +13,16 @@ import type { SetpointAction, SetpointAuditRecord } from './setpoint-audit';
  * twin has to confirm it within the watchdog time (a confirm message, or the PLC reading the value back), or the
  * last safe value is written back. There is no automatic ramping: a change beyond the step or rate is refused with
  * the largest change allowed now, so every value the PLC receives was asked for and approved as such.
- * Every step is an audit record. Time is passed in (epoch ms) so the guard is testable without clocks.
+ * Every step, and every refusal, is an audit record. Time is passed in (epoch ms) so the guard is testable without clocks.
+ *
+ * The guard trusts nothing a message says about the plant: interlocks are read from the facts twin-urgency,
+ * twin-threshold and twin-drift hold (InterlockFacts), the PLC's setpoint from the read-back twin-ingest took from it
+ * (`readings`, fed by the node from lib/facts, never from its input), and people from their dashboard login (Actor):
+ * an approval needs a logged-in user who, unless one-person approval is configured, did not ask for the change.
  */
 
 export interface SetpointRequest {
   value?: unknown;
-  requestedBy?: unknown;
   reason?: unknown;
   asset?: unknown;
   sensor?: unknown;
@@ -65,7 +69,6 @@ export interface GuardState {
   lastSafe: number | null;
   lastWrite: { value: number; at: number } | null;
   readback: { value: number; ts: number } | null;
-  interlocks: InterlockState;
   last: { action: SetpointAction; tone: GuardTone; code: string | null; value: number | null; ts: number } | null;
 }
 
@@ -89,24 +92,37 @@ export interface GuardSnapshot {
   applied: AppliedWrite | null;
   urgency: UrgencyLevel | null;
   interlock: string | null;
+  /** How many nodes publish this asset's urgency and alerts: 0 means that interlock cannot act. */
+  interlockSources: { urgency: number; alerts: number };
+  /** Whether the requester may approve his own request (one-person approval). */
+  fourEyes: boolean;
   last: GuardState['last'];
+}
+
+/** Where the guard reads interlocks from (lib/facts/plant-facts satisfies it). */
+export interface GuardFacts extends InterlockFacts {
+  alertSources(asset: string): number;
 }
 
 type Refusal = Blocker;
 
 export class SetpointGuard {
   readonly options: GuardOptions;
-  private readonly interlocks: Interlocks;
+  private readonly facts: GuardFacts;
   private state: GuardState;
 
-  constructor(options: GuardOptions, saved?: GuardState) {
+  constructor(options: GuardOptions, facts: GuardFacts, saved?: GuardState) {
     this.options = options;
-    this.state = saved ? structuredClone(saved) : {
-      seq: 0, pending: null, applied: null, lastSafe: options.safeValue, lastWrite: null, readback: null,
-      interlocks: { urgency: null, alerts: {} }, last: null,
-    };
+    this.facts = facts;
+    const fresh: GuardState = { seq: 0, pending: null, applied: null, lastSafe: options.safeValue, lastWrite: null, readback: null, last: null };
+    // State saved by an older version may carry interlocks a message once set: they are facts of other nodes now.
+    const { seq, pending, applied, lastSafe, lastWrite, readback, last } = saved ? structuredClone(saved) : fresh;
+    this.state = { seq, pending, applied, lastSafe, lastWrite, readback, last };
     this.state.lastSafe ??= options.safeValue;
-    this.interlocks = new Interlocks(options.asset, options.interlockUrgency, options.interlockAlerts, this.state.interlocks);
+  }
+
+  private blocker(): Blocker | null {
+    return interlockBlocker({ asset: this.options.asset, urgencyLevels: this.options.interlockUrgency, alertLevels: this.options.interlockAlerts }, this.facts);
   }
 
   private fmt(value: number): string {
@@ -120,23 +136,24 @@ export class SetpointGuard {
     return lastWrite?.value ?? readback?.value ?? this.state.lastSafe;
   }
 
-  request(request: SetpointRequest, now: number): GuardOutcome {
+  /** A request for a value; who asks is the actor (a flow's request names its requester in `actor.name`). */
+  request(request: SetpointRequest, actor: Actor, now: number): GuardOutcome {
     const outcome: GuardOutcome = { audits: [], writes: [] };
     const requestId = this.nextRequestId(now);
     const value = typeof request.value === 'number' ? request.value : Number.NaN;
-    const requestedBy = typeof request.requestedBy === 'string' && request.requestedBy.trim() !== '' ? request.requestedBy.trim() : null;
+    const requestedBy = actor.name.trim();
     const reason = typeof request.reason === 'string' && request.reason.trim() !== '' ? request.reason.trim() : null;
     const after = Number.isFinite(value) ? value : null;
-    const base = { requestId, requestedBy, before: this.current, after };
+    const base = { requestId, requestedBy: requestedBy || null, before: this.current, after };
     outcome.audits.push(this.audit('request', now, { ...base, reason, detail: this.options.mode === 'manual' ? 'manual approval' : 'automatic mode' }));
-    const refusal = this.identityProblem(request) ?? this.invalid(request.value, requestedBy) ?? this.check(value, now);
+    const refusal = this.identityProblem(request) ?? this.invalid(request.value, requestedBy) ?? this.automaticRequester(actor) ?? this.check(value, now);
     if (refusal) {
       outcome.audits.push(this.audit('refuse', now, { ...base, reason: refusal.reason, detail: refusal.code }));
       this.remember('refuse', 'refused', refusal.code, after, now);
       return outcome;
     }
     if (this.options.mode === 'automatic') {
-      this.write(outcome, { requestId, value, requestedBy: requestedBy as string, approvedBy: 'automatic', reason }, now);
+      this.write(outcome, { requestId, value, requestedBy, approvedBy: 'automatic', reason }, now);
       return outcome;
     }
     const previous = this.state.pending;
@@ -146,15 +163,26 @@ export class SetpointGuard {
         reason: `replaced by request ${requestId} for ${this.fmt(value)}`,
       }));
     }
-    this.state.pending = { id: requestId, value, requestedBy: requestedBy as string, reason, requestedAt: now, expiresAt: now + this.options.approvalTimeoutMs };
+    this.state.pending = { id: requestId, value, requestedBy, reason, requestedAt: now, expiresAt: now + this.options.approvalTimeoutMs };
     this.remember('request', 'pending', null, value, now);
     return outcome;
   }
 
-  approve(id: unknown, by: unknown, now: number): GuardOutcome {
-    const pending = this.pendingFor(id, 'approve');
-    if (typeof by !== 'string' || by.trim() === '') throw new Error('an approval needs payload.by: who approves');
-    const approvedBy = by.trim();
+  /**
+   * An approval of the pending request by a logged-in user other than the requester (unless one-person approval is
+   * configured). Everything is checked again, as the plant may have changed. A refused approval is audited and leaves
+   * the request pending when the approver was the problem, so another person can still approve it.
+   */
+  approve(id: unknown, actor: Actor, now: number): GuardOutcome {
+    const pending = this.pendingFor(id);
+    if (typeof pending === 'string') return this.refuseDecision('approve', id, actor, pending, now);
+    const approverProblem = !actor.authenticated
+      ? `approval needs a user logged in to the dashboard; ${actor.name} is not (see README "Dashboard logins")`
+      : this.options.fourEyes && samePerson(actor.name, pending.requestedBy)
+        ? `${actor.name} asked for this change and may not approve it too: another person must (four eyes)`
+        : null;
+    if (approverProblem) return this.refuseDecision('approve', pending.id, actor, approverProblem, now, pending);
+    const approvedBy = actor.name;
     const outcome: GuardOutcome = { audits: [], writes: [] };
     this.state.pending = null;
     const base = { requestId: pending.id, requestedBy: pending.requestedBy, approvedBy, before: this.current, after: pending.value };
@@ -169,23 +197,32 @@ export class SetpointGuard {
     return outcome;
   }
 
-  reject(id: unknown, by: unknown, reason: unknown, now: number): GuardOutcome {
-    const pending = this.pendingFor(id, 'reject');
-    if (typeof by !== 'string' || by.trim() === '') throw new Error('a rejection needs payload.by: who rejects');
+  /** A rejection never moves the PLC, so anyone identified may reject; it is audited with who did. */
+  reject(id: unknown, actor: Actor, reason: unknown, now: number): GuardOutcome {
+    const pending = this.pendingFor(id);
+    if (typeof pending === 'string') return this.refuseDecision('reject', id, actor, pending, now);
     this.state.pending = null;
     this.remember('reject', 'idle', null, pending.value, now);
     return {
       writes: [],
       audits: [this.audit('reject', now, {
-        requestId: pending.id, requestedBy: pending.requestedBy, approvedBy: by.trim(), before: this.current, after: pending.value,
-        reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null, detail: `rejected by ${by.trim()}`,
+        requestId: pending.id, requestedBy: pending.requestedBy, approvedBy: actor.name, before: this.current, after: pending.value,
+        reason: typeof reason === 'string' && reason.trim() !== '' ? reason.trim() : null, detail: `rejected by ${actor.name}`,
       })],
     };
   }
 
-  /** A confirm message: the write in force is good, so it becomes the last safe value. */
-  confirm(by: unknown, now: number): GuardOutcome {
-    return this.confirmApplied(typeof by === 'string' && by.trim() !== '' ? by.trim() : 'confirm message', now);
+  /**
+   * A confirm message: the write in force is good, so it becomes the last safe value and the watchdog stops. It
+   * stops a revert, so it is taken from a logged-in user or the flow itself, not from an anonymous dashboard.
+   */
+  confirm(actor: Actor, now: number): GuardOutcome {
+    const applied = this.state.applied;
+    if (!applied) return { audits: [], writes: [] };
+    if (actor.source === 'dashboard') {
+      return this.refuseDecision('confirm', applied.requestId, actor, 'a confirmation from the dashboard needs a logged-in user', now);
+    }
+    return this.confirmApplied(actor.name, now);
   }
 
   /** Read-back of the PLC's setpoint and, with confirmOnReadings, confirmation by fresh data. */
@@ -224,18 +261,6 @@ export class SetpointGuard {
     return outcome;
   }
 
-  urgency(decision: { asset: string; level: UrgencyLevel }): boolean {
-    const changed = this.interlocks.urgency(decision);
-    this.state.interlocks = this.interlocks.toJSON();
-    return changed;
-  }
-
-  alert(event: AlertEvent): boolean {
-    const changed = this.interlocks.alert(event);
-    this.state.interlocks = this.interlocks.toJSON();
-    return changed;
-  }
-
   /** Expires a request nobody approved and reverts a write nobody confirmed, once their time is up. */
   tick(now: number): GuardOutcome {
     const outcome: GuardOutcome = { audits: [], writes: [] };
@@ -269,8 +294,10 @@ export class SetpointGuard {
       readback: this.state.readback ? { ...this.state.readback } : null,
       pending: this.state.pending ? { ...this.state.pending } : null,
       applied: this.state.applied ? { ...this.state.applied } : null,
-      urgency: this.interlocks.urgencyLevel,
-      interlock: this.interlocks.blocker()?.reason ?? null,
+      urgency: this.facts.urgencyOf(asset)?.level ?? null,
+      interlock: this.blocker()?.reason ?? null,
+      interlockSources: { urgency: this.facts.urgencyOf(asset)?.sources ?? 0, alerts: this.facts.alertSources(asset) },
+      fourEyes: this.options.fourEyes,
       last: this.state.last ? { ...this.state.last } : null,
     };
   }
@@ -287,10 +314,16 @@ export class SetpointGuard {
     return { code: 'not guarded', reason: `this guard covers ${asset}/${sensor}, not ${String(askedAsset)}/${String(askedSensor)}: send it to that setpoint's guard` };
   }
 
-  private invalid(value: unknown, requestedBy: string | null): Refusal | null {
+  private invalid(value: unknown, requestedBy: string): Refusal | null {
     if (typeof value !== 'number' || !Number.isFinite(value)) return { code: 'invalid', reason: `value ${JSON.stringify(value) ?? String(value)} is not a number` };
-    if (requestedBy === null) return { code: 'invalid', reason: 'requestedBy is missing: say who asks for the change' };
+    if (requestedBy === '') return { code: 'invalid', reason: 'requestedBy is missing: a request from the flow names who asks for the change' };
     return null;
+  }
+
+  /** Automatic mode writes without an approval, so it takes requests from the flow or a logged-in user only. */
+  private automaticRequester(actor: Actor): Refusal | null {
+    if (this.options.mode !== 'automatic' || actor.source !== 'dashboard') return null;
+    return { code: 'not logged in', reason: 'automatic mode writes at once: a request from the dashboard needs a logged-in user' };
   }
 
   /** Every check on a value at a moment, in the order an operator would fix them; null when it may be written. */
@@ -299,8 +332,8 @@ export class SetpointGuard {
     if (value < min) return { code: 'out of bounds', reason: `out of bounds: ${this.fmt(value)} is below the minimum ${this.fmt(min)}` };
     if (value > max) return { code: 'out of bounds', reason: `out of bounds: ${this.fmt(value)} is above the maximum ${this.fmt(max)}` };
     if (!allowedHours.contains(now)) return { code: 'outside allowed hours', reason: `outside allowed hours: changes are allowed ${allowedHours.describe()}` };
-    const blocker = this.interlocks.blocker();
-    if (blocker) return { ...blocker };
+    const blocker = this.blocker();
+    if (blocker) return blocker;
     const current = this.current;
     if (current === null) {
       return { code: 'current unknown', reason: `the present setpoint is unknown: wait for a reading of ${this.options.readbackSensor ?? this.options.sensor} or set a safe value` };
@@ -333,12 +366,27 @@ export class SetpointGuard {
     return { code: 'awaiting confirmation', reason: `the previous write (${this.fmt(applied.value)}) is not confirmed yet` };
   }
 
-  private pendingFor(id: unknown, verb: string): PendingRequest {
+  /** The pending request with this id, or why there is none. */
+  private pendingFor(id: unknown): PendingRequest | string {
     const pending = this.state.pending;
-    if (typeof id !== 'string' || id === '') throw new Error(`to ${verb} a request, send payload.id (the pending request's id, from the state output)`);
-    if (!pending) throw new Error(`no request is pending approval (asked to ${verb} ${id}): it may have expired or been superseded`);
-    if (pending.id !== id) throw new Error(`request ${id} is not the one pending approval (${pending.id}): it may have been superseded`);
+    if (typeof id !== 'string' || id === '') return 'no request id: send payload.id (the pending request\'s id, from the state output)';
+    if (!pending) return `no request is pending approval (${id}): it may have expired or been superseded`;
+    if (pending.id !== id) return `request ${id} is not the one pending approval (${pending.id}): it may have been superseded`;
     return pending;
+  }
+
+  /** An approval, rejection or confirmation that cannot be taken: audited, and shown as the last event. */
+  private refuseDecision(verb: 'approve' | 'reject' | 'confirm', id: unknown, actor: Actor, reason: string, now: number, pending?: PendingRequest): GuardOutcome {
+    const requestId = typeof id === 'string' && id !== '' ? id : `${this.options.asset}/${this.options.sensor}/none`;
+    const code = `${verb} refused`;
+    this.remember('refuse', 'refused', code, pending?.value ?? null, now);
+    return {
+      writes: [],
+      audits: [this.audit('refuse', now, {
+        requestId, requestedBy: pending?.requestedBy ?? null, approvedBy: actor.name, before: this.current, after: pending?.value ?? null,
+        reason: `${verb} by ${actor.name}: ${reason}`, detail: code,
+      })],
+    };
   }
 
   private write(outcome: GuardOutcome, w: { requestId: string; value: number; requestedBy: string; approvedBy: string; reason: string | null }, now: number): void {
@@ -382,6 +430,17 @@ export class SetpointGuard {
 
   private revert(outcome: GuardOutcome, applied: AppliedWrite, reason: string, now: number): void {
     this.state.applied = null;
+    const { min, max } = this.options;
+    if (!(applied.safeValue >= min && applied.safeValue <= max)) {
+      // The last safe value came from the PLC itself (set at the HMI); the twin writes nothing it may not write.
+      outcome.audits.push(this.audit('refuse', now, {
+        requestId: applied.requestId, requestedBy: applied.requestedBy, approvedBy: applied.approvedBy, before: applied.value, after: applied.safeValue,
+        reason: `${reason}; the last safe value ${this.fmt(applied.safeValue)} lies outside ${this.fmt(min)} – ${this.fmt(max)}, so it is not written back: set the setpoint at the machine`,
+        detail: 'revert out of bounds',
+      }));
+      this.remember('refuse', 'refused', 'revert out of bounds', applied.safeValue, now);
+      return;
+    }
     this.state.lastWrite = { value: applied.safeValue, at: now };
     outcome.writes.push({ asset: this.options.asset, sensor: this.options.sensor, value: applied.safeValue, requestId: applied.requestId, kind: 'revert' });
     outcome.audits.push(this.audit('revert', now, {

@@ -2,9 +2,10 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { AssetHealth } from '../../lib/health/asset-health';
 import { HealthAlerts, type HealthAlertsState } from '../../lib/health/health-alerts';
 import type { HealthAssessment, SensorHealthState } from '../../lib/health/sensor-health';
-import type { Reading } from '../../lib/reading/reading';
+import { plantFacts } from '../../lib/facts/plant-facts';
 import { resolveAsset } from '../common/asset';
 import { handleInput, toError } from '../common/input';
+import { acceptReadings } from '../common/problems';
 import { Status } from '../common/status';
 import { runningRule, sensorChecks, type TwinDriftFields } from './options';
 
@@ -39,6 +40,13 @@ export = function register(RED: NodeAPI): void {
     if (health) status.idle('waiting for readings');
     let lastSave = 0;
 
+    /** A faulty sensor's alarm interlocks twin-setpoint like a limit alarm: it reads the active ones from here. */
+    const shareActive = (): void => {
+      if (!alerts) return;
+      plantFacts.setAlerts(node.id, alerts.asset, Object.entries(alerts.toJSON()).map(([sensor, a]) => ({ id: a.id, sensor, level: a.level })));
+    };
+    shareActive();
+
     const save = (force: boolean): void => {
       if (!health || (!force && Date.now() - lastSave < SAVE_INTERVAL_MS)) return;
       node.context().set(CONTEXT_KEY, health.toJSON());
@@ -52,6 +60,7 @@ export = function register(RED: NodeAPI): void {
       if (!tracker) return null;
       const messages = assessments.flatMap((a) => tracker.update(a, Date.now()))
         .map((event): NodeMessage => ({ topic: `alert/${event.asset}/${event.sensor}`, payload: event }));
+      if (messages.length > 0) shareActive();
       return messages.length > 0 ? messages : null;
     };
 
@@ -85,7 +94,7 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       if (!Array.isArray(msg.payload)) throw new Error('expected msg.payload to be an array of readings (from twin-ingest) or msg.topic "reset"');
-      const update = health.process(msg.payload as Reading[]);
+      const update = health.process(acceptReadings(node, msg.payload, health.asset, msg));
       msg.payload = update.readings;
       const changes = update.changes.map((change) => change.sensor);
       send([msg, changes.length > 0 ? report(changes) ?? null : null, alertMessages(update.changes)]);
@@ -95,6 +104,7 @@ export = function register(RED: NodeAPI): void {
     node.on('close', (_removed: boolean, done: () => void) => {
       clearInterval(timer);
       save(true);
+      plantFacts.withdraw(node.id);
       done();
     });
   }

@@ -1,9 +1,10 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { FeatureEngine, type FeatureEngineState } from '../../lib/features/feature-engine';
 import type { FeatureVector } from '../../lib/features/feature-vector';
-import type { Reading } from '../../lib/reading/reading';
 import { resolveAsset } from '../common/asset';
 import { handleInput, toError } from '../common/input';
+import { acceptReadings } from '../common/problems';
 import { Status } from '../common/status';
 import { featureOptions, type TwinFeaturesFields } from './options';
 
@@ -29,10 +30,12 @@ export = function register(RED: NodeAPI): void {
     const status = new Status(node);
     const periodMs = Math.max(0.1, Number(config.periodS) || 10) * 1000;
     let engine: FeatureEngine | undefined;
+    let assetDefinition: AssetDefinition | undefined;
     let setupError: Error | undefined;
     try {
       const asset = resolveAsset(RED, config.asset);
       if (asset instanceof Error) throw asset;
+      assetDefinition = asset;
       const saved = node.context().get(CONTEXT_KEY) as FeatureEngineState | undefined;
       engine = new FeatureEngine(asset, featureOptions(config), saved);
     } catch (err) {
@@ -78,7 +81,7 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       if (!Array.isArray(msg.payload)) throw new Error('expected msg.payload to be an array of readings (from twin-ingest)');
-      const result = engine.add(msg.payload as Reading[]);
+      const result = engine.add(acceptReadings(node, msg.payload, assetDefinition, msg));
       excluded += result.excluded;
       if (result.used > 0) fresh = true;
     });

@@ -1,7 +1,9 @@
 import type { NodeAPI, NodeDef, Node } from 'node-red';
+import { plantFacts } from '../../lib/facts/plant-facts';
 import { Normaliser, type IngestMessage, type IngestSource, type MissingTimestampPolicy } from '../../lib/ingest/normaliser';
 import { resolveAsset } from '../common/asset';
 import { handleInput } from '../common/input';
+import { reportProblems } from '../common/problems';
 import { RateStatus } from '../common/rate-status';
 import { Status } from '../common/status';
 
@@ -11,8 +13,6 @@ interface TwinIngestDef extends NodeDef {
   missingTimestamp: MissingTimestampPolicy;
   property: string;
 }
-
-const MAX_PROBLEMS_LISTED = 5;
 
 export = function register(RED: NodeAPI): void {
   function TwinIngest(this: Node, config: TwinIngestDef): void {
@@ -34,12 +34,11 @@ export = function register(RED: NodeAPI): void {
       const input: IngestMessage = { ...msg, payload: RED.util.getMessageProperty(msg, property) };
       const { readings, problems } = normaliser.normalise(input);
       rate.count(readings.length, problems.length);
-      if (problems.length > 0) {
-        const listed = problems.slice(0, MAX_PROBLEMS_LISTED).join('; ');
-        const more = problems.length > MAX_PROBLEMS_LISTED ? ` (and ${problems.length - MAX_PROBLEMS_LISTED} more)` : '';
-        node.error(new Error(`${problems.length} refused: ${listed}${more}`), msg);
-      }
+      reportProblems(node, problems, msg);
       if (readings.length === 0) return;
+      // twin-setpoint takes the PLC's read-back from here, in process, never from a message on its own input.
+      const assetId = readings[0].asset;
+      if (plantFacts.listening(assetId)) for (const err of plantFacts.publishReadings(assetId, readings)) node.error(err, msg);
       msg.payload = readings;
       msg.topic = readings[0].asset;
       send(msg);

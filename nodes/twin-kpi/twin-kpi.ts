@@ -1,11 +1,14 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { isKpiRecord } from '../../lib/historian/tables/kpis';
 import type { KpiRecord } from '../../lib/kpi/kpi-record';
 import { KpiTracker, type KpiTrackerState, type WorkOrderChange } from '../../lib/kpi/kpi-tracker';
 import { enteredFigures, figuresFromRecords, savingsReport, type PeriodFigures, type SavingsCosts } from '../../lib/kpi/savings';
 import type { Reading } from '../../lib/reading/reading';
+import { elementLabel, looksLikeReading, readingProblem, withQuality } from '../../lib/reading/validate';
 import { resolveAsset } from '../common/asset';
 import { handleInput, toError } from '../common/input';
+import { reportProblems } from '../common/problems';
 import { Status } from '../common/status';
 import { configuredBaseline, kpiOptions, overrideCosts, savingsCosts, type TwinKpiFields } from './options';
 
@@ -34,12 +37,6 @@ function workOrderOf(payload: unknown): WorkOrderChange | undefined {
   return undefined;
 }
 
-function isReading(value: unknown): value is Reading {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as { asset?: unknown; sensor?: unknown; ts?: unknown };
-  return typeof v.asset === 'string' && typeof v.sensor === 'string' && typeof v.ts === 'number';
-}
-
 function isUrgencyDecision(payload: unknown): boolean {
   return !!payload && typeof payload === 'object' && typeof (payload as { level?: unknown }).level === 'string' && typeof (payload as { asset?: unknown }).asset === 'string';
 }
@@ -58,12 +55,14 @@ export = function register(RED: NodeAPI): void {
     const status = new Status(node);
     const reportMs = Math.max(1, Number(config.reportS) || 60) * 1000;
     let tracker: KpiTracker | undefined;
+    let assetDefinition: AssetDefinition | undefined;
     let costs: SavingsCosts | undefined;
     let baseline: PeriodFigures | undefined;
     let setupError: Error | undefined;
     try {
       const asset = resolveAsset(RED, config.asset);
       if (asset instanceof Error) throw asset;
+      assetDefinition = asset;
       costs = savingsCosts(config);
       baseline = configuredBaseline(config);
       tracker = new KpiTracker(asset, kpiOptions(config), node.context().get(CONTEXT_KEY) as KpiTrackerState | undefined);
@@ -141,20 +140,28 @@ export = function register(RED: NodeAPI): void {
       }
       const elements: unknown[] = Array.isArray(msg.payload) ? msg.payload : [msg.payload];
       const readings: Reading[] = [];
+      const problems: string[] = [];
       let orders = 0;
-      let understood = 0;
-      for (const element of elements) {
+      let strangers = 0;
+      elements.forEach((element, index) => {
         const order = workOrderOf(element);
         if (order) {
-          tracker.workOrder(order);
+          tracker?.workOrder(order);
           orders++;
-        } else if (isReading(element)) readings.push(element);
-        else if (!isUrgencyDecision(element)) continue;
-        understood++;
-      }
-      if (understood === 0 && !(Array.isArray(msg.payload) && msg.payload.length === 0)) {
+        } else if (looksLikeReading(element)) {
+          // Every element that claims to be a reading is checked: one that breaks the contract is named, never ignored.
+          const problem = readingProblem(element, assetDefinition);
+          if (problem) problems.push(`${elementLabel(element, index)}: ${problem}`);
+          else readings.push(withQuality(element as Reading));
+        } else if (!isUrgencyDecision(element)) {
+          strangers++;
+          problems.push(`${elementLabel(element, index)}: not a reading, an urgency decision or a work-order event`);
+        }
+      });
+      if (strangers > 0 && strangers === elements.length) {
         throw new Error('expected msg.payload to be an array of readings, an urgency decision or work-order event, or msg.topic "report" / "savings"');
       }
+      reportProblems(node, problems, msg);
       if (readings.length > 0) tracker.process(readings);
       if (!shown) showStatus();
       save(orders > 0);

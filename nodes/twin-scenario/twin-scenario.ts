@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import type { FeatureVector } from '../../lib/features/feature-vector';
-import type { Reading } from '../../lib/reading/reading';
+import { looksLikeReading } from '../../lib/reading/validate';
 import type { RulModelHandle, RulPrediction } from '../../lib/rul/rul-model';
 import type { IdentifiedModels } from '../../lib/scenario/identification';
 import { validateChanges } from '../../lib/scenario/parameter-changes';
@@ -8,7 +8,9 @@ import type { ScenarioReport } from '../../lib/scenario/scenario-engine';
 import { parseScenarioRequest } from '../../lib/scenario/scenario-request';
 import { ScenarioTwin } from '../../lib/scenario/scenario-twin';
 import { resolveAsset } from '../common/asset';
+import { actorOf } from '../../lib/identity/actor';
 import { handleInput, toError, type Send } from '../common/input';
+import { acceptReadings } from '../common/problems';
 import { resolveModel, type TwinModelNode } from '../common/model';
 import { Status } from '../common/status';
 import { scenarioOptions, type TwinScenarioFields } from './options';
@@ -38,11 +40,6 @@ function isRulPrediction(value: unknown): value is RulInput {
 function isFeatureVector(value: unknown): value is FeatureVector {
   const v = value as Partial<FeatureVector> | null;
   return typeof v === 'object' && v !== null && typeof v.asset === 'string' && typeof v.ts === 'number' && typeof v.features === 'object' && v.features !== null;
-}
-
-function isReading(value: unknown): value is Reading {
-  const v = value as Partial<Reading> | null;
-  return typeof v === 'object' && v !== null && typeof v.asset === 'string' && typeof v.sensor === 'string' && typeof v.ts === 'number';
 }
 
 /** Models the history could not identify, shortest first for a status line: "no scrap", "no thermal +2". */
@@ -152,10 +149,12 @@ export = function register(RED: NodeAPI): void {
       checkAsset(current, payload.asset);
       const changes = validateChanges(payload.changes, current.options.settings.cooling.configurations.map((c) => c.name));
       await identifyIfDue(current);
-      const requestedBy = typeof payload.requestedBy === 'string' && payload.requestedBy ? payload.requestedBy : 'twin-scenario';
+      // Who applies: the dashboard user of the message's session (a flow's own message may name someone).
+      const requestedBy = actorOf(msg, payload.requestedBy, 'twin-scenario').name;
       const { request, report } = await current.setpointRequest(changes, requestedBy, await rulModel());
       const result: NodeMessage = { topic: `scenario/${current.asset.id}`, payload: report };
-      send([result, { topic: 'request', payload: request }]);
+      // The session goes along, so twin-setpoint knows the requester from the login, not from the name.
+      send([result, { topic: 'request', payload: request, socketid: (msg as { socketid?: unknown }).socketid } as NodeMessage]);
       status.success(`proposed ${request.value} ${current.asset.sensors.find((s) => s.id === request.sensor)?.unit ?? ''}`.trim());
     };
 
@@ -188,8 +187,8 @@ export = function register(RED: NodeAPI): void {
         items.forEach((p) => current.addPrediction(p as RulInput));
         return;
       }
-      if (items.every(isReading)) {
-        current.addReadings(items as Reading[]);
+      if (items.length === 0 || items.some(looksLikeReading)) {
+        current.addReadings(acceptReadings(node, items, current.asset, msg));
         // Until the first answer the status shows the history growing; after it, the answer stays visible.
         if (!evaluated && Date.now() - lastHistoryStatus >= HISTORY_STATUS_MS) {
           lastHistoryStatus = Date.now();

@@ -20,6 +20,8 @@ export interface TwinSetpointFields {
   interlockUrgency: string;
   interlockAlerts: string;
   mode: string;
+  /** 'four-eyes' (default) or 'one-person': whether the requester may approve his own request. */
+  approver: string;
   approvalTimeoutS: string;
   watchdogS: string;
   confirmOnReadings: boolean;
@@ -76,6 +78,7 @@ export function setpointSetup(asset: AssetDefinition, fields: Partial<TwinSetpoi
     interlockUrgency: list<UrgencyLevel>(fields.interlockUrgency, DEFAULT_GUARD_SETTINGS.interlockUrgency, ['CRITICAL', 'WARNING'], 'urgency interlock'),
     interlockAlerts: list<AlertLevel>(fields.interlockAlerts, DEFAULT_GUARD_SETTINGS.interlockAlerts, ['alarm', 'warning', 'stale'], 'alert interlock'),
     mode: fields.mode === 'automatic' ? 'automatic' : DEFAULT_GUARD_SETTINGS.mode,
+    fourEyes: fields.approver !== 'one-person',
     approvalTimeoutMs: number(fields.approvalTimeoutS, DEFAULT_GUARD_SETTINGS.approvalTimeoutMs / 1000, 'approval timeout') * 1000,
     watchdogMs: number(fields.watchdogS, DEFAULT_GUARD_SETTINGS.watchdogMs / 1000, 'watchdog time') * 1000,
     confirmOnReadings: fields.confirmOnReadings !== false,

@@ -1,10 +1,10 @@
-import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { plantFacts } from '../../lib/facts/plant-facts';
+import { actorOf } from '../../lib/identity/actor';
 import type { Reading } from '../../lib/reading/reading';
-import type { UrgencyLevel } from '../../lib/rul/urgency';
 import { formatValue } from '../../lib/setpoint/format-value';
 import { plcWriteMessage, type PlcTarget } from '../../lib/setpoint/plc-write';
 import { SetpointGuard, type GuardOutcome, type GuardState } from '../../lib/setpoint/setpoint-guard';
-import { isAlertEvent, type AlertEvent } from '../../lib/threshold/alert';
 import { resolveAsset } from '../common/asset';
 import { handleInput, toError, type Send } from '../common/input';
 import { Status } from '../common/status';
@@ -15,25 +15,10 @@ interface TwinSetpointDef extends NodeDef, TwinSetpointFields {
 }
 
 const CONTEXT_KEY = 'twinSetpoint';
-const URGENCY_LEVELS: readonly string[] = ['NORMAL', 'WARNING', 'CRITICAL'];
+const TOPICS = ['request', 'approve', 'reject', 'confirm', 'state'];
 
-function isUrgencyDecision(value: unknown): value is { asset: string; level: UrgencyLevel } {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as { asset?: unknown; level?: unknown };
-  return typeof v.asset === 'string' && typeof v.level === 'string' && URGENCY_LEVELS.includes(v.level);
-}
-
-function isReading(value: unknown): value is Reading {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.asset === 'string' && typeof v.sensor === 'string' && typeof v.ts === 'number';
-}
-
-function payloadObject(msg: { payload?: unknown }, topic: string): Record<string, unknown> {
-  if (!msg.payload || typeof msg.payload !== 'object' || Array.isArray(msg.payload)) {
-    throw new Error(`msg.topic "${topic}" needs msg.payload as an object (${topic === 'request' ? '{value, requestedBy, reason}' : '{id, by}'})`);
-  }
-  return msg.payload as Record<string, unknown>;
+function payloadObject(msg: NodeMessageInFlow): Record<string, unknown> {
+  return msg.payload && typeof msg.payload === 'object' && !Array.isArray(msg.payload) ? msg.payload as Record<string, unknown> : {};
 }
 
 export = function register(RED: NodeAPI): void {
@@ -49,7 +34,7 @@ export = function register(RED: NodeAPI): void {
       if (asset instanceof Error) throw asset;
       const setup = setpointSetup(asset, config);
       targets = setup.targets;
-      guard = new SetpointGuard(setup.guard, node.context().get(CONTEXT_KEY) as GuardState | undefined);
+      guard = new SetpointGuard(setup.guard, plantFacts, node.context().get(CONTEXT_KEY) as GuardState | undefined);
     } catch (err) {
       setupError = toError(err);
       status.failed(setupError.message);
@@ -86,6 +71,8 @@ export = function register(RED: NodeAPI): void {
       schedule();
     };
 
+    const sendFromTimer: Send = (msgs) => node.send(msgs);
+
     /** Wakes up exactly when a request expires or a watchdog runs out. */
     const schedule = (): void => {
       if (timer) clearTimeout(timer);
@@ -95,13 +82,34 @@ export = function register(RED: NodeAPI): void {
       timer = setTimeout(() => {
         timer = undefined;
         try {
-          if (guard) publish(guard.tick(Date.now()), (msgs) => node.send(msgs));
+          if (guard) publish(guard.tick(Date.now()), sendFromTimer);
         } catch (err) {
           node.error(toError(err), {});
           status.failed(toError(err).message);
         }
       }, Math.max(0, deadline - Date.now()));
     };
+
+    /**
+     * The PLC's read-back and fresh readings come from the twin-ingest nodes of the asset, in process: a reading on
+     * this node's input could be forged by anything wired to it (a dashboard widget), one from the PLC client cannot.
+     */
+    const onReadings = (readings: readonly Reading[]): void => {
+      const current = guard;
+      if (!current) return;
+      try {
+        const before = current.snapshot();
+        const outcome = current.readings(readings, Date.now());
+        const after = current.snapshot();
+        // A setpoint changed at the HMI or by the PLC's own program shows up only in the read-back: an approval
+        // panel must see it, and outside a write's trial it becomes the safe value, kept like any other change.
+        publish(outcome, sendFromTimer, after.lastSafe !== before.lastSafe || after.current !== before.current);
+      } catch (err) {
+        node.error(toError(err), {});
+        status.failed(toError(err).message);
+      }
+    };
+    const stopListening = guard ? plantFacts.onReadings(guard.options.asset, onReadings) : undefined;
 
     if (guard) {
       showStatus();
@@ -113,52 +121,32 @@ export = function register(RED: NodeAPI): void {
       const current = guard;
       if (!current) throw setupError as Error;
       const now = Date.now();
+      const payload = payloadObject(msg);
       switch (msg.topic) {
         case 'request':
-          publish(current.request(payloadObject(msg, 'request'), now), send);
+          // Who asks: the dashboard user of the message's session, or for a flow's own message payload.requestedBy.
+          publish(current.request(payload, actorOf(msg, payload.requestedBy, ''), now), send);
           return;
-        case 'approve': {
-          const decision = payloadObject(msg, 'approve');
-          publish(current.approve(decision.id, decision.by, now), send);
+        case 'approve':
+          publish(current.approve(payload.id, actorOf(msg, payload.by), now), send);
           return;
-        }
-        case 'reject': {
-          const decision = payloadObject(msg, 'reject');
-          publish(current.reject(decision.id, decision.by, decision.reason, now), send);
+        case 'reject':
+          publish(current.reject(payload.id, actorOf(msg, payload.by), payload.reason, now), send);
           return;
-        }
-        case 'confirm': {
-          const by = (msg.payload as { by?: unknown } | undefined)?.by;
-          publish(current.confirm(by, now), send);
+        case 'confirm':
+          publish(current.confirm(actorOf(msg, payload.by, 'confirm message'), now), send);
           return;
-        }
         case 'state':
           publish({ audits: [], writes: [] }, send, true);
           return;
       }
-      const elements = Array.isArray(msg.payload) ? msg.payload : [msg.payload];
-      const readings: Reading[] = [];
-      let interlockChanged = false;
-      const unknown: number[] = [];
-      elements.forEach((element: unknown, index: number) => {
-        if (isAlertEvent(element)) interlockChanged = current.alert(element as AlertEvent) || interlockChanged;
-        else if (isUrgencyDecision(element)) interlockChanged = current.urgency(element) || interlockChanged;
-        else if (isReading(element)) readings.push(element);
-        else unknown.push(index);
-      });
-      if (unknown.length === elements.length) {
-        throw new Error('expected msg.topic request / approve / reject / confirm / state, readings, an urgency decision or alert events in msg.payload');
-      }
-      const before = current.snapshot();
-      const outcome = current.readings(readings, now);
-      const after = current.snapshot();
-      // A setpoint changed at the HMI or by the PLC's own program shows up only in the read-back: an approval
-      // panel must see it, and outside a write's trial it becomes the safe value, kept like any other change.
-      publish(outcome, send, interlockChanged || after.lastSafe !== before.lastSafe || after.current !== before.current);
+      throw new Error(`msg.topic "${String(msg.topic ?? '')}" is not one of ${TOPICS.join(', ')}: twin-setpoint takes requests and decisions only; ` +
+        `it reads ${current.options.asset}'s read-back from its twin-ingest nodes and its interlocks from twin-urgency, twin-threshold and twin-drift itself`);
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       if (timer) clearTimeout(timer);
+      stopListening?.();
       if (guard) node.context().set(CONTEXT_KEY, guard.toJSON());
       done();
     });

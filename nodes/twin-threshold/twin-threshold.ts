@@ -1,9 +1,12 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
-import type { Reading } from '../../lib/reading/reading';
+import type { AssetDefinition } from '../../lib/asset/asset-model';
+import { plantFacts } from '../../lib/facts/plant-facts';
 import type { AlertEvent } from '../../lib/threshold/alert';
 import { ThresholdMonitor, type ThresholdSnapshot } from '../../lib/threshold/threshold-monitor';
 import { resolveAsset } from '../common/asset';
+import { actorOf } from '../../lib/identity/actor';
 import { handleInput } from '../common/input';
+import { acceptReadings } from '../common/problems';
 import { Status } from '../common/status';
 
 interface TwinThresholdDef extends NodeDef {
@@ -43,6 +46,12 @@ export = function register(RED: NodeAPI): void {
       }
     }
 
+    /** twin-setpoint's alert interlock reads the active alerts from here, never from a message. */
+    const shareActive = (): void => {
+      if (monitor && !(asset instanceof Error)) plantFacts.setAlerts(node.id, asset.id, monitor.activeAlerts());
+    };
+    shareActive();
+
     const showStatus = (): void => {
       if (!monitor) return;
       const active = monitor.activeAlerts();
@@ -57,6 +66,7 @@ export = function register(RED: NodeAPI): void {
     const publish = (events: AlertEvent[], send: (msg: Array<NodeMessage | NodeMessage[] | null>) => void): void => {
       if (!monitor || events.length === 0) return;
       node.context().set(CONTEXT_KEY, monitor.snapshot());
+      shareActive();
       send([events.map(alertMessage), { topic: `alerts/${events[0].asset}`, payload: monitor.activeAlerts() }]);
       showStatus();
     };
@@ -75,18 +85,20 @@ export = function register(RED: NodeAPI): void {
         if (typeof target.id !== 'string' && typeof target.sensor !== 'string') {
           throw new Error('an ack needs msg.payload.id (alert id) or msg.payload.sensor');
         }
-        const by = typeof target.by === 'string' && target.by ? target.by : 'operator';
+        // A dashboard acknowledgement carries the logged-in user; only a flow's own message may name someone.
+        const by = actorOf(msg, target.by, 'operator').name;
         publish(monitor.acknowledge({ id: target.id as string | undefined, sensor: target.sensor as string | undefined }, by), send);
         return;
       }
       if (!Array.isArray(msg.payload)) {
         throw new Error('expected msg.payload to be an array of readings (from twin-ingest) or msg.topic "ack"');
       }
-      publish(monitor.process(msg.payload as Reading[]), send);
+      publish(monitor.process(acceptReadings(node, msg.payload, asset as AssetDefinition, msg)), send);
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       clearInterval(staleTimer);
+      plantFacts.withdraw(node.id);
       done();
     });
   }

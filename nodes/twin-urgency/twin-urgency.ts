@@ -1,4 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { plantFacts } from '../../lib/facts/plant-facts';
 import { isRulRecord, type RulRecord, type UrgencyRecord } from '../../lib/rul/records';
 import { UrgencyTracker, type UrgencyLevel, type UrgencyOptions, type UrgencyState } from '../../lib/rul/urgency';
 import { handleInput, toError } from '../common/input';
@@ -60,7 +61,11 @@ export = function register(RED: NodeAPI): void {
       else status.waiting(`WARNING ${worst[1].join(', ')}`);
     };
     if (tracker) {
-      for (const [asset, state] of Object.entries(tracker.toJSON())) levels.set(asset, state.level);
+      // twin-setpoint's urgency interlock reads the level from here (lib/facts), never from a message.
+      for (const [asset, state] of Object.entries(tracker.toJSON())) {
+        levels.set(asset, state.level);
+        plantFacts.setUrgency(node.id, asset, state.level, Date.now());
+      }
       if (levels.size > 0) showStatus();
       else status.idle('waiting for RUL estimates');
     }
@@ -72,6 +77,7 @@ export = function register(RED: NodeAPI): void {
       for (const estimate of estimatesOf(msg.payload)) {
         const decision = tracker.update({ asset: estimate.asset, ts: estimate.ts, rulHours: estimate.rulHours, lowerHours: estimate.lowerHours });
         levels.set(decision.asset, decision.level);
+        plantFacts.setUrgency(node.id, decision.asset, decision.level, decision.ts);
         changed ||= decision.changed;
         if (!decision.changed && !everyEstimate) continue;
         const record: UrgencyRecord = {
@@ -83,6 +89,11 @@ export = function register(RED: NodeAPI): void {
       if (changed) node.context().set(CONTEXT_KEY, tracker.toJSON());
       showStatus();
       if (ports.some((p) => p.length > 0)) send(ports.map((p) => (p.length > 0 ? p : null)));
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      plantFacts.withdraw(node.id);
+      done();
     });
   }
   RED.nodes.registerType('twin-urgency', TwinUrgency);

@@ -71,7 +71,10 @@ export function uiToast(flow: FlowBuilder, key: string, tab: string, column: num
   });
 }
 
-/** Alert list with acknowledge buttons; fed with twin-threshold's active-alert list, sends acks back to it. */
+/**
+ * Alert list with acknowledge buttons; fed with twin-threshold's active-alert list, sends acks back to it. Who
+ * acknowledges is the dashboard user twin-threshold finds from the message's session.
+ */
 export const ALERT_LIST_TEMPLATE = `<style>
 .twin-alerts table { width: 100%; border-collapse: collapse; }
 .twin-alerts th, .twin-alerts td { text-align: left; padding: 4px 6px; border-bottom: 1px solid rgba(128,128,128,0.3); }
@@ -91,8 +94,8 @@ export const ALERT_LIST_TEMPLATE = `<style>
       <td>{{a.value | number:2}} {{a.unit}}</td>
       <td>{{a.message}}</td>
       <td>
-        <md-button class="md-raised" ng-if="a.state !== 'acknowledged'" ng-click="send({topic: 'ack', payload: {id: a.id, by: 'dashboard operator'}})">Acknowledge</md-button>
-        <span ng-if="a.state === 'acknowledged'">acknowledged</span>
+        <md-button class="md-raised" ng-if="a.state !== 'acknowledged'" ng-click="send({topic: 'ack', payload: {id: a.id}})">Acknowledge</md-button>
+        <span ng-if="a.state === 'acknowledged'">acknowledged by {{a.acknowledgedBy}}</span>
       </td>
     </tr>
   </table>

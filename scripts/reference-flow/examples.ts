@@ -12,6 +12,7 @@ import { debug, embeddedDb, inject, spindleAsset } from './example-nodes';
 import { kpiExample, setpointExample } from './kpi-setpoint-examples';
 import { retrainExample, rulUrgencyExample } from './maintenance-examples';
 import { scenarioExample } from './scenario-example';
+import { sparkplugExample } from './sparkplug-example';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', '..', 'examples');
 
@@ -226,6 +227,7 @@ export const EXAMPLES: Record<string, () => FlowNode[]> = {
   'What-if scenarios': scenarioExample,
   'OEE and savings': kpiExample,
   'Guarded setpoint writes': setpointExample,
+  'Sparkplug B edge and central host': sparkplugExample,
   'Poll Modbus devices from a catalogue': catalogueExample,
 };
 

@@ -1,6 +1,6 @@
 /**
  * Examples of the production nodes: OEE and savings from a shift of readings (twin-kpi), and guarded setpoint
- * writes with approval, watchdog, interlock and audit (twin-setpoint).
+ * writes with bounds, watchdog, interlock and audit (twin-setpoint).
  */
 import { FlowBuilder, type FlowNode } from './builder';
 import { debug, errorsOf, inject, spindleAsset } from './example-nodes';
@@ -58,50 +58,51 @@ export function kpiExample(): FlowNode[] {
   return flow.nodes;
 }
 
-/** Keeps the id of the request waiting for approval, from the state output, for the approve button. */
-const REMEMBER_PENDING_CODE = `// The state output names the request waiting for approval; "approve" needs its id.
-flow.set('pendingSetpointRequest', msg.payload.pending ? msg.payload.pending.id : null);
-return msg;`;
-
-const APPROVE_PENDING_CODE = `const id = flow.get('pendingSetpointRequest');
-if (!id) {
-    node.warn('no request is waiting for approval: press "request 13,000 rpm" first');
-    return null;
-}
-msg.topic = 'approve';
-msg.payload = { id, by: 'example supervisor' };
+/** Stands in for the PLC behind a twin-ingest: the value given, read three times over the last 11 s. */
+const PLC_READINGS_CODE = `// What twin-ingest would get from the PLC: msg.payload.value of msg.payload.sensor, 11 s, 6 s and 0 s ago.
+const now = Date.now();
+msg.payload = [11000, 6000, 0].map((ago) => ({ asset: 'spindle-1', sensor: msg.payload.sensor, value: msg.payload.value, ts: now - ago }));
 return msg;`;
 
 export function setpointExample(): FlowNode[] {
   const flow = new FlowBuilder();
   const tab = flow.add('setpoint:tab', { type: 'tab', label: 'Guarded setpoint writes', disabled: false, info: '' });
-  flow.place('setpoint:comment', tab, 0, 0, { type: 'comment', name: 'twin-setpoint: range, step, approval, watchdog, interlock, audit', outputs: 0,
-    info: 'The spindle\'s speed setpoint may move between 6,000 and 15,000 rpm, by 2,000 rpm at most, from 12,000 rpm (its safe value).\n' +
-      '"request 16,000 rpm" is refused: the audit output says why. "request 13,000 rpm" waits for approval (state: pending);\n' +
-      '"approve" approves the pending one and output 1 sends the OPC UA write for an OpcUa-Client node. Press "confirm" within\n' +
-      '30 s, or watch the watchdog write 12,000 rpm back. "urgency CRITICAL" interlocks the guard: every request is refused until\n' +
-      '"urgency NORMAL". Every step is an audit record (wire output 2 to twin-historian to keep them).' });
+  flow.place('setpoint:comment', tab, 0, 0, { type: 'comment', name: 'twin-setpoint: range, step, watchdog, interlock from the twin\'s own facts, audit', outputs: 0,
+    info: 'The spindle\'s speed setpoint may move between 6,000 and 15,000 rpm, by 2,000 rpm at most. twin-setpoint reads the PLC\'s\n' +
+      'setpoint from the twin-ingest of the same asset and its interlocks from twin-threshold (and twin-urgency, twin-drift) itself:\n' +
+      'nothing wired to its input can forge them. Press "PLC reads 12,000 rpm" first (the present value), then "request 13,000 rpm":\n' +
+      'automatic mode writes it at once (output 1, for an OpcUa-Client). "PLC reads 13,000 rpm" confirms it; without that, the\n' +
+      'watchdog writes 12,000 rpm back after 30 s. "request 16,000 rpm" is refused (the audit output says why). "bearing at 90 °C"\n' +
+      'raises twin-threshold\'s alarm and every request is refused until "bearing back to 50 °C". "forged: all clear" shows that a\n' +
+      'message cannot lift the interlock. In manual mode a request waits for the approval of another person logged in to the\n' +
+      'dashboard (README "Dashboard logins"); an approval from the flow is refused.' });
   const asset = spindleAsset(flow, 'setpoint:asset');
-  const setpoint = flow.place('setpoint:guard', tab, 2, 4, { type: 'twin-setpoint', name: '', asset, sensor: 'speedSetpoint', protocol: 'opcua',
+  const plc = flow.placeFunction('setpoint:plc', tab, 1, 2, 'PLC: last 11 s', PLC_READINGS_CODE);
+  const ingest = flow.place('setpoint:ingest', tab, 2, 2, { type: 'twin-ingest', name: '', asset, source: 'canonical', missingTimestamp: 'reject', property: 'payload' });
+  const threshold = flow.place('setpoint:threshold', tab, 3, 2, { type: 'twin-threshold', name: '', asset, sensors: 'bearingTemp', staleAfterS: '0',
+    ignoreHistorical: true, outputs: 2 });
+  flow.wire(plc, ingest);
+  flow.wire(ingest, threshold);
+  const readings: Array<[string, string, object]> = [
+    ['setpoint:reads-12000', 'PLC reads 12,000 rpm', { sensor: 'speedSetpoint', value: 12000 }],
+    ['setpoint:reads-13000', 'PLC reads 13,000 rpm', { sensor: 'speedSetpoint', value: 13000 }],
+    ['setpoint:hot', 'bearing at 90 °C', { sensor: 'bearingTemp', value: 90 }],
+    ['setpoint:cool', 'bearing back to 50 °C', { sensor: 'bearingTemp', value: 50 }],
+  ];
+  readings.forEach(([key, name, payload], i) => flow.wire(inject(flow, key, tab, 0, 1 + i, name, '', JSON.stringify(payload), 'json'), plc));
+  const setpoint = flow.place('setpoint:guard', tab, 2, 6, { type: 'twin-setpoint', name: '', asset, sensor: 'speedSetpoint', protocol: 'opcua',
     opcuaDataType: 'Double', unitId: '1', min: '6000', max: '15000', maxStep: '2000', maxRatePerMinute: '', allowedHours: '', timeZone: '',
-    interlockUrgency: 'CRITICAL', interlockAlerts: 'alarm', mode: 'manual', approvalTimeoutS: '300', watchdogS: '30', confirmOnReadings: true,
-    readback: true, readbackSensor: 'speedSetpoint', readbackTolerance: '', safeValue: '12000', outputs: 3 });
+    interlockUrgency: 'CRITICAL', interlockAlerts: 'alarm', mode: 'automatic', approver: 'four-eyes', approvalTimeoutS: '300', watchdogS: '30',
+    confirmOnReadings: true, readback: true, readbackSensor: 'speedSetpoint', readbackTolerance: '', safeValue: '', outputs: 3 });
   const buttons: Array<[string, string, string, object]> = [
     ['setpoint:within', 'request 13,000 rpm', 'request', { value: 13000, requestedBy: 'example user', reason: 'more throughput' }],
     ['setpoint:beyond', 'request 16,000 rpm', 'request', { value: 16000, requestedBy: 'example user', reason: 'even more throughput' }],
-    ['setpoint:confirm', 'confirm', 'confirm', { by: 'example user' }],
-    ['setpoint:critical', 'urgency CRITICAL', '', { asset: 'spindle-1', level: 'CRITICAL' }],
-    ['setpoint:normal', 'urgency NORMAL', '', { asset: 'spindle-1', level: 'NORMAL' }],
+    ['setpoint:forged', 'forged: all clear', '', { asset: 'spindle-1', level: 'NORMAL' }],
   ];
-  buttons.forEach(([key, name, topic, payload], i) => flow.wire(inject(flow, key, tab, 0, 2 + i + (i >= 2 ? 1 : 0), name, topic, JSON.stringify(payload), 'json'), setpoint));
-  const approve = flow.placeFunction('setpoint:approve-pending', tab, 1, 4, 'approve the pending request', APPROVE_PENDING_CODE);
-  flow.wire(inject(flow, 'setpoint:approve', tab, 0, 4, 'approve', '', '', 'date'), approve);
-  flow.wire(approve, setpoint);
-  const remember = flow.placeFunction('setpoint:remember-pending', tab, 3, 6, 'remember the pending request', REMEMBER_PENDING_CODE);
-  flow.wire(setpoint, debug(flow, 'setpoint:plc', tab, 3, 2, 'PLC write', 'message'), 0);
-  flow.wire(setpoint, debug(flow, 'setpoint:audit', tab, 3, 4, 'audit'), 1);
-  flow.wire(setpoint, remember, 2);
-  flow.wire(remember, debug(flow, 'setpoint:state', tab, 4, 6, 'state'));
-  errorsOf(flow, 'setpoint', tab, 2, 8, [setpoint, approve]);
+  buttons.forEach(([key, name, topic, payload], i) => flow.wire(inject(flow, key, tab, 0, 6 + i, name, topic, JSON.stringify(payload), 'json'), setpoint));
+  flow.wire(setpoint, debug(flow, 'setpoint:plc-write', tab, 3, 5, 'PLC write', 'message'), 0);
+  flow.wire(setpoint, debug(flow, 'setpoint:audit', tab, 3, 6, 'audit'), 1);
+  flow.wire(setpoint, debug(flow, 'setpoint:state', tab, 3, 7, 'state'), 2);
+  errorsOf(flow, 'setpoint', tab, 2, 9, [setpoint, ingest, threshold]);
   return flow.nodes;
 }

@@ -68,13 +68,17 @@ export function retrainExample(): FlowNode[] {
       'the next failure (its help explains the labelling) and promotes the new model only if it beats the one in use. The reference\n' +
       'flow (npm start) collects both. Here, on an empty database, "retrain now" ends under "errors" saying what is missing.\n' +
       '"record a failure" shows the shape of a failure event and stores it through twin-historian; "stored" shows the batch result.\n' +
+      'On a dashboard form, twin-user puts the logged-in user into confirmedBy (README "Dashboard logins").\n' +
       'Time scale: 1 for a real machine; the simulator\'s speed-up (1440) for the simulated plant.' });
   const db = embeddedDb(flow, 'retrain:db');
   const event = flow.placeFunction('retrain:event', tab, 1, 2, 'a confirmed bearing failure', FAILURE_EVENT_CODE);
+  // From a dashboard form, twin-user writes the logged-in user over confirmedBy; from the flow it keeps the name given.
+  const confirmer = flow.place('retrain:confirmer', tab, 1, 3, { type: 'twin-user', name: '', property: 'payload.confirmedBy', requireLogin: false });
   const historian = flow.place('retrain:historian', tab, 2, 2, { type: 'twin-historian', name: '', db, mode: 'write', batchSize: '1000', batchMs: '1000',
     maxQueuedRows: '100000', waveformIntervalS: '60', output: 'rows' });
   flow.wire(inject(flow, 'retrain:record', tab, 0, 2, 'record a failure', '', '', 'date'), event);
-  flow.wire(event, historian);
+  flow.wire(event, confirmer);
+  flow.wire(confirmer, historian);
   flow.wire(historian, debug(flow, 'retrain:stored', tab, 3, 2, 'stored'));
   const train = flow.place('retrain:train', tab, 2, 4, { type: 'twin-train', name: '', db, windowDays: '365', timeScale: '1', stepLifeHours: '1',
     validationPercent: '20', minImprovementPercent: '0', runningFeature: 'speed.last', runningAbove: '100', outputs: 2 });

@@ -4,7 +4,7 @@ import { historianQuery, storeAndForward } from './historian-nodes';
 import { TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
 import {
   FAILURE_EVENT_CODE, failureFormTemplate, FLEET_STATE_CODE, FLEET_TEMPLATE, MODELS_BOARD_CODE, MODELS_TEMPLATE, rulChartPointsCode, rulHistoryCode,
-  WORK_ORDERS_TEMPLATE,
+  WORK_ORDER_DONE_TEXT, WORK_ORDERS_TEMPLATE,
 } from './maintenance-widgets';
 
 /** What the maintenance tab needs of each asset's own tab. */
@@ -117,7 +117,14 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
   flow.wire(every(flow, 'maintenance:orders-inject', tab, 10, 'every 15 s', 15, 4), askOrders);
   const orders = uiTemplate(flow, 'maintenance:orders', tab, 4, 10, ordersGroup, 1, 'work orders', WORK_ORDERS_TEMPLATE, { width: 24, height: 6 });
   flow.wire(asOrders, orders);
-  flow.wire(orders, store.buffer);
+  // Who acknowledged or completed: the logged-in user, written in by twin-user; a toast says it was taken.
+  const orderUser = flow.place('maintenance:orders-user', tab, 5, 10, { type: 'twin-user', name: '', property: 'payload.by', requireLogin: false });
+  flow.wire(orders, orderUser);
+  flow.wire(orderUser, store.buffer);
+  const orderDone = flow.place('maintenance:orders-done', tab, 6, 10, { type: 'change', name: 'work order done text',
+    rules: [{ t: 'set', p: 'payload', pt: 'msg', to: WORK_ORDER_DONE_TEXT, tot: 'jsonata' }, { t: 'set', p: 'topic', pt: 'msg', to: 'Maintenance', tot: 'str' }] });
+  flow.wire(orderUser, orderDone);
+  flow.wire(orderDone, uiToast(flow, 'maintenance:orders-toast', tab, 7, 10, 'work order pop-up'));
 
   const form = uiTemplate(flow, 'maintenance:confirm', tab, 4, 11, confirmGroup, 1, 'failure form',
     failureFormTemplate(assets.map((a) => ({ id: a.asset.id, name: a.asset.name, component: a.component }))), { width: 12, height: 8 });
@@ -125,8 +132,11 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
   const fromForm = flow.place('maintenance:form-switch', tab, 5, 11, { type: 'switch', name: 'entry or time lookup', property: 'topic', propertyType: 'msg',
     checkall: 'false', repair: false, rules: [{ t: 'eq', v: 'failure-event', vt: 'str' }, { t: 'eq', v: 'stopped-since', vt: 'str' }], outputs: 2 });
   flow.wire(form, fromForm);
-  const toEvent = flow.placeFunction('maintenance:failure-event', tab, 6, 11, 'entry → failure event', FAILURE_EVENT_CODE, 2);
-  flow.wire(fromForm, toEvent, 0);
+  const toEvent = flow.placeFunction('maintenance:failure-event', tab, 7, 11, 'entry → failure event', FAILURE_EVENT_CODE, 2);
+  // Who confirms: the logged-in user, written in by twin-user, never a typed name.
+  const confirmer = flow.place('maintenance:confirm-user', tab, 6, 11, { type: 'twin-user', name: '', property: 'payload.confirmedBy', requireLogin: false });
+  flow.wire(fromForm, confirmer, 0);
+  flow.wire(confirmer, toEvent);
   const stoppedReader = historianQuery(flow, 'maintenance:stopped-reader', tab, 6, 12, db, 'rows');
   flow.wire(fromForm, stoppedReader, 1);
   flow.wire(stoppedReader, form);

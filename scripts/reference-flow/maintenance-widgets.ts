@@ -73,14 +73,15 @@ const to = Date.now();
 return [${JSON.stringify(assets)}.map((asset) => ({ topic: 'rul-history', asset, payload: { rul: asset, from: to - 3600 * 1000, to } }))];`;
 }
 
-/** Open work orders with Acknowledge and Complete buttons; each sends a work-order update for the historian. */
+/**
+ * Open work orders with Acknowledge and Complete buttons; each sends a work-order update for the historian, in the
+ * name of the logged-in user (a twin-user node after the template puts it in).
+ */
 export const WORK_ORDERS_TEMPLATE = `<style>
 ${TABLE_STYLE('twin-orders')}
 ${LEVEL_STYLE}
-.twin-orders input { width: 140px; }
 </style>
 <div class="twin-orders">
-  <div style="margin-bottom:6px">Acting as <input type="text" ng-model="who" placeholder="your name"></div>
   <div class="none" ng-if="!msg.payload || msg.payload.length === 0">No open work orders</div>
   <table ng-if="msg.payload && msg.payload.length > 0">
     <tr><th>Opened</th><th>Asset</th><th>Level</th><th>State</th><th>Work order</th><th></th></tr>
@@ -99,14 +100,16 @@ ${LEVEL_STYLE}
 </div>
 <script>
 (function (scope) {
-  scope.who = scope.who || '';
   // A script, not the template: template expressions cannot reach Date.
   scope.act = function (w, action) {
-    scope.send({ topic: 'work-order', payload: { kind: 'work-order', id: w.id, asset: w.asset, action: action, by: scope.who || 'maintenance', ts: Date.now(),
+    scope.send({ topic: 'work-order', payload: { kind: 'work-order', id: w.id, asset: w.asset, action: action, ts: Date.now(),
       note: action === 'complete' ? 'completed from the dashboard' : undefined } });
   };
 })(scope);
 </script>`;
+
+/** What a toast says once a work-order action is on its way to the historian (a JSONata expression of a change node). */
+export const WORK_ORDER_DONE_TEXT = "(payload.action = 'complete' ? 'Completed' : 'Acknowledged') & ' work order ' & payload.id & ' (' & payload.asset & ') as ' & payload.by";
 
 /** The form maintenance fills in after an inspection: a confirmed failure or a false alarm. */
 export function failureFormTemplate(assets: Array<{ id: string; name: string; component: string }>): string {
@@ -115,6 +118,7 @@ export function failureFormTemplate(assets: Array<{ id: string; name: string; co
 .twin-confirm label { width: 120px; }
 .twin-confirm input, .twin-confirm select, .twin-confirm textarea { flex: 1; }
 .twin-confirm .error { color: #ca3838; }
+.twin-confirm .done { border-left: 6px solid #2e7d32; padding: 4px 8px; margin: 4px 0; }
 </style>
 <div class="twin-confirm">
   <div class="row"><label>Asset</label><select ng-model="f.asset" ng-change="chooseAsset()" ng-options="a.id as a.name for a in assets"></select></div>
@@ -125,10 +129,12 @@ export function failureFormTemplate(assets: Array<{ id: string; name: string; co
   <div class="row" ng-if="stoppedAt"><label></label><span>{{f.asset}} went down at {{stoppedAt | date:'dd MMM HH:mm:ss'}} (its state history)</span></div>
   <div class="row"><label>Work order</label><select ng-model="f.workOrderId" ng-options="w.id as (w.asset + ' · ' + w.level + ' · ' + (w.openedAt | date:'dd MMM HH:mm')) for w in orders | filter:{asset: f.asset}">
     <option value="">none</option></select></div>
-  <div class="row"><label>Confirmed by</label><input type="text" ng-model="f.confirmedBy" placeholder="name"></div>
   <div class="row"><label>Notes</label><textarea rows="2" ng-model="f.notes"></textarea></div>
   <div class="row"><label></label><md-button class="md-raised md-primary" ng-click="submit()">Record</md-button>
     <span class="error" ng-if="problem">{{problem}}</span></div>
+  <div class="done" ng-if="recorded">Recorded: {{recorded.outcome === 'failure' ? 'failure' : 'false alarm'}} of {{recorded.asset}} ({{recorded.component}})
+    at {{recorded.failedAt | date:'dd MMM HH:mm:ss'}}, confirmed by {{recorded.confirmedBy}}<span ng-if="recorded.workOrderId">; work order {{recorded.workOrderId}} completed</span>.</div>
+  <div class="row" ng-if="!recorded || problem"><label></label><span class="model">Recorded in the name of the user logged in to the dashboard.</span></div>
 </div>
 <script>
 (function (scope) {
@@ -138,7 +144,7 @@ export function failureFormTemplate(assets: Array<{ id: string; name: string; co
   var fresh = function () {
     var when = new Date();
     when.setSeconds(0, 0);
-    return { asset: scope.assets[0].id, component: scope.components[scope.assets[0].id], outcome: 'failure', when: when, confirmedBy: '', notes: '', workOrderId: '' };
+    return { asset: scope.assets[0].id, component: scope.components[scope.assets[0].id], outcome: 'failure', when: when, notes: '', workOrderId: '' };
   };
   // A failure's time matters: the retrain counts each machine life down to it. The machine's own state history says
   // when it went down, so that time is proposed instead of the moment the form is filled in.
@@ -158,8 +164,8 @@ export function failureFormTemplate(assets: Array<{ id: string; name: string; co
       // The machine may have gone down since the form was opened: ask again with each refresh until it is known.
       if (!scope.stoppedAt) askStoppedSince();
     }
-    if (msg.topic === 'recorded') { scope.f = fresh(); scope.problem = ''; scope.chooseAsset(); }
-    if (msg.topic === 'refused') scope.problem = msg.payload;
+    if (msg.topic === 'recorded') { scope.recorded = msg.payload; scope.f = fresh(); scope.problem = ''; scope.chooseAsset(); }
+    if (msg.topic === 'refused') { scope.recorded = null; scope.problem = msg.payload; }
     if (msg.topic === 'stopped-since' && msg.payload && msg.payload.asset === scope.f.asset && msg.payload.since) {
       scope.stoppedAt = msg.payload.since;
       scope.f.when = new Date(msg.payload.since);
@@ -167,20 +173,23 @@ export function failureFormTemplate(assets: Array<{ id: string; name: string; co
   });
   scope.chooseAsset();
   scope.submit = function () {
-    if (!scope.f.confirmedBy) { scope.problem = 'say who confirms it'; return; }
+    scope.recorded = null;
     if (!scope.f.when || isNaN(new Date(scope.f.when).getTime())) { scope.problem = 'say when it happened'; return; }
     scope.send({ topic: 'failure-event', payload: { asset: scope.f.asset, component: scope.f.component, outcome: scope.f.outcome,
-      failedAt: new Date(scope.f.when).getTime(), confirmedBy: scope.f.confirmedBy, notes: scope.f.notes, workOrderId: scope.f.workOrderId || undefined } });
+      failedAt: new Date(scope.f.when).getTime(), notes: scope.f.notes, workOrderId: scope.f.workOrderId || undefined } });
   };
 })(scope);
 </script>`;
 }
 
-/** The form's entry → a failure event for the historian, checked here so a bad entry is explained on the dashboard. */
+/**
+ * The form's entry → a failure event for the historian, checked here so a bad entry is explained on the dashboard.
+ * `confirmedBy` is the logged-in user, put in by the twin-user node before this one.
+ */
 export const FAILURE_EVENT_CODE = `// Turns the form's entry into a failure event (the retrain's ground truth), or explains what is wrong with it.
 const f = msg.payload || {};
 const now = Date.now();
-const problem = !f.asset ? 'choose the asset' : !f.confirmedBy ? 'say who confirms it'
+const problem = !f.asset ? 'choose the asset' : !f.confirmedBy ? 'no user: log in to the dashboard'
     : !(f.failedAt > 0) ? 'say when it happened' : f.failedAt > now + 60000 ? 'the time lies in the future' : '';
 if (problem) return [null, { topic: 'refused', payload: problem }];
 const event = { kind: 'failure-event', id: f.asset + ':' + f.outcome + ':' + f.failedAt, asset: f.asset, component: f.component || 'unspecified',

@@ -16,8 +16,6 @@ export interface PrescribedAsset {
   config: string;
   /** twin-drift, whose first output carries the asset's readings, quality-marked. */
   readings: string;
-  /** twin-threshold, whose first output carries alert events. */
-  alerts: string;
   features: string;
 }
 
@@ -55,8 +53,9 @@ export function prescribeFlow(flow: FlowBuilder, inputs: PrescribeInputs): void 
     info: [
       'twin-scenario learns the spindle\'s thermal, power, vibration and scrap behaviour from its own readings (the start-of-shift',
       'program runs it at three speeds) and answers the What-if tab. "Apply" sends the proposed speed to twin-setpoint, which waits',
-      'for a supervisor\'s approval on the same tab, refuses what is out of bounds, too fast, outside hours or interlocked (CRITICAL',
-      'urgency, an alarm), writes it through OPC UA and Modbus, and writes the last safe value back if the twin stops confirming.',
+      'for the approval of another logged-in person on the same tab, refuses what is out of bounds, too fast, outside hours or',
+      'interlocked (CRITICAL urgency, an alarm: read from twin-urgency, twin-threshold and twin-drift themselves, never from a',
+      'message), writes it through OPC UA and Modbus, and writes the last safe value back if the twin stops confirming.',
       'twin-kpi computes OEE, downtime, MTBF/MTTR and energy per machine; the savings compare with the baseline entered in it.',
     ].join('\n') });
   const { buffer } = storeAndForward(flow, 'prescribe', tab, inputs.db, 'audits and KPIs');
@@ -70,18 +69,17 @@ export function prescribeFlow(flow: FlowBuilder, inputs: PrescribeInputs): void 
   flow.linkFrom(estimates, inputs.rul, 0);
   const decisions = flow.placeLinkIn('prescribe:urgency', tab, 0, 5, 'urgency decisions');
   for (let port = 0; port < 3; port++) flow.linkFrom(decisions, inputs.urgency, port);
-  const alerts = flow.placeLinkIn('prescribe:alerts', tab, 0, 6, 'spindle alerts');
-  flow.linkFrom(alerts, spindle.alerts, 0);
 
   const scenario = flow.place('prescribe:scenario', tab, 2, 3, { type: 'twin-scenario', name: '', asset: spindle.config, model: inputs.model,
     minThermalMinutes: '15', ambientC: String(SIMULATED_HALL_C), historyHours: '6', reidentifyMinutes: '10', objective: 'roi', market: 'capacity', limitLevel: 'warning', maxZone: 'B', outputs: 2 });
   for (const source of [readings, features, estimates]) flow.wire(source, scenario);
   const setpoint = flow.place('prescribe:setpoint', tab, 3, 4, { type: 'twin-setpoint', name: '', asset: spindle.config, sensor: 'speedSetpoint', protocol: 'both',
     opcuaDataType: 'Double', unitId: '1', min: '6000', max: '14400', maxStep: '2400', maxRatePerMinute: '6000', allowedHours: '', timeZone: '',
-    interlockUrgency: 'CRITICAL', interlockAlerts: 'alarm', mode: 'manual', approvalTimeoutS: '600', watchdogS: '60', confirmOnReadings: true,
+    interlockUrgency: 'CRITICAL', interlockAlerts: 'alarm', mode: 'manual', approver: 'four-eyes', approvalTimeoutS: '600', watchdogS: '60', confirmOnReadings: true,
     readback: true, readbackSensor: 'speedSetpoint', readbackTolerance: '', safeValue: '', outputs: 3 });
+  // Requests and decisions only: the guard reads the read-back from twin-ingest and its interlocks from twin-urgency,
+  // twin-threshold and twin-drift itself, so nothing wired to it (the approval panel) can forge them.
   flow.wire(scenario, setpoint, 1);
-  for (const source of [readings, decisions, alerts]) flow.wire(source, setpoint);
   flow.wire(setpoint, buffer, 1);
   plcWrites(flow, tab, setpoint, inputs);
 

@@ -11,7 +11,10 @@ const TABLE_STYLE = (cls: string) => `.${cls} table { width: 100%; border-collap
 .${cls} .model { font-size: 11px; opacity: 0.7; }
 .${cls} .none { padding: 8px; opacity: 0.7; }`;
 
-/** The what-if inputs. Only a speed change is a PLC setpoint here, so "Apply" proposes the speed alone. */
+/**
+ * The what-if inputs. Only a speed change is a PLC setpoint here, so "Apply" proposes the speed alone; who applies is
+ * the user logged in to the dashboard, taken from the session by twin-scenario and twin-setpoint, never typed in.
+ */
 export function whatIfFormTemplate(coolingNames: string[], currentCooling: string): string {
   return `<style>
 .twin-whatif-form .row { display: flex; align-items: center; margin: 3px 0; }
@@ -27,11 +30,10 @@ export function whatIfFormTemplate(coolingNames: string[], currentCooling: strin
   <div class="row"><label>Coolant flow</label><input type="range" min="-50" max="100" step="5" ng-model="c.coolantFlowPercent"><span class="value">{{c.coolantFlowPercent > 0 ? '+' : ''}}{{c.coolantFlowPercent}} %</span></div>
   <div class="row"><label>Ambient</label><input type="number" ng-model="c.ambientC" placeholder="today's"><span class="value">°C</span></div>
   <div class="row"><label>Duty cycle</label><input type="range" min="-50" max="50" step="5" ng-model="c.dutyCyclePercent"><span class="value">{{c.dutyCyclePercent > 0 ? '+' : ''}}{{c.dutyCyclePercent}} %</span></div>
-  <div class="row"><label>Your name</label><input type="text" ng-model="who" placeholder="for the approval and the audit trail"></div>
   <div class="row">
     <md-button class="md-raised md-primary" ng-click="send({topic: 'scenario', payload: {changes: changes()}})">Evaluate</md-button>
     <md-button class="md-raised" ng-click="send({topic: 'scenario', payload: {grid: {cooling: 'all', speedPercent: [-10, 0, 5, 10, 15]}}})">Grid: cooling × speed</md-button>
-    <md-button class="md-raised md-warn" ng-disabled="!c.speedPercent" ng-click="send({topic: 'apply', payload: {changes: {speedPercent: c.speedPercent}, requestedBy: who || 'dashboard operator'}})">Apply {{c.speedPercent > 0 ? '+' : ''}}{{c.speedPercent}} % speed</md-button>
+    <md-button class="md-raised md-warn" ng-disabled="!c.speedPercent" ng-click="send({topic: 'apply', payload: {changes: {speedPercent: c.speedPercent}}})">Apply {{c.speedPercent > 0 ? '+' : ''}}{{c.speedPercent}} % speed</md-button>
   </div>
 </div>
 <script>
@@ -153,12 +155,17 @@ ${TABLE_STYLE('twin-whatif')}
 })(scope);
 </script>`;
 
-/** twin-setpoint's state: the pending request with Approve and Reject, the value in force, the last step. */
+/**
+ * twin-setpoint's state: the pending request with Approve and Reject, the value in force, and the newest audit
+ * records, refusals first in red with their reason (a self-approval or an approval without login is one). The
+ * buttons send only `{topic: 'approve' | 'reject', payload: {id}}`: who decides comes from the dashboard login.
+ */
 export const APPROVAL_TEMPLATE = `<style>
 ${TABLE_STYLE('twin-approval')}
 .twin-approval .pending { border-left: 6px solid #e6a800; padding: 6px 8px; margin: 4px 0; }
 .twin-approval .refused { border-left: 6px solid #ca3838; padding: 6px 8px; margin: 4px 0; }
 .twin-approval .fine { border-left: 6px solid #2e7d32; padding: 6px 8px; margin: 4px 0; }
+.twin-approval .who { font-size: 12px; opacity: 0.8; margin: 2px 0; }
 </style>
 <div class="twin-approval">
   <div class="none" ng-if="!s">Waiting for the setpoint guard…</div>
@@ -168,13 +175,15 @@ ${TABLE_STYLE('twin-approval')}
       <tr><td>Last safe value</td><td class="num">{{s.lastSafe === null ? '–' : (s.lastSafe | number:0) + ' ' + s.unit}}</td></tr>
       <tr><td>Allowed</td><td class="num">{{s.min | number:0}} – {{s.max | number:0}} {{s.unit}}, {{s.mode}} mode</td></tr>
       <tr ng-if="s.interlock"><td>Interlock</td><td>{{s.interlock}}</td></tr>
+      <tr ng-if="s.interlockSources && s.interlockSources.urgency === 0"><td>Interlock</td><td>no twin-urgency reports this machine's urgency yet</td></tr>
     </table>
     <div class="pending" ng-if="s.pending">
-      Request {{s.pending.id}}: {{s.pending.value | number:0}} {{s.unit}} by {{s.pending.requestedBy}} ({{s.pending.reason}})
+      Request {{s.pending.id}}: {{s.pending.value | number:0}} {{s.unit}} asked for by {{s.pending.requestedBy}}<span ng-if="s.pending.reason"> ({{s.pending.reason}})</span>
+      <div class="who">{{s.fourEyes ? 'Another person than ' + s.pending.requestedBy + ' must give the approval.' : 'One-person approval: the requester may give it.'}}
+        You decide as the user you logged in to the dashboard as.</div>
       <div>
-        <input type="text" ng-model="who" placeholder="approver's name">
-        <md-button class="md-raised md-primary" ng-click="send({topic: 'approve', payload: {id: s.pending.id, by: who || 'shift supervisor'}})">Approve</md-button>
-        <md-button class="md-raised" ng-click="send({topic: 'reject', payload: {id: s.pending.id, by: who || 'shift supervisor', reason: 'rejected on the dashboard'}})">Reject</md-button>
+        <md-button class="md-raised md-primary" ng-click="send({topic: 'approve', payload: {id: s.pending.id}})">Approve</md-button>
+        <md-button class="md-raised" ng-click="send({topic: 'reject', payload: {id: s.pending.id, reason: 'rejected on the dashboard'}})">Reject</md-button>
       </div>
     </div>
     <div ng-repeat="a in audits" ng-class="a.action === 'refuse' || a.action === 'revert' || a.action === 'reject' || a.action === 'expire' ? 'refused' : 'fine'">

@@ -33,9 +33,18 @@ export function watchPage(page: Page, label: string, errors: string[]): void {
   });
 }
 
-/** Opens a node-red-dashboard tab by its index and waits for its title; what goes wrong on it lands in `errors`. */
-export async function openDashboardTab(browser: Browser, baseUrl: string, index: number, name: string, errors: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1200 } });
+/** A dashboard user's name and password, for a page that logs in (README "Dashboard logins"). */
+export interface DashboardLogin {
+  username: string;
+  password: string;
+}
+
+/**
+ * Opens a node-red-dashboard tab by its index and waits for its title; what goes wrong on it lands in `errors`. With
+ * `login`, the page is a browser of its own that logs in as that user.
+ */
+export async function openDashboardTab(browser: Browser, baseUrl: string, index: number, name: string, errors: string[], login?: DashboardLogin): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1200 }, httpCredentials: login });
   watchPage(page, `tab ${name}`, errors);
   await page.goto(`${baseUrl}/ui/#!/${index}`);
   await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 30000 });

@@ -4,3 +4,8 @@ import type { NodeInitializer } from 'node-red';
 export function coreNode(file: string): NodeInitializer {
   return require(require.resolve(`@node-red/nodes/core/${file}`)) as NodeInitializer;
 }
+
+/** A contrib palette's node (node-red-contrib-opcua, -modbus) by its file, to load beside ours in the test helper. */
+export function contribNode(file: string): NodeInitializer {
+  return require(require.resolve(file)) as NodeInitializer;
+}

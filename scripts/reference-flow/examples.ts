@@ -7,6 +7,7 @@ import path from 'node:path';
 import { modbusBlock, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { encodeRegisters } from '../../lib/modbus/register-codec';
 import { FlowBuilder, type FlowNode } from './builder';
+import { catalogueExample } from './catalogue-example';
 import { debug, embeddedDb, inject, spindleAsset } from './example-nodes';
 import { kpiExample, setpointExample } from './kpi-setpoint-examples';
 import { retrainExample, rulUrgencyExample } from './maintenance-examples';
@@ -227,6 +228,7 @@ export const EXAMPLES: Record<string, () => FlowNode[]> = {
   'OEE and savings': kpiExample,
   'Guarded setpoint writes': setpointExample,
   'Sparkplug B edge and central host': sparkplugExample,
+  'Poll Modbus devices from a catalogue': catalogueExample,
 };
 
 export function exampleFile(name: string): string {

@@ -1,27 +1,36 @@
 /**
  * Condition-monitoring throughput: the full waveform feature set (statistics, FFT spectrum, velocity RMS with ISO
  * zone, bands, envelope spectrum and bearing defect lines) as channels of 25.6 kHz kept up with in real time per
- * core; scalar readings/s through twin-features inside a real Node-RED runtime, batched as twin-ingest sends them;
+ * core, beside fft.js's bare transform of the same block; scalar readings/s through twin-features inside a real Node-RED runtime, batched as twin-ingest sends them;
  * memory of one asset's 7-day windows after a week of readings at two very different rates.
  */
+import FFT from 'fft.js';
 import helper from 'node-red-node-test-helper';
 import { SPINDLE_ASSET } from '../lib/asset/presets';
 import { DEFAULT_FEATURE_OPTIONS, FeatureEngine } from '../lib/features/feature-engine';
 import type { FeatureVector } from '../lib/features/feature-vector';
+import { nextPowerOfTwo } from '../lib/features/spectrum';
 import { DEFAULT_WAVEFORM_OPTIONS, waveformFeatures } from '../lib/features/waveform-features';
 import type { Reading } from '../lib/reading/reading';
 import { Random } from '../lib/math/random';
 import { accelerationBlock } from '../plant/physics/waveform';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import featuresNode = require('../nodes/twin-features/twin-features');
-import { printFigure } from './print-figure';
+import { definedFeatures } from '../test/support/waveform-definitions';
+import { alternate, formatRate, printAgainstGoal, printBeside, printFigure } from './print-figure';
 
 helper.init(require.resolve('node-red'));
 
 const SAMPLE_RATE = 25_600;
 const DAY_MS = 86_400_000;
 
-function waveformChannels(): void {
+/**
+ * Channels of 25.6 kHz kept up with per core: the feature set with and without the envelope, the definitions it
+ * replaced (each transform on its own, new arrays), and fft.js's bare real transform of the same block size, timed in
+ * alternating slices. The bare transform gets Float64Array buffers as the library does: fed plain arrays too, fft.js's
+ * code would turn polymorphic and slow every transform in the process down.
+ */
+async function waveformChannels(): Promise<void> {
   const blocks = Array.from({ length: 4 }, (_, i) =>
     accelerationBlock({ rpm: 6000, velocityMmS: 2.5, wear: 0.2 * i }, SPINDLE_ASSET.bearing, SAMPLE_RATE, SAMPLE_RATE, new Random(i + 1)));
   const options = {
@@ -29,15 +38,32 @@ function waveformChannels(): void {
     machineGroup: SPINDLE_ASSET.ratings.machineGroup, mounting: SPINDLE_ASSET.ratings.mounting,
     bands: [{ name: 'shaft', fromHz: 80, toHz: 120 }], chartPoints: 256, chartMaxHz: 2000,
   };
-  for (let i = 0; i < 10; i++) waveformFeatures(blocks[i % blocks.length], SAMPLE_RATE, options);
-  const rounds = 300;
-  const started = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) waveformFeatures(blocks[i % blocks.length], SAMPLE_RATE, options);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const perBlockMs = (seconds / rounds) * 1000;
-  printFigure('waveform feature set, 1-s block of 25.6 kHz', `${perBlockMs.toFixed(2)} ms per block`);
-  printFigure('  = samples/s per core', `${Math.round((rounds * SAMPLE_RATE) / seconds).toLocaleString('en-US')}`);
-  printFigure('  = 25.6 kHz channels in real time per core', `${Math.floor(1000 / perBlockMs)}`);
+  const withoutEnvelope = { ...options, shaftRpm: undefined };
+  const size = nextPowerOfTwo(SAMPLE_RATE);
+  const fft = new FFT(size);
+  const input = new Float64Array(size);
+  const output = new Float64Array(2 * size);
+  let next = 0;
+  const block = () => blocks[next++ % blocks.length];
+  const seconds = await alternate({
+    bare: () => {
+      const samples = block();
+      for (let i = 0; i < samples.length; i++) input[i] = samples[i];
+      fft.realTransform(output, input);
+    },
+    withEnvelope: () => waveformFeatures(block(), SAMPLE_RATE, options),
+    withoutEnvelope: () => waveformFeatures(block(), SAMPLE_RATE, withoutEnvelope),
+    definitions: () => definedFeatures(block(), SAMPLE_RATE, options),
+  }, 300);
+  const channels = (s: number) => 1 / s;
+  printFigure(`bare fft.js real transform, ${size.toLocaleString('en-US')} points`, `${(seconds.bare * 1000).toFixed(3)} ms = ${Math.floor(channels(seconds.bare))} channels per core`);
+  printFigure('waveform feature set with envelope, 1-s block', `${(seconds.withEnvelope * 1000).toFixed(3)} ms per block`);
+  printBeside('  25.6 kHz channels in real time per core, vs bare FFT', channels(seconds.withEnvelope), channels(seconds.bare), 'channels');
+  printAgainstGoal('  against the goal', channels(seconds.withEnvelope), 500, 'channels');
+  printFigure('  = samples/s per core', formatRate(SAMPLE_RATE * channels(seconds.withEnvelope)));
+  printBeside('without the envelope (no shaft speed), vs bare FFT', channels(seconds.withoutEnvelope), channels(seconds.bare), 'channels');
+  printBeside('the definitions (two real FFTs, new arrays), vs bare FFT', channels(seconds.definitions), channels(seconds.bare), 'channels');
+  printFigure('  one pass against the definitions', `${(seconds.definitions / seconds.withEnvelope).toFixed(2)}× the channels`);
 }
 
 async function scalarThroughput(batchSize: number, batches: number): Promise<void> {
@@ -95,7 +121,7 @@ function weekMemory(readingsPerSecond: number): number {
 }
 
 export async function run(): Promise<void> {
-  waveformChannels();
+  await waveformChannels();
   await scalarThroughput(1000, 500);
   await scalarThroughput(100, 2000);
   const slow = weekMemory(0.1);

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadAverage } from './print-figure';
 
 interface BenchModule {
   run(): Promise<void>;
@@ -19,10 +20,10 @@ async function main(): Promise<void> {
   for (const name of names) {
     const bench = require(path.join(__dirname, name)) as Partial<BenchModule>;
     if (typeof bench.run !== 'function') continue;
-    process.stdout.write(`\n=== ${name} ===\n`);
+    process.stdout.write(`\n=== ${name} === (load average ${loadAverage()})\n`);
     const started = Date.now();
     await bench.run();
-    process.stdout.write(`(${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(`(${name}: ${((Date.now() - started) / 1000).toFixed(1)} s; load average ${loadAverage()})\n`);
   }
 }
 

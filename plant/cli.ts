@@ -3,26 +3,34 @@
  * Commands typed on stdin (or written to the OPC UA variable Plant.Control, or published to the MQTT control
  * topic with --mqtt) inject faults and change setpoints; "help" lists them.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
 import mqtt from 'mqtt';
+import { catalogueToJson } from '../lib/catalogue/catalogue-json';
 import { COMMAND_HELP } from './commands';
+import { PLANT_CATALOGUE_FILE, parseMachineMix } from './machine-mix';
 import { DEFAULT_PLANT_OPTIONS, startPlant, type PlantOptions } from './plant';
 
 const USAGE = `usage: node dist/plant/cli.js [--host 127.0.0.1] [--opcua-port 4840] [--modbus-port 5020] [--speedup 1440]
-       [--seed 1] [--ambient 22] [--wear <asset>=<0..1>] [--life <asset>=<share of nominal bearing life>]
-       [--no-start-program] [--mqtt mqtt://127.0.0.1:1883] [--fault "<command>"]...
+       [--machines spindle:1,pump:1] [--sensors <scalar sensors per machine>] [--waveform-rate 12800]
+       [--waveform-samples 4096] [--data-dir ./data] [--seed 1] [--ambient 22] [--wear <asset>=<0..1>]
+       [--life <asset>=<share of nominal bearing life>] [--no-start-program] [--mqtt mqtt://127.0.0.1:1883]
+       [--fault "<command>"]...
        [--opcua-user <name> --opcua-pki <dir>]   (Sign & Encrypt, Basic256Sha256; the password in TWIN_OPCUA_PASSWORD)`;
+
 export const CONTROL_TOPIC = 'twin/plant/control';
 
 interface CliOptions {
   plant: Partial<PlantOptions>;
+  dataDir: string;
   mqttUrl?: string;
   commands: string[];
 }
 
 function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
   const plant: Partial<PlantOptions> = { initialWear: {}, lifeFactor: { ...DEFAULT_PLANT_OPTIONS.lifeFactor } };
-  const options: CliOptions = { plant, commands: [] };
+  const options: CliOptions = { plant, commands: [], dataDir: path.resolve(__dirname, '..', '..', 'data') };
   let opcuaUser: string | undefined;
   let opcuaPki: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -37,12 +45,22 @@ function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
       if (!Number.isFinite(v)) throw new Error(`${flag} needs a number`);
       return v;
     };
+    const positiveInteger = (): number => {
+      const v = numeric();
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} needs a whole number above 0`);
+      return v;
+    };
     switch (flag) {
       case '--host': plant.host = value(); break;
       case '--opcua-port': plant.opcuaPort = numeric(); break;
       case '--modbus-port': plant.modbusPort = numeric(); break;
       case '--speedup': plant.speedup = numeric(); break;
       case '--seed': plant.seed = numeric(); break;
+      case '--machines': plant.machines = parseMachineMix(value()); break;
+      case '--sensors': plant.sensorsPerMachine = positiveInteger(); break;
+      case '--waveform-rate': plant.waveformRate = positiveInteger(); break;
+      case '--waveform-samples': plant.waveformLength = positiveInteger(); break;
+      case '--data-dir': options.dataDir = path.resolve(value()); break;
       case '--ambient': plant.ambientC = numeric(); break;
       case '--wear': {
         const [asset, wear] = value().split('=');
@@ -78,8 +96,13 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2), process.env);
   const plant = await startPlant(options.plant);
   const say = (line: string): void => { process.stdout.write(`[plant] ${line}\n`); };
+  const catalogueFile = path.join(options.dataDir, PLANT_CATALOGUE_FILE);
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  fs.writeFileSync(catalogueFile, catalogueToJson(plant.catalogue));
+  const lastUnit = Math.max(...plant.catalogue.assets.map((a) => a.modbusDevice?.unitId ?? 1));
+  say(`${plant.catalogue.assets.length} machines (${plant.options.machines.map((m) => `${m.type}:${m.count}`).join(',')}); catalogue written to ${catalogueFile}`);
   say(`OPC UA server ${plant.opcuaEndpoint}${plant.options.opcuaSecurity ? ' (Sign & Encrypt, Basic256Sha256, user required)' : ' (security None, anonymous)'}`);
-  say(`Modbus TCP server ${plant.options.host}:${plant.modbusPort} (unit 1)`);
+  say(`Modbus TCP server ${plant.options.host}:${plant.modbusPort} (${lastUnit === 1 ? 'unit 1' : `unit ids 1-${lastUnit}`})`);
   say(`bearing wear runs ${plant.options.speedup}x faster than the clock (default ${DEFAULT_PLANT_OPTIONS.speedup}); type "help" for commands`);
   for (const command of options.commands) say(plant.command(command));
 

@@ -4,6 +4,7 @@ export type PlantCommand =
   | { kind: 'fault'; asset: string; sensor: string; fault: 'stuck' }
   | { kind: 'fault'; asset: string; sensor: string; fault: 'spikes'; amount: number }
   | { kind: 'network'; seconds: number }
+  | { kind: 'offline'; asset: string }
   | { kind: 'clear'; asset: string; sensor?: string }
   | { kind: 'setpoint'; asset: string; rpm: number }
   | { kind: 'wear'; asset: string; wear: number }
@@ -17,7 +18,9 @@ export const COMMAND_HELP = [
   'fault <asset> <sensor> stuck                      transmitter freezes at its present value',
   'fault <asset> <sensor> spikes <magnitude>         random spikes of ± magnitude',
   'fault network <seconds>                           PLC stops answering (OPC UA and Modbus) for a while',
-  'clear <asset> [sensor]                            removes sensor faults',
+  'fault <asset> offline                             the machine\'s PLC stops answering: its Modbus unit is silent,',
+  '                                                  its OPC UA values turn BadNoCommunication (clear <asset> ends it)',
+  'clear <asset> [sensor]                            removes sensor faults (and ends offline)',
   'setpoint <asset> <rpm>                            new speed setpoint',
   'wear <asset> <0..1>                               sets bearing wear (1 = failed)',
   'stop <asset> | start <asset>                      stops or starts the machine',
@@ -38,7 +41,8 @@ export function parseCommand(line: string): PlantCommand {
   switch (verb?.toLowerCase()) {
     case 'fault':
       if (a === 'network') return { kind: 'network', seconds: number(b, 'seconds') };
-      if (!a || !b) throw new Error('usage: fault <asset> <sensor> drift|stuck|spikes [amount]');
+      if (a && b === 'offline' && c === undefined) return { kind: 'offline', asset: a };
+      if (!a || !b) throw new Error('usage: fault <asset> <sensor> drift|stuck|spikes [amount], or fault <asset> offline');
       if (c === 'drift') return { kind: 'fault', asset: a, sensor: b, fault: 'drift', amount: number(d, 'drift rate') };
       if (c === 'stuck') return { kind: 'fault', asset: a, sensor: b, fault: 'stuck' };
       if (c === 'spikes') return { kind: 'fault', asset: a, sensor: b, fault: 'spikes', amount: number(d, 'spike magnitude') };

@@ -29,9 +29,21 @@ export interface OpcuaPlantServer {
   endpoint: string;
   port: number;
   publish(asset: string, sensor: string, value: number | Float32Array, timestamp: Date): void;
+  /** false: the asset's values turn BadNoCommunication (its PLC does not answer) until they are published again. */
+  setCommunication(asset: string, ok: boolean): void;
   /** Subscriptions clients hold on the server now: how a test sees that a client subscribed again after an outage. */
   subscriptionCount(): number;
   stop(): Promise<void>;
+}
+
+/**
+ * The machine's folder: the part of its node ids before the last dot (`Spindle` for `ns=1;s=Spindle.Speed`,
+ * `pump-7` for `ns=1;s=pump-7.Flow`), so every machine of a large plant gets a folder of its own.
+ */
+function folderOf(asset: AssetDefinition): string {
+  const nodeId = asset.sensors.find((s) => s.opcuaNodeId)?.opcuaNodeId;
+  const identifier = nodeId ? localNodeId(nodeId).replace(/^s=/, '') : '';
+  return identifier.includes('.') ? identifier.slice(0, identifier.lastIndexOf('.')) : asset.id;
 }
 
 /** Node-opcua wants "s=..." inside its own namespace; the presets carry full "ns=1;s=..." ids. */
@@ -83,7 +95,7 @@ export async function startOpcuaServer(host: string, port: number, assets: reado
   const variables = new Map<string, { sensor: SensorDefinition; variable: UAVariable }>();
 
   for (const asset of assets) {
-    const folderName = asset.type === 'cnc-spindle' ? 'Spindle' : asset.type === 'centrifugal-pump' ? 'Pump' : asset.id;
+    const folderName = folderOf(asset);
     const folder = namespace.addFolder(addressSpace.rootFolder.objects, { browseName: folderName, nodeId: `s=${folderName}` });
     for (const sensor of asset.sensors) {
       if (!sensor.opcuaNodeId) continue;
@@ -133,6 +145,13 @@ export async function startOpcuaServer(host: string, port: number, assets: reado
       const entry = variables.get(`${asset}/${sensor}`);
       if (!entry || entry.sensor.modbus?.writable) return;
       entry.variable.setValueFromSource(variant(entry.sensor, value), StatusCodes.Good, timestamp);
+    },
+    setCommunication(asset, ok) {
+      if (ok) return;
+      for (const [key, entry] of variables) {
+        if (!key.startsWith(`${asset}/`) || entry.sensor.modbus?.writable) continue;
+        entry.variable.setValueFromSource(entry.variable.readValue().value, StatusCodes.BadNoCommunication, new Date());
+      }
     },
     subscriptionCount() {
       return server.currentSubscriptionCount;

@@ -1,7 +1,7 @@
-import type { AssetDefinition } from '../lib/asset/asset-model';
-import { PLANT_ASSETS, PLANT_UNIT_ID } from '../lib/asset/presets';
+import type { AssetCatalogue } from '../lib/catalogue/catalogue-model';
 import { COMMAND_HELP, parseCommand, type PlantCommand } from './commands';
 import { FaultTable } from './faults';
+import { DEFAULT_MACHINE_MIX, plantCatalogue, plantMachines, type MachineCount, type PlantMachine } from './machine-mix';
 import { startModbusServer, type ModbusPlantServer } from './modbus-server';
 import { startOpcuaServer, type OpcuaPlantServer, type OpcuaSecurity } from './opcua-server';
 import type { MachineModel } from './physics/machine';
@@ -19,14 +19,30 @@ export interface PlantOptions {
   speedup: number;
   seed: number;
   ambientC: number;
-  /** Initial bearing wear per asset id (0 new .. 1 failed). */
+  /** The machines (see machine-mix.ts); the default is today's spindle-1 and pump-1. */
+  machines: readonly MachineCount[];
+  /** Scalar sensors per machine, padded with auxiliary channels (0: the machine type's own). */
+  sensorsPerMachine: number;
+  /** Accelerometer sample rate (Hz); the presets' 12.8 kHz when absent. */
+  waveformRate?: number;
+  /**
+   * Initial bearing wear per asset id (0 new .. 1 failed). Machines not named start new if they are the first of
+   * their type, else at a wear drawn from the seed, so a fleet does not fail all at once.
+   */
   initialWear: Record<string, number>;
-  /** Bearing life per asset id as a share of the machine type's nominal life (see MachineOptions.lifeFactor). */
+  /**
+   * Bearing life per asset id as a share of the machine type's nominal life (see MachineOptions.lifeFactor). Machines
+   * not named: 1 for the first of their type, else a share drawn from the seed (LIFE_SHARE_RANGE).
+   */
   lifeFactor: Record<string, number>;
-  /** Speed program each asset runs from the start, as shares of its nominal speed; any setpoint write ends it. */
-  startProgram: Record<string, ProgramStep[]>;
+  /**
+   * Speed program each asset runs from the start, as shares of its nominal speed; any setpoint write ends it.
+   * Absent: every spindle runs SPINDLE_START_PROGRAM.
+   */
+  startProgram?: Record<string, ProgramStep[]>;
   tickMs: number;
   publishMs: number;
+  /** Samples per accelerometer block, one block per machine and publish. */
   waveformLength: number;
   /** OPC UA Sign & Encrypt with users; absent: security None, anonymous (a demo PLC on loopback). */
   opcuaSecurity?: OpcuaSecurity;
@@ -54,9 +70,14 @@ export const SITE_SPINDLE_LIFE_FACTOR = 0.7;
 
 export const DEFAULT_PLANT_OPTIONS: PlantOptions = {
   host: '127.0.0.1', opcuaPort: 4840, modbusPort: 5020, speedup: 1440, seed: 1, ambientC: 22,
-  initialWear: {}, lifeFactor: { 'spindle-1': SITE_SPINDLE_LIFE_FACTOR }, startProgram: { 'spindle-1': SPINDLE_START_PROGRAM },
+  machines: DEFAULT_MACHINE_MIX, sensorsPerMachine: 0,
+  initialWear: {}, lifeFactor: { 'spindle-1': SITE_SPINDLE_LIFE_FACTOR },
   tickMs: 100, publishMs: 1000, waveformLength: 4096,
 };
+
+/** Wear and bearing life share of machines after the first of their type, drawn uniformly from the seed. */
+export const INITIAL_WEAR_RANGE = [0, 0.6] as const;
+export const LIFE_SHARE_RANGE = [0.6, 1.3] as const;
 
 export interface PlantSnapshot {
   asset: string;
@@ -66,9 +87,15 @@ export interface PlantSnapshot {
   published: Record<string, number>;
 }
 
-function createMachine(asset: AssetDefinition, options: PlantOptions): MachineModel {
-  const machineOptions = { ambientC: options.ambientC, initialWear: options.initialWear[asset.id] ?? 0, lifeFactor: options.lifeFactor[asset.id] ?? 1 };
-  if (asset.type === 'centrifugal-pump') return new PumpModel(asset, machineOptions);
+function createMachine(machine: PlantMachine, index: number, options: PlantOptions): MachineModel {
+  const { asset } = machine;
+  const first = machine.number === 1;
+  const draw = new Random(options.seed * 7919 + index);
+  const within = ([low, high]: readonly [number, number]): number => low + (high - low) * draw.next();
+  const initialWear = options.initialWear[asset.id] ?? (first ? 0 : within(INITIAL_WEAR_RANGE));
+  const lifeFactor = options.lifeFactor[asset.id] ?? (first ? 1 : within(LIFE_SHARE_RANGE));
+  const machineOptions = { ambientC: options.ambientC, initialWear, lifeFactor };
+  if (machine.type === 'pump') return new PumpModel(asset, machineOptions);
   return new SpindleModel(asset, machineOptions);
 }
 
@@ -79,6 +106,11 @@ function createMachine(asset: AssetDefinition, options: PlantOptions): MachineMo
 export class Plant {
   readonly options: PlantOptions;
   readonly machines = new Map<string, MachineModel>();
+  /** Every machine with its tag map, site, line and cell: what the servers serve and the catalogue file holds. */
+  readonly catalogue: AssetCatalogue;
+  private readonly layout: readonly PlantMachine[];
+  /** Machines whose PLC does not answer (`fault <asset> offline`). */
+  private readonly offline = new Set<string>();
   private readonly faults = new FaultTable();
   private readonly random: Random;
   private readonly published = new Map<string, Record<string, number>>();
@@ -96,7 +128,15 @@ export class Plant {
   constructor(options: Partial<PlantOptions> = {}) {
     this.options = { ...DEFAULT_PLANT_OPTIONS, ...options };
     this.random = new Random(this.options.seed);
-    for (const asset of PLANT_ASSETS) this.machines.set(asset.id, createMachine(asset, this.options));
+    this.layout = plantMachines(this.options.machines, { sensorsPerMachine: this.options.sensorsPerMachine, waveformRate: this.options.waveformRate });
+    this.catalogue = plantCatalogue(this.layout);
+    this.layout.forEach((machine, index) => this.machines.set(machine.asset.id, createMachine(machine, index, this.options)));
+  }
+
+  /** The speed program of each asset: the one given, else the warm-up for every spindle. */
+  private startPrograms(): Record<string, ProgramStep[]> {
+    if (this.options.startProgram) return this.options.startProgram;
+    return Object.fromEntries(this.layout.filter((m) => m.type === 'spindle').map((m) => [m.asset.id, SPINDLE_START_PROGRAM]));
   }
 
   async start(): Promise<void> {
@@ -104,7 +144,7 @@ export class Plant {
     this.lastTick = Date.now();
     this.tickTimer = setInterval(() => this.tick(), this.options.tickMs);
     this.publishTimer = setInterval(() => this.publish(), this.options.publishMs);
-    for (const [asset, steps] of Object.entries(this.options.startProgram)) this.runProgram(asset, steps);
+    for (const [asset, steps] of Object.entries(this.startPrograms())) this.runProgram(asset, steps);
     this.publish();
   }
 
@@ -137,14 +177,15 @@ export class Plant {
   }
 
   private async startServers(opcuaPort: number, modbusPort: number): Promise<void> {
-    const assets = [...this.machines.values()].map((m) => m.asset);
+    const assets = this.catalogue.assets;
     this.opcua = await startOpcuaServer(this.options.host, opcuaPort, assets, {
       readWritable: (asset) => this.machine(asset).values().speedSetpoint ?? 0,
       write: (asset, _sensor, value) => this.applySetpoint(asset, value),
       control: (text) => this.command(text),
     }, this.options.opcuaSecurity);
-    this.modbus = await startModbusServer(this.options.host, modbusPort, PLANT_UNIT_ID, assets,
+    this.modbus = await startModbusServer(this.options.host, modbusPort, assets,
       (asset, _sensor, value) => { this.applySetpoint(asset, value); });
+    for (const asset of this.offline) this.setOffline(asset, true);
     this.opcuaEndpoint = this.opcua.endpoint;
     this.opcuaPort = this.opcua.port;
     this.modbusPort = this.modbus.port;
@@ -167,10 +208,16 @@ export class Plant {
   private publish(): void {
     const now = Date.now();
     const timestamp = new Date(now);
-    for (const machine of this.machines.values()) {
-      const id = machine.asset.id;
+    for (const { asset, auxiliary } of this.layout) {
+      const id = asset.id;
+      const machine = this.machine(id);
+      if (this.offline.has(id)) continue;
       const values: Record<string, number> = {};
-      for (const [sensor, trueValue] of Object.entries(machine.values())) {
+      const own = machine.values();
+      const source = machine.vibrationSource();
+      const input = { ambientC: this.options.ambientC, speedRatio: source.rpm / (asset.ratings.nominalRpm ?? 1), bearingC: own.bearingTemp, vibration: own.vibration, motorCurrent: own.motorCurrent };
+      const trueValues = { ...own, ...Object.fromEntries(auxiliary.map((channel) => [channel.id, channel.value(input, this.random)])) };
+      for (const [sensor, trueValue] of Object.entries(trueValues)) {
         const value = this.faults.apply(id, sensor, trueValue, now, this.random);
         values[sensor] = value;
         this.opcua?.publish(id, sensor, value, timestamp);
@@ -179,7 +226,7 @@ export class Plant {
       this.published.set(id, values);
       const waveformSensor = machine.asset.sensors.find((s) => s.kind === 'waveform');
       if (waveformSensor && this.opcua) {
-        const block = accelerationBlock(machine.vibrationSource(), machine.asset.bearing, waveformSensor.sampleRate ?? 12800, this.options.waveformLength, this.random);
+        const block = accelerationBlock(source, machine.asset.bearing, waveformSensor.sampleRate ?? 12800, this.options.waveformLength, this.random);
         this.opcua.publish(id, waveformSensor.id, block, timestamp);
       }
     }
@@ -223,9 +270,16 @@ export class Plant {
       case 'network':
         void this.dropNetwork(command.seconds);
         return `ok: PLC unreachable for ${command.seconds} s`;
-      case 'clear':
+      case 'offline':
         this.machine(command.asset);
-        return `ok: cleared ${this.faults.clear(command.asset, command.sensor)} fault(s)`;
+        this.setOffline(command.asset, true);
+        return `ok: ${command.asset} does not answer (Modbus unit ${this.unitOf(command.asset)} silent, OPC UA values BadNoCommunication)`;
+      case 'clear': {
+        this.machine(command.asset);
+        const online = !command.sensor && this.offline.has(command.asset);
+        if (online) this.setOffline(command.asset, false);
+        return `ok: cleared ${this.faults.clear(command.asset, command.sensor) + (online ? 1 : 0)} fault(s)`;
+      }
       case 'setpoint':
         if (!this.applySetpoint(command.asset, command.rpm)) throw new Error(`setpoint ${command.rpm} rpm is outside 0..${this.machine(command.asset).asset.ratings.maxRpm}`);
         return `ok: ${command.asset} setpoint ${command.rpm} rpm`;
@@ -239,12 +293,28 @@ export class Plant {
         this.machine(command.asset).repair();
         return `ok: ${command.asset} has a new bearing`;
       case 'status':
-        return this.snapshot().map((s) => `${s.asset}: ${s.state}, wear ${s.wear.toFixed(3)}, RUL ${s.remainingLifeH.toFixed(0)} h, ` +
+        return this.snapshot().map((s) => `${s.asset}${this.offline.has(s.asset) ? ' (offline)' : ''}: ${s.state}, wear ${s.wear.toFixed(3)}, RUL ${s.remainingLifeH.toFixed(0)} h, ` +
           Object.entries(s.published).map(([k, v]) => `${k}=${Number(v.toFixed(2))}`).join(' ')).join('\n') +
           (this.faults.list().length ? `\nfaults: ${this.faults.list().join(', ')}` : '');
       case 'help':
         return COMMAND_HELP;
     }
+  }
+
+  private unitOf(asset: string): number | undefined {
+    return this.catalogue.assets.find((a) => a.id === asset)?.modbusDevice?.unitId;
+  }
+
+  /**
+   * A machine's PLC stops answering: its Modbus unit gives no reply (a device that shares the unit falls silent with
+   * it, as with one PLC for two machines), its OPC UA values turn BadNoCommunication and stop changing.
+   */
+  private setOffline(asset: string, offline: boolean): void {
+    if (offline) this.offline.add(asset);
+    else this.offline.delete(asset);
+    const unit = this.unitOf(asset);
+    if (unit !== undefined) this.modbus?.setSilent(unit, this.catalogue.assets.some((a) => a.modbusDevice?.unitId === unit && this.offline.has(a.id)));
+    this.opcua?.setCommunication(asset, !offline);
   }
 
   private async dropNetwork(seconds: number): Promise<void> {

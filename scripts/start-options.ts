@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseMachineMix } from '../plant/machine-mix';
 
 export interface StartOptions {
   host: string;
@@ -9,10 +10,12 @@ export interface StartOptions {
   speedup: number;
   dataDir: string;
   resetFlows: boolean;
+  /** The simulated plant's machines, e.g. spindle:30,pump:20 (plant/machine-mix.ts); '' = spindle-1 and pump-1. */
+  machines: string;
 }
 
 const USAGE = `usage: npm start -- [--port 1880] [--host 127.0.0.1] [--opcua-port 4840] [--modbus-port 5020]
-                      [--speedup 1440] [--data-dir ./data] [--reset-flows]`;
+                      [--speedup 1440] [--data-dir ./data] [--reset-flows] [--machines spindle:30,pump:20]`;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -33,6 +36,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
     speedup: Number(env.TWIN_SPEEDUP || 1440),
     dataDir: path.resolve(env.TWIN_DATA_DIR || path.join(root, 'data')),
     resetFlows: false,
+    machines: env.TWIN_MACHINES || '',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -49,11 +53,13 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
       case '--speedup': options.speedup = Number(value()); break;
       case '--data-dir': options.dataDir = path.resolve(value()); break;
       case '--reset-flows': options.resetFlows = true; break;
+      case '--machines': options.machines = value(); break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
   }
   if (!(options.speedup > 0)) throw new Error(`--speedup must be a positive number\n${USAGE}`);
+  if (options.machines) parseMachineMix(options.machines);
   if (!LOOPBACK.has(options.host) && !(env.TWIN_ADMIN_USER && env.TWIN_ADMIN_PASSWORD_HASH)) {
     throw new Error(`refusing to listen on ${options.host} without editor credentials: set TWIN_ADMIN_USER and ` +
       'TWIN_ADMIN_PASSWORD_HASH (see README "Exposing the twin")');

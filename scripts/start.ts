@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { PLANT_CATALOGUE_FILE } from '../plant/machine-mix';
 import { parseStartOptions, type StartOptions } from './start-options';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
     '--opcua-port', String(options.opcuaPort),
     '--modbus-port', String(options.modbusPort),
     '--speedup', String(options.speedup),
+    '--data-dir', options.dataDir,
+    ...(options.machines ? ['--machines', options.machines] : []),
   ], { cwd: root, stdio: ['pipe', 'inherit', 'inherit'] });
   children.push({ name: 'plant simulator', child: plant });
   process.stdin.pipe(plant.stdin!);
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
     TWIN_MODBUS_HOST: '127.0.0.1',
     TWIN_MODBUS_PORT: String(options.modbusPort),
     TWIN_SPEEDUP: String(options.speedup),
+    TWIN_CATALOGUE_FILE: path.join(options.dataDir, PLANT_CATALOGUE_FILE),
   };
   const nodeRed = spawn(process.execPath, [
     require.resolve('node-red/red.js'),

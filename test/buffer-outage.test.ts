@@ -10,8 +10,9 @@ import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import mqtt, { type MqttClient } from 'mqtt';
 import { coreNode } from './support/core-nodes';
-import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './support/database';
+import { LOCAL_POSTGRES_URL, withClient } from './support/database';
 import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
+import { proxiedDatabase } from './support/proxied-database';
 import { TcpProxy } from './support/tcp-proxy';
 import { testNode } from './support/test-node';
 import bufferNode = require('../nodes/twin-buffer/twin-buffer');
@@ -24,36 +25,13 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 describe('twin-buffer in front of twin-historian, database connection cut', function () {
   this.timeout(120000);
-  let proxy: TcpProxy;
-  let schema: string;
-  let userDir: string;
-  const savedUrl = process.env.DATABASE_URL;
-
-  before(async function () {
-    if (!(await postgresAnswers())) this.skip();
-    const target = new URL(LOCAL_POSTGRES_URL);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const url = new URL(LOCAL_POSTGRES_URL);
-    url.port = String(proxy.port);
-    process.env.DATABASE_URL = url.toString();
-    schema = uniqueSchema('twin_buf');
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-buf-node-'));
-    helper.settings({ userDir });
-  });
-  after(async function () {
-    if (savedUrl === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = savedUrl;
-    helper.settings({});
-    await proxy?.stop();
-    if (schema) await withClient(LOCAL_POSTGRES_URL, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
-    if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const db = proxiedDatabase('twin_buf');
   beforeEach((done) => { helper.startServer(done); });
   afterEach((done) => { helper.unload().then(() => helper.stopServer(done)); });
 
   it('delivers every reading of a steady stream exactly once, in order, across the outage', async function () {
     const flow = [
-      { id: 'db', type: 'twin-db', mode: 'auto', schema, poolMax: '2' },
+      { id: 'db', type: 'twin-db', mode: 'auto', schema: db.schema, poolMax: '2' },
       { id: 'buffer', type: 'twin-buffer', maxReplayRate: '2000', ackTimeoutS: '2', maxInFlight: '200', wires: [['historian'], []] },
       { id: 'historian', type: 'twin-historian', db: 'db', batchMs: '50', wires: [['buffer']] },
     ];
@@ -62,8 +40,8 @@ describe('twin-buffer in front of twin-historian, database connection cut', func
     const start = Date.UTC(2026, 2, 1);
     const total = 400;
     for (let i = 0; i < total; i++) {
-      if (i === 100) proxy.cut();
-      if (i === 300) proxy.restore();
+      if (i === 100) db.proxy.cut();
+      if (i === 300) db.proxy.restore();
       buffer.receive({ payload: [{ asset: 'm1', sensor: 'seq', unit: '', value: i, ts: start + i * 1000, quality: 'good' }] });
       await sleep(20);
     }
@@ -71,7 +49,7 @@ describe('twin-buffer in front of twin-historian, database connection cut', func
     let rows: Array<{ value: number; ts: Date }> = [];
     while (Date.now() < deadline) {
       rows = await withClient(LOCAL_POSTGRES_URL, async (c) =>
-        (await c.query(`SELECT value, ts FROM "${schema}".twin_readings ORDER BY ts`).catch(() => ({ rows: [] }))).rows as Array<{ value: number; ts: Date }>);
+        (await c.query(`SELECT value, ts FROM "${db.schema}".twin_readings ORDER BY ts`).catch(() => ({ rows: [] }))).rows as Array<{ value: number; ts: Date }>);
       if (rows.length >= total) break;
       await sleep(1000);
     }
@@ -80,7 +58,7 @@ describe('twin-buffer in front of twin-historian, database connection cut', func
 
   it('lets go of messages with nothing to store or that the historian refuses, so nothing behind them waits', async function () {
     const flow = [
-      { id: 'db', type: 'twin-db', mode: 'auto', schema, poolMax: '2' },
+      { id: 'db', type: 'twin-db', mode: 'auto', schema: db.schema, poolMax: '2' },
       { id: 'buffer', type: 'twin-buffer', maxReplayRate: '0', ackTimeoutS: '2', maxInFlight: '10', wires: [['historian'], ['metrics']] },
       { id: 'historian', type: 'twin-historian', db: 'db', batchMs: '50', waveformIntervalS: '60', wires: [['buffer']] },
       { id: 'metrics', type: 'helper' },
@@ -106,8 +84,8 @@ describe('twin-buffer in front of twin-historian, database connection cut', func
     const metrics = await drained;
     assert.equal(metrics.rejected, 1, 'the refused message is let go and counted');
     const stored = await withClient(LOCAL_POSTGRES_URL, async (c) => ({
-      readings: (await c.query(`SELECT count(*)::int AS n FROM "${schema}".twin_readings WHERE asset = 'm2'`)).rows[0].n as number,
-      blocks: (await c.query(`SELECT count(*)::int AS n FROM "${schema}".twin_waveforms WHERE asset = 'm2'`)).rows[0].n as number,
+      readings: (await c.query(`SELECT count(*)::int AS n FROM "${db.schema}".twin_readings WHERE asset = 'm2'`)).rows[0].n as number,
+      blocks: (await c.query(`SELECT count(*)::int AS n FROM "${db.schema}".twin_waveforms WHERE asset = 'm2'`)).rows[0].n as number,
     }));
     assert.deepEqual(stored, { readings: 30, blocks: 1 }, 'everything behind the thinned blocks and the refused message is stored');
   });

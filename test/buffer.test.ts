@@ -119,7 +119,7 @@ describe('forwarder', function () {
   it('resends what the sink did not confirm, in order, and paces the replay', function () {
     const queue = DiskQueue.open(options(dir));
     const sent: Array<{ seq: number; historical: boolean }> = [];
-    const forwarder = new Forwarder(queue, { maxInFlight: 10, maxReplayRate: 100, ackTimeoutMs: 1000, historicalAfterMs: 10000 },
+    const forwarder = new Forwarder(queue, { maxInFlight: 10, maxReplayRate: 100, ackTimeoutMs: 1000, historicalAfterMs: 10000, liveFirst: false },
       (record, historical) => sent.push({ seq: record.seq, historical }));
     const t0 = Date.now();
     for (let i = 0; i < 250; i++) forwarder.push([payload(i)], t0);

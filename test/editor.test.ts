@@ -118,4 +118,28 @@ describe('editor in Chromium', function () {
     assert.deepEqual(saved?.find((s) => s.id === 'vibration')?.suppressWhen, undefined, 'an untouched sensor keeps following the default');
     assert.deepEqual(consoleErrors, []);
   });
+
+  it('imports a CSV tag list into a catalogue, names each bad row, and merges an uploaded one', async function () {
+    const page = await openPage(`${nodeRed!.baseUrl}/`);
+    await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });
+    assert.equal(await page.locator('#red-ui-palette-digital_twin .red-ui-palette-node[data-palette-type="twin-poll"]').count(), 1, 'twin-poll in the palette');
+    await page.evaluate(() => {
+      const red = (window as unknown as { RED: { editor: { editConfig(name: string, type: string, id: string): void } } }).RED;
+      red.editor.editConfig('', 'twin-catalogue', '_ADD_');
+    });
+    await page.waitForSelector('#node-config-input-catalogue', { state: 'visible', timeout: 10000 });
+    await page.fill('#node-config-input-catalogue', 'asset;sensor;site;line;modbus_unit_id;modbus_address\nm1;temp;s;l;3;0\nm1;speed;s;l;3;-4\n');
+    await page.click('#twin-catalogue-check');
+    await page.waitForSelector('#twin-catalogue-report li', { timeout: 10000 });
+    const report = await page.textContent('#twin-catalogue-report') ?? '';
+    assert.match(report, /1 asset \(1 site, 1 line\), 1 sensor; 1 problem/);
+    assert.match(report, /line 3 \(asset "m1" sensor "speed"\), modbus_address: modbus address must be 0-65535 \(row skipped\)/);
+    assert.match(await page.inputValue('#node-config-input-catalogue'), /"format": "digital-twin-asset-catalogue"/, 'the node stores the catalogue as JSON');
+    await page.setInputFiles('#twin-catalogue-upload-file', { name: 'more-tags.csv', mimeType: 'text/csv', buffer: Buffer.from('asset,sensor,unit,site,line\nm2,flow,m3/h,s,l2\nm1,speed,rpm,,\n') });
+    await page.waitForFunction(() => /2 assets/.test(document.querySelector('#twin-catalogue-report')?.textContent ?? ''), undefined, { timeout: 10000 });
+    const merged = JSON.parse(await page.inputValue('#node-config-input-catalogue')) as { assets: Array<{ id: string; site: string; sensors: Array<{ id: string }> }> };
+    assert.deepEqual(merged.assets.map((a) => [a.id, a.site, a.sensors.map((x) => x.id)]), [['m1', 's', ['speed']], ['m2', 's', ['flow']]]);
+    await shot(page, 'edit-twin-catalogue');
+    assert.deepEqual(consoleErrors, []);
+  });
 });

@@ -42,6 +42,8 @@ import thresholdNode = require('../nodes/twin-threshold/twin-threshold');
 import trainNode = require('../nodes/twin-train/twin-train');
 import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
 import userNode = require('../nodes/twin-user/twin-user');
+import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
+import pollNode = require('../nodes/twin-poll/twin-poll');
 
 helper.init(require.resolve('node-red'));
 
@@ -49,7 +51,7 @@ const root = path.resolve(__dirname, '..', '..');
 const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-complete.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js',
   'function/15-change.js', 'network/10-mqtt.js'].map(coreNode);
 const PACK_NODES = [assetNode, bufferNode, dbNode, driftNode, featuresNode, historianNode, ingestNode, thresholdNode, modelNode, rulNode, urgencyNode,
-  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, alarmsNode];
+  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode, alarmsNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
 
 interface FlowNode { id: string; type: string; z?: string; name?: string; wires?: string[][] }

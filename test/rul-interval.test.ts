@@ -134,7 +134,7 @@ describe('RUL prediction intervals', function () {
     assert.deepEqual(Array.from(predictBoosted(alone, fresh.matrix)), Array.from(rul), 'the estimate is the least-squares model, untouched by the interval');
   });
 
-  it('exports estimate and bounds as one three-column TreeEnsembleRegressor that onnxruntime scores as the trainer does', async function () {
+  it('exports estimate and bounds as three columns of tree ensembles that onnxruntime scores as the trainer does', async function () {
     const set = noisyLives(12, 3, 'unit');
     const model = trainRulModel(set, { boosting: { rounds: 60 } });
     const bytes = rulModelToOnnx(model, { rul_cap: '300' }, '0.1.0');

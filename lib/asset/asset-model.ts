@@ -102,11 +102,26 @@ export interface AssetDefinition {
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_.-]{0,62}$/;
 
+/** Ids of assets, sensors and places: a letter first, then letters, digits, _ . - (at most 63 characters). */
+export function isIdentifier(text: unknown): boolean {
+  return typeof text === 'string' && IDENTIFIER.test(text);
+}
+
+export const IDENTIFIER_RULE = 'must start with a letter and hold only letters, digits, _ . -';
+
+export const MODBUS_DATA_TYPES: readonly ModbusDataType[] = ['uint16', 'int16', 'uint32', 'int32', 'float32'];
+
+/** One problem of a definition and the field it sits in (`modbus.address`, `alarm.high`), for editors and import reports. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 /** Returns every problem with a definition, so an editor or a log can show them all at once. */
 export function validateAsset(asset: AssetDefinition): string[] {
   const problems: string[] = [];
-  if (!IDENTIFIER.test(asset.id ?? '')) {
-    problems.push(`asset id "${asset.id}" must start with a letter and hold only letters, digits, _ . -`);
+  if (!isIdentifier(asset.id)) {
+    problems.push(`asset id "${asset.id}" ${IDENTIFIER_RULE}`);
   }
   if (!Array.isArray(asset.sensors) || asset.sensors.length === 0) {
     problems.push(`asset "${asset.id}" has no sensors`);
@@ -114,45 +129,47 @@ export function validateAsset(asset: AssetDefinition): string[] {
   }
   const seen = new Set<string>();
   for (const sensor of asset.sensors) {
-    problems.push(...validateSensor(sensor).map((p) => `sensor "${sensor.id}": ${p}`));
+    problems.push(...sensorProblems(sensor).map((p) => `sensor "${sensor.id}": ${p.message}`));
     if (seen.has(sensor.id)) problems.push(`sensor id "${sensor.id}" is used twice`);
     seen.add(sensor.id);
   }
   return problems;
 }
 
-function validateSensor(sensor: SensorDefinition): string[] {
-  const problems: string[] = [];
-  if (!IDENTIFIER.test(sensor.id ?? '')) problems.push('id must start with a letter and hold only letters, digits, _ . -');
-  if (sensor.kind !== 'scalar' && sensor.kind !== 'waveform') problems.push(`kind must be scalar or waveform`);
-  if (sensor.kind === 'waveform' && !(Number(sensor.sampleRate) > 0)) problems.push('a waveform sensor needs a sample rate > 0');
-  if (sensor.range && !(sensor.range.min < sensor.range.max)) problems.push('range min must be below max');
+/** Every problem of one sensor definition, each naming its field. */
+export function sensorProblems(sensor: SensorDefinition): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const add = (field: string, message: string): void => { problems.push({ field, message }); };
+  if (!isIdentifier(sensor.id)) add('id', `id ${IDENTIFIER_RULE}`);
+  if (sensor.kind !== 'scalar' && sensor.kind !== 'waveform') add('kind', 'kind must be scalar or waveform');
+  if (sensor.kind === 'waveform' && !(Number(sensor.sampleRate) > 0)) add('sampleRate', 'a waveform sensor needs a sample rate > 0');
+  if (sensor.range && !(sensor.range.min < sensor.range.max)) add('range', 'range min must be below max');
   for (const [label, pair] of [['warning', sensor.warning], ['alarm', sensor.alarm]] as const) {
     if (pair && pair.low !== undefined && pair.high !== undefined && !(pair.low < pair.high)) {
-      problems.push(`${label} low must be below ${label} high`);
+      add(label, `${label} low must be below ${label} high`);
     }
   }
   if (sensor.warning?.high !== undefined && sensor.alarm?.high !== undefined && sensor.alarm.high < sensor.warning.high) {
-    problems.push('alarm high must not be below warning high');
+    add('alarm.high', 'alarm high must not be below warning high');
   }
   if (sensor.warning?.low !== undefined && sensor.alarm?.low !== undefined && sensor.alarm.low > sensor.warning.low) {
-    problems.push('alarm low must not be above warning low');
+    add('alarm.low', 'alarm low must not be above warning low');
   }
   for (const [label, pair] of [['warning', sensor.warning], ['alarm', sensor.alarm]] as const) {
-    if (pair?.priority !== undefined && !isAlarmPriority(pair.priority)) problems.push(`${label} priority must be urgent, high, medium or low`);
+    if (pair?.priority !== undefined && !isAlarmPriority(pair.priority)) add(`${label}.priority`, `${label} priority must be urgent, high, medium or low`);
   }
   if (sensor.suppressWhen !== undefined && (!Array.isArray(sensor.suppressWhen) || !sensor.suppressWhen.every(isDesignSuppressionState))) {
-    problems.push(`suppress-when states must be among ${DESIGN_SUPPRESSION_STATES.join(', ')}`);
+    add('suppressWhen', `suppress-when states must be among ${DESIGN_SUPPRESSION_STATES.join(', ')}`);
   }
-  if (sensor.hysteresis !== undefined && !(sensor.hysteresis >= 0)) problems.push('hysteresis must be >= 0');
-  if (sensor.minDurationMs !== undefined && !(sensor.minDurationMs >= 0)) problems.push('minimum duration must be >= 0');
+  if (sensor.hysteresis !== undefined && !(sensor.hysteresis >= 0)) add('hysteresis', 'hysteresis must be >= 0');
+  if (sensor.minDurationMs !== undefined && !(sensor.minDurationMs >= 0)) add('minDurationMs', 'minimum duration must be >= 0');
   if (sensor.modbus) {
     const m = sensor.modbus;
-    if (!Number.isInteger(m.address) || m.address < 0 || m.address > 65535) problems.push('modbus address must be 0-65535');
-    if (!['uint16', 'int16', 'uint32', 'int32', 'float32'].includes(m.dataType)) problems.push(`modbus type "${m.dataType}" is unknown`);
-    if (m.wordOrder !== 'big' && m.wordOrder !== 'little') problems.push('modbus word order must be big or little');
-    if (!Number.isFinite(m.scale) || m.scale === 0) problems.push('modbus scale must be a non-zero number');
-    if (!Number.isFinite(m.offset)) problems.push('modbus offset must be a number');
+    if (!Number.isInteger(m.address) || m.address < 0 || m.address > 65535) add('modbus.address', 'modbus address must be 0-65535');
+    if (!MODBUS_DATA_TYPES.includes(m.dataType)) add('modbus.dataType', `modbus type "${m.dataType}" is unknown`);
+    if (m.wordOrder !== 'big' && m.wordOrder !== 'little') add('modbus.wordOrder', 'modbus word order must be big or little');
+    if (!Number.isFinite(m.scale) || m.scale === 0) add('modbus.scale', 'modbus scale must be a non-zero number');
+    if (!Number.isFinite(m.offset)) add('modbus.offset', 'modbus offset must be a number');
   }
   return problems;
 }

@@ -1,10 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppendTimes } from './append-times';
-import { decodeRecord, encodeRecord, HEADER_BYTES, type DiskRecord } from './record-codec';
+import { DirectoryLock } from './directory-lock';
+import { GroupCommit } from './group-commit';
+import { decodeRecord, encodeRecord, findNextRecord, HEADER_BYTES, type DiskRecord } from './record-codec';
 
 export type FullPolicy = 'drop-oldest' | 'refuse-newest';
-export type Durability = 'batch' | 'interval';
+/**
+ * When an appended record counts as durable (see GroupCommit): 'sync' = after an fsync covering it, started at once;
+ * 'batch' = after an fsync that also waits a few ms for more records; 'interval' = fsync every `fsyncMs`, records
+ * count as accepted once written (a crash of the process loses nothing, a power cut the last interval).
+ */
+export type Durability = 'sync' | 'batch' | 'interval';
 
 export interface DiskQueueOptions {
   dir: string;
@@ -15,9 +22,12 @@ export interface DiskQueueOptions {
   /** Records older than this are dropped (counted) even when not delivered. */
   maxAgeMs: number;
   fullPolicy: FullPolicy;
-  /** 'batch': fsync after every append (nothing acknowledged is ever lost); 'interval': fsync every fsyncMs. */
   durability: Durability;
   fsyncMs: number;
+  /** Who owns the directory, for the error a second owner gets. */
+  owner?: string;
+  /** Problems that lose nothing but an operator should see (a cursor not saved, damaged records skipped). */
+  onWarning?: (message: string) => void;
 }
 
 export interface QueueStats {
@@ -28,11 +38,20 @@ export interface QueueStats {
   diskBytes: number;
   /** Records lost to the disk or age bound. */
   dropped: number;
-  /** Records refused because the disk was full (refuse-newest). */
+  /** Records refused because the size limit was reached (refuse-newest) or the disk could not take them. */
   refused: number;
-  /** Damaged records skipped on open, and bytes of torn final records cut off. */
+  /** Damaged stretches skipped on open, and bytes of torn final records cut off. */
   corrupt: number;
   tornBytes: number;
+}
+
+/** A record could not be written completely (disk full, I/O error): it was not accepted, and nothing else was lost. */
+export class BufferWriteError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.code = code;
+  }
 }
 
 interface Segment {
@@ -43,22 +62,29 @@ interface Segment {
   lastAppendedAt: number;
 }
 
-const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 const READ_CHUNK_BYTES = 1024 * 1024;
 const CURSOR_FILE = 'cursor.json';
+const LOCK_FILE = 'owner.lock';
 const CURSOR_WRITE_MS = 200;
 
 function segmentName(firstSeq: number): string {
   return `${String(firstSeq).padStart(16, '0')}.seg`;
 }
 
+function errorCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? 'EIO';
+}
+
 /**
  * A durable FIFO of records in append-only segment files. Delivery is tracked by an acknowledged sequence number
  * persisted atomically beside the segments; a reopened queue resumes after the last acknowledged record.
- * Synchronous file I/O on purpose: an append returns only once it is on disk (with the 'batch' durability).
+ * Writes are synchronous and checked to the last byte: a record is either completely in its segment or not at all
+ * (a failed or short write is rolled back). Durability (fsync) is the GroupCommit's, off the event loop.
  */
 export class DiskQueue {
   private readonly options: DiskQueueOptions;
+  private readonly lock: DirectoryLock;
   private segments: Segment[] = [];
   private writeFd: number | undefined;
   private nextSeq = 1;
@@ -66,25 +92,33 @@ export class DiskQueue {
   /** Next record to hand out: segment index and byte offset in it. */
   private readSegment = 0;
   private readOffset = 0;
-  private fsyncTimer: NodeJS.Timeout | undefined;
   private cursorTimer: NodeJS.Timeout | undefined;
-  private dirty = false;
   private stats = { dropped: 0, refused: 0, corrupt: 0, tornBytes: 0 };
   private readonly appendTimes = new AppendTimes();
+  private readonly commit: GroupCommit;
+  private closed = false;
 
-  private constructor(options: DiskQueueOptions) {
+  private constructor(options: DiskQueueOptions, lock: DirectoryLock) {
     this.options = options;
+    this.lock = lock;
+    this.commit = new GroupCommit(options.durability, options.fsyncMs);
   }
 
   static open(options: DiskQueueOptions): DiskQueue {
     fs.mkdirSync(options.dir, { recursive: true });
-    const queue = new DiskQueue(options);
-    queue.load();
-    if (options.durability === 'interval') {
-      queue.fsyncTimer = setInterval(() => queue.sync(), options.fsyncMs);
-      queue.fsyncTimer.unref();
+    const lock = DirectoryLock.acquire(path.join(options.dir, LOCK_FILE), options.owner ?? 'a twin-buffer');
+    const queue = new DiskQueue(options, lock);
+    try {
+      queue.load();
+    } catch (err) {
+      lock.release();
+      throw err;
     }
     return queue;
+  }
+
+  private warn(message: string): void {
+    this.options.onWarning?.(message);
   }
 
   private load(): void {
@@ -95,78 +129,140 @@ export class DiskQueue {
     }
     const files = fs.readdirSync(this.options.dir).filter((f) => f.endsWith('.seg')).sort();
     for (const file of files) {
-      const segment = this.scan(file);
+      const segment = this.scan(file, this.segments[this.segments.length - 1]?.lastSeq ?? 0);
       if (segment) this.segments.push(segment);
       else fs.rmSync(path.join(this.options.dir, file));
     }
+    // Segments are deleted only once delivered; a cursor not saved before that is behind them.
+    if (this.segments.length > 0) this.acked = Math.max(this.acked, this.segments[0].firstSeq - 1);
     const last = this.segments[this.segments.length - 1];
     this.nextSeq = Math.max(this.acked, last?.lastSeq ?? 0) + 1;
     this.dropAcknowledgedSegments();
     this.rewind();
   }
 
-  /** Reads a segment, cuts a torn tail off, counts damaged records; undefined when nothing valid is left. */
-  private scan(file: string): Segment | undefined {
+  /**
+   * Reads a segment and keeps every intact record: a damaged stretch in the middle (a record written partly by an
+   * older version on a full disk, a flipped bit) is skipped up to the next intact record and the segment rewritten
+   * without it; only bytes after the last intact record are cut as a torn tail. Undefined when nothing valid is left.
+   */
+  private scan(file: string, previousSeq: number): Segment | undefined {
     const full = path.join(this.options.dir, file);
     const data = fs.readFileSync(full);
+    const kept: Array<[number, number]> = [];
     let offset = 0;
-    let segment: Segment | undefined;
+    let lastSeq = previousSeq;
+    let lastAppendedAt = 0;
+    let firstSeq: number | undefined;
+    let damaged = false;
     while (offset < data.length) {
       const decoded = decodeRecord(data, offset, MAX_RECORD_BYTES);
-      if (decoded.kind === 'torn') {
+      if (decoded.kind === 'record' && decoded.record.seq > lastSeq) {
+        const { seq, appendedAt } = decoded.record;
+        firstSeq ??= seq;
+        lastSeq = seq;
+        lastAppendedAt = appendedAt;
+        if (seq > this.acked) this.appendTimes.note(seq, appendedAt);
+        kept.push([offset, offset + decoded.bytes]);
+        offset += decoded.bytes;
+        continue;
+      }
+      const next = findNextRecord(data, offset + 1, lastSeq, MAX_RECORD_BYTES);
+      if (next === undefined) {
         this.stats.tornBytes += data.length - offset;
-        fs.truncateSync(full, offset);
         break;
       }
-      if (decoded.kind === 'corrupt') {
-        this.stats.corrupt++;
-      } else {
-        const { seq, appendedAt } = decoded.record;
-        segment ??= { file, firstSeq: seq, lastSeq: seq, bytes: 0, lastAppendedAt: appendedAt };
-        segment.lastSeq = seq;
-        segment.lastAppendedAt = appendedAt;
-        if (seq > this.acked) this.appendTimes.note(seq, appendedAt);
-      }
-      offset += decoded.bytes;
+      this.stats.corrupt++;
+      damaged = true;
+      this.warn(`buffer segment ${file}: skipped ${next - offset} damaged bytes at offset ${offset}; the records after them are kept`);
+      offset = next;
     }
-    if (segment) segment.bytes = offset;
-    return segment;
+    if (firstSeq === undefined) return undefined;
+    const bytes = kept.reduce((sum, [start, end]) => sum + end - start, 0);
+    if (damaged) this.rewrite(full, kept.map(([start, end]) => data.subarray(start, end)));
+    else if (bytes < data.length) fs.truncateSync(full, bytes);
+    return { file, firstSeq, lastSeq, bytes, lastAppendedAt };
+  }
+
+  /** Replaces a segment by its intact records: written beside it, synced, then renamed over it. */
+  private rewrite(file: string, records: Buffer[]): void {
+    const temporary = `${file}.repair`;
+    const fd = fs.openSync(temporary, 'w');
+    try {
+      for (const record of records) writeFully(fd, record, undefined);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, file);
   }
 
   get diskBytes(): number {
     return this.segments.reduce((sum, s) => sum + s.bytes, 0);
   }
 
-  /** Appends records in order; returns how many were stored (all, or none when refused because the disk is full). */
+  /**
+   * Appends records in order; returns how many were stored: all, or none when the size limit refuses them
+   * (refuse-newest). Throws BufferWriteError when the disk cannot take them (full, I/O error): then nothing of them
+   * is on disk and everything appended before is intact. `whenDurable()` tells when they are synced.
+   */
   append(payloads: Buffer[], now = Date.now()): number {
+    if (this.closed) throw new Error('the buffer is closed');
     if (payloads.length === 0) return 0;
     this.enforceAge(now);
-    const encoded = payloads.map((payload) => encodeRecord({ seq: this.nextSeq++, appendedAt: now, payload }));
-    const bytes = encoded.reduce((sum, b) => sum + b.length, 0);
-    if (!this.makeRoom(bytes)) {
-      this.nextSeq -= payloads.length;
+    const firstSeq = this.nextSeq;
+    const encoded = Buffer.concat(payloads.map((payload, i) => encodeRecord({ seq: firstSeq + i, appendedAt: now, payload })));
+    if (!this.makeRoom(encoded.length)) {
       this.stats.refused += payloads.length;
       return 0;
     }
-    let current = this.segments[this.segments.length - 1];
-    if (!current || this.writeFd === undefined || current.bytes >= this.options.segmentBytes) current = this.startSegment(this.nextSeq - payloads.length, now);
-    fs.writeSync(this.writeFd!, Buffer.concat(encoded));
-    this.appendTimes.note(this.nextSeq - payloads.length, now);
-    current.bytes += bytes;
-    current.lastSeq = this.nextSeq - 1;
-    current.lastAppendedAt = now;
-    if (this.options.durability === 'batch') fs.fsyncSync(this.writeFd!);
-    else this.dirty = true;
+    let segment: Segment;
+    try {
+      segment = this.writableSegment(firstSeq, now);
+    } catch (err) {
+      this.stats.refused += payloads.length;
+      throw new BufferWriteError(`cannot start a buffer segment in ${this.options.dir}: ${(err as Error).message}`, errorCode(err));
+    }
+    const fd = this.writeFd!;
+    try {
+      writeFully(fd, encoded, segment.bytes);
+    } catch (err) {
+      this.stats.refused += payloads.length;
+      this.rollBack(segment, fd);
+      const code = errorCode(err);
+      const reason = code === 'ENOSPC' ? 'the disk is full' : code === 'EFBIG' ? 'the file size limit is reached' : (err as Error).message;
+      throw new BufferWriteError(`buffer cannot store the message: ${reason} (${this.options.dir}); it was not accepted, nothing accepted before is lost`, code);
+    }
+    this.nextSeq += payloads.length;
+    this.appendTimes.note(firstSeq, now);
+    segment.bytes += encoded.length;
+    segment.lastSeq = this.nextSeq - 1;
+    segment.lastAppendedAt = now;
+    this.commit.written(fd, segment.lastSeq);
     return payloads.length;
   }
 
-  private startSegment(firstSeq: number, now: number): Segment {
-    if (this.writeFd !== undefined) {
-      fs.fsyncSync(this.writeFd);
-      fs.closeSync(this.writeFd);
+  /** Cuts what a failed write left; if even that fails, the segment is closed and the next append starts a new one. */
+  private rollBack(segment: Segment, fd: number): void {
+    try {
+      fs.ftruncateSync(fd, segment.bytes);
+    } catch (err) {
+      this.warn(`could not cut a partly written record from ${segment.file} (${(err as Error).message}); it is skipped when the buffer is reopened`);
+      this.closeWriteSegment();
     }
+  }
+
+  /** Resolves once every record appended so far is synced to disk (at once with the 'interval' durability). */
+  whenDurable(): Promise<void> {
+    return this.commit.durable(this.nextSeq - 1);
+  }
+
+  private writableSegment(firstSeq: number, now: number): Segment {
+    const current = this.segments[this.segments.length - 1];
+    if (current && this.writeFd !== undefined && current.bytes < this.options.segmentBytes) return current;
+    this.closeWriteSegment();
     const segment: Segment = { file: segmentName(firstSeq), firstSeq, lastSeq: firstSeq - 1, bytes: 0, lastAppendedAt: now };
-    this.writeFd = fs.openSync(path.join(this.options.dir, segment.file), 'a');
+    this.writeFd = fs.openSync(path.join(this.options.dir, segment.file), 'wx');
     this.segments.push(segment);
     return segment;
   }
@@ -188,10 +284,12 @@ export class DiskQueue {
     }
   }
 
+  /** The segment written to is synced before it is let go: its records are then durable whatever the durability. */
   private closeWriteSegment(): void {
     if (this.writeFd === undefined) return;
-    fs.closeSync(this.writeFd);
+    const fd = this.writeFd;
     this.writeFd = undefined;
+    this.commit.retire(fd);
   }
 
   private dropOldestSegment(): void {
@@ -265,17 +363,24 @@ export class DiskQueue {
     this.cursorTimer.unref();
   }
 
+  /** A cursor that cannot be saved (full disk) costs duplicates after a crash, never data: warn and try again later. */
   private writeCursor(): void {
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     this.cursorTimer = undefined;
     const file = path.join(this.options.dir, CURSOR_FILE);
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ acked: this.acked }));
-    fs.renameSync(`${file}.tmp`, file);
+    try {
+      fs.writeFileSync(`${file}.tmp`, JSON.stringify({ acked: this.acked }));
+      fs.renameSync(`${file}.tmp`, file);
+    } catch (err) {
+      this.warn(`buffer cursor not saved (${(err as Error).message}): delivered messages may be sent again after a restart`);
+      if (!this.closed) {
+        this.cursorTimer = setTimeout(() => this.writeCursor(), CURSOR_WRITE_MS * 10);
+        this.cursorTimer.unref();
+      }
+    }
   }
 
   private dropAcknowledgedSegments(): void {
-    // The cursor must be on disk before the segments it covers disappear.
-    if (this.segments.length > 1 && this.segments[0].lastSeq <= this.acked && this.cursorTimer) this.writeCursor();
     while (this.segments.length > 1 && this.segments[0].lastSeq <= this.acked) {
       const segment = this.segments.shift()!;
       fs.rmSync(path.join(this.options.dir, segment.file), { force: true });
@@ -307,16 +412,23 @@ export class DiskQueue {
     };
   }
 
-  private sync(): void {
-    if (!this.dirty || this.writeFd === undefined) return;
-    fs.fsyncSync(this.writeFd);
-    this.dirty = false;
-  }
-
+  /** Syncs and closes the files and gives the directory back. */
   close(): void {
-    if (this.fsyncTimer) clearInterval(this.fsyncTimer);
+    if (this.closed) return;
+    this.closed = true;
     if (this.cursorTimer) this.writeCursor();
-    this.sync();
     this.closeWriteSegment();
+    this.commit.close();
+    this.lock.release();
+  }
+}
+
+/** Writes all of `data` (at `position`, or at the file position), however many calls it takes; throws otherwise. */
+function writeFully(fd: number, data: Buffer, position: number | undefined): void {
+  let done = 0;
+  while (done < data.length) {
+    const written = fs.writeSync(fd, data, done, data.length - done, position === undefined ? null : position + done);
+    if (written <= 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
+    done += written;
   }
 }

@@ -1,3 +1,5 @@
+import { formatBytes, jsonSizeWithin, MessageSizeError } from './message-size';
+
 /**
  * What a buffered message keeps on disk: its topic and payload as JSON, with Float32Array waveform blocks
  * stored as base64 of their bytes so they come back bit-exact as Float32Array.
@@ -24,8 +26,16 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
-export function encodeMessage(message: BufferedMessage): Buffer {
-  return Buffer.from(JSON.stringify({ topic: message.topic, payload: message.payload }, replacer));
+/**
+ * The message as stored. With `maxBytes`, a message over the limit is refused (MessageSizeError) before it is
+ * serialised, so one oversized payload cannot exhaust memory or block the event loop.
+ */
+export function encodeMessage(message: BufferedMessage, maxBytes = Infinity): Buffer {
+  const stored = { topic: message.topic, payload: message.payload };
+  if (Number.isFinite(maxBytes)) jsonSizeWithin(stored, maxBytes);
+  const bytes = Buffer.from(JSON.stringify(stored, replacer));
+  if (bytes.length > maxBytes) throw new MessageSizeError(`the message is ${formatBytes(bytes.length)} as JSON, over the per-message limit of ${formatBytes(maxBytes)}`);
+  return bytes;
 }
 
 export function decodeMessage(bytes: Buffer): BufferedMessage {

@@ -29,8 +29,8 @@ export type DecodeResult =
   | { kind: 'torn' };
 
 /**
- * Decodes the record at `offset`. `corrupt` = complete but failing its checksum (skip `bytes` and go on);
- * `torn` = cut short (or a length that runs past the end): nothing after it can be trusted.
+ * Decodes the record at `offset`. `corrupt` = complete but failing its checksum; `torn` = cut short (or a length
+ * that runs past the end). Neither says where the next good record starts: see `findNextRecord`.
  */
 export function decodeRecord(data: Buffer, offset: number, maxPayloadBytes: number): DecodeResult {
   if (offset + HEADER_BYTES > data.length) return { kind: 'torn' };
@@ -48,4 +48,25 @@ export function decodeRecord(data: Buffer, offset: number, maxPayloadBytes: numb
       payload: data.subarray(offset + HEADER_BYTES, end),
     },
   };
+}
+
+/** Appended between 2000 and 2200: a header whose time is outside is not a record. */
+const PLAUSIBLE_TIME = { min: 946684800000, max: 7258118400000 };
+
+/**
+ * The offset of the first intact record after damage at `from`, whose sequence number follows `afterSeq`; undefined
+ * when none follows (the damage is a torn tail). Cheap header checks come before the checksum, so scanning a damaged
+ * stretch byte by byte stays fast; a false match needs a plausible length, sequence and time and a 32-bit CRC.
+ */
+export function findNextRecord(data: Buffer, from: number, afterSeq: number, maxPayloadBytes: number): number | undefined {
+  for (let offset = from; offset + HEADER_BYTES <= data.length; offset++) {
+    const length = data.readUInt32LE(offset);
+    if (length > maxPayloadBytes || offset + HEADER_BYTES + length > data.length) continue;
+    const seq = Number(data.readBigUInt64LE(offset + 8));
+    if (seq <= afterSeq || seq > afterSeq + 2 ** 40) continue;
+    const time = data.readDoubleLE(offset + 16);
+    if (!(time >= PLAUSIBLE_TIME.min && time <= PLAUSIBLE_TIME.max)) continue;
+    if (decodeRecord(data, offset, maxPayloadBytes).kind === 'record') return offset;
+  }
+  return undefined;
 }

@@ -47,6 +47,47 @@ export function planFor(size: number): Plan {
   return plan;
 }
 
+/** A Hann window's weights over a block and the two sums that undo its gain. */
+export interface HannWindow {
+  weights: Float64Array;
+  sum: number;
+  powerSum: number;
+}
+
+/** Block lengths whose windows are kept: a sensor keeps its length, so a few cover every sensor of a twin. */
+const KEPT_LENGTHS = 16;
+const hannWindows = new Map<number, HannWindow>();
+
+/** Keeps at most KEPT_LENGTHS entries, dropping the one used least recently. */
+export function keepRecent<T>(cache: Map<number, T>, key: number, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= KEPT_LENGTHS) cache.delete(cache.keys().next().value as number);
+  } else {
+    cache.delete(key);
+  }
+  cache.set(key, value);
+  return value;
+}
+
+/** The symmetric Hann window of `length` samples (zero at both ends), computed once per length. */
+export function hannWindow(length: number): HannWindow {
+  return keepRecent(hannWindows, length, () => {
+    const weights = new Float64Array(length);
+    let sum = 0;
+    let powerSum = 0;
+    const step = (2 * Math.PI) / (length - 1);
+    for (let i = 0; i < length; i++) {
+      const w = 0.5 - 0.5 * Math.cos(step * i);
+      weights[i] = w;
+      sum += w;
+      powerSum += w * w;
+    }
+    return { weights, sum, powerSum };
+  });
+}
+
 export function nextPowerOfTwo(n: number): number {
   let size = 4;
   while (size < n) size *= 2;
@@ -59,26 +100,25 @@ export function blockMean(samples: ArrayLike<number>): number {
   return sum / samples.length;
 }
 
+export function checkBlock(length: number, sampleRate: number): void {
+  if (length < 4) throw new Error('a spectrum needs at least 4 samples');
+  if (!(sampleRate > 0)) throw new Error('a spectrum needs a sample rate > 0');
+}
+
 /** Forward FFT of a real block with its mean removed (DC would leak into the lowest bins), zero-padded. */
 export function transformBlock(samples: ArrayLike<number>, sampleRate: number, window: WindowName): BlockTransform {
   const length = samples.length;
-  if (length < 4) throw new Error('a spectrum needs at least 4 samples');
-  if (!(sampleRate > 0)) throw new Error('a spectrum needs a sample rate > 0');
+  checkBlock(length, sampleRate);
   const size = nextPowerOfTwo(length);
   const { fft, input } = planFor(size);
   const mean = blockMean(samples);
   let windowSum = length;
   let windowPowerSum = length;
   if (window === 'hann') {
-    windowSum = 0;
-    windowPowerSum = 0;
-    const step = (2 * Math.PI) / (length - 1);
-    for (let i = 0; i < length; i++) {
-      const w = 0.5 - 0.5 * Math.cos(step * i);
-      windowSum += w;
-      windowPowerSum += w * w;
-      input[i] = (samples[i] - mean) * w;
-    }
+    const hann = hannWindow(length);
+    windowSum = hann.sum;
+    windowPowerSum = hann.powerSum;
+    for (let i = 0; i < length; i++) input[i] = (samples[i] - mean) * hann.weights[i];
   } else {
     for (let i = 0; i < length; i++) input[i] = samples[i] - mean;
   }
@@ -90,20 +130,31 @@ export function transformBlock(samples: ArrayLike<number>, sampleRate: number, w
 
 /** Single-sided amplitude spectrum, corrected for the window's gain. */
 export function amplitudeSpectrum(transform: BlockTransform): Spectrum {
-  const { complex, size, windowSum } = transform;
-  const bins = size / 2 + 1;
-  const amplitudes = new Float64Array(bins);
-  for (let k = 0; k < bins; k++) {
-    const magnitude = Math.hypot(complex[2 * k], complex[2 * k + 1]);
-    amplitudes[k] = ((k === 0 || k === size / 2 ? 1 : 2) * magnitude) / windowSum;
-  }
   return {
     sampleRate: transform.sampleRate,
-    size,
+    size: transform.size,
     resolution: transform.resolution,
-    amplitudes,
-    noiseBandwidthBins: transform.window === 'hann' ? 1.5 : 1,
+    amplitudes: fillAmplitudes(transform, new Float64Array(transform.size / 2 + 1)),
+    noiseBandwidthBins: noiseBandwidthBins(transform.window),
   };
+}
+
+/** Amplitudes of bins 0..size/2 written into `into` (at least size/2 + 1 long), which is returned. */
+export function fillAmplitudes(transform: BlockTransform, into: Float64Array): Float64Array {
+  const { complex, size, windowSum } = transform;
+  const half = size / 2;
+  const edge = 1 / windowSum;
+  const inner = 2 / windowSum;
+  for (let k = 0; k <= half; k++) {
+    const re = complex[2 * k];
+    const im = complex[2 * k + 1];
+    into[k] = (k === 0 || k === half ? edge : inner) * Math.sqrt(re * re + im * im);
+  }
+  return into;
+}
+
+export function noiseBandwidthBins(window: WindowName): number {
+  return window === 'hann' ? 1.5 : 1;
 }
 
 export function spectrumOf(samples: ArrayLike<number>, sampleRate: number, window: WindowName = 'hann'): Spectrum {

@@ -1,8 +1,9 @@
 import type { BearingGeometry, MachineGroup, Mounting } from '../asset/asset-model';
 import { bearingDefectFrequencies, type BearingDefectFrequencies } from '../asset/bearing-frequencies';
-import { envelopeSpectrum } from './envelope';
+import { blockWorkspace } from './block-workspace';
+import { envelopeSpectrumReusing } from './envelope';
 import { severityZone, type SeverityZone } from './iso-10816';
-import { amplitudeNear, amplitudeSpectrum, bandRms, chartSpectrum, dominantFrequency, transformBlock } from './spectrum';
+import { amplitudeNear, bandRms, chartSpectrum, dominantFrequency } from './spectrum';
 import { isAcceleration, velocityRms } from './velocity';
 import { waveformStats, type WaveformStats } from './waveform-stats';
 
@@ -54,11 +55,18 @@ export interface WaveformFeatures {
   spectrum?: { hz: number[]; amplitude: number[] };
 }
 
-/** Every waveform feature of one block; the two transforms are shared by all the spectral features. */
+/**
+ * Every waveform feature of one block, in one pass: one FFT gives both transforms the features need (see
+ * BlockWorkspace), in buffers reused from block to block, and the samples are read where they lie. The results
+ * equal the definitions (transformBlock, amplitudeSpectrum, velocityRms, bandRms, envelopeSpectrum) to float rounding.
+ */
 export function waveformFeatures(samples: ArrayLike<number>, sampleRate: number, options: WaveformFeatureOptions): WaveformFeatures {
   const stats = waveformStats(samples);
-  const hann = transformBlock(samples, sampleRate, 'hann');
-  const windowed = amplitudeSpectrum(hann);
+  const { bearing, shaftRpm } = options;
+  const withEnvelope = bearing !== undefined && shaftRpm !== undefined && shaftRpm > 0;
+  const workspace = blockWorkspace(samples.length);
+  const { hann, plain } = withEnvelope ? workspace.hannAndPlain(samples, sampleRate) : { hann: workspace.hann(samples, sampleRate), plain: undefined };
+  const windowed = workspace.spectrum(hann);
   const features: WaveformFeatures = { stats, dominant: dominantFrequency(windowed, options.velocityBandHz[0]), bands: {} };
   if (isAcceleration(options.unit)) {
     features.velocityRms = velocityRms(hann, options.unit, options.velocityBandHz[0], options.velocityBandHz[1]);
@@ -67,9 +75,9 @@ export function waveformFeatures(samples: ArrayLike<number>, sampleRate: number,
     }
   }
   for (const band of options.bands) features.bands[band.name] = bandRms(windowed, band.fromHz, band.toHz);
-  if (options.bearing && options.shaftRpm && options.shaftRpm > 0) {
-    const envelope = envelopeSpectrum(transformBlock(samples, sampleRate, 'rectangular'), options.envelopeBandHz[0], Math.min(options.envelopeBandHz[1], 0.45 * sampleRate));
-    const frequencies = bearingDefectFrequencies(options.bearing, options.shaftRpm);
+  if (withEnvelope && plain) {
+    const envelope = envelopeSpectrumReusing(plain, options.envelopeBandHz[0], Math.min(options.envelopeBandHz[1], 0.45 * sampleRate));
+    const frequencies = bearingDefectFrequencies(bearing, shaftRpm);
     const line = (frequency: number): DefectLine => ({ frequency, envelopeAmplitude: amplitudeNear(envelope, frequency) });
     features.defects = { bpfo: line(frequencies.bpfo), bpfi: line(frequencies.bpfi), bsf: line(frequencies.bsf), ftf: line(frequencies.ftf) };
   }

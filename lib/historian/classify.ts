@@ -58,19 +58,26 @@ function rowsOf(element: unknown): TableRow[] | undefined {
   return undefined;
 }
 
+/** Time-series rows (readings, waveform blocks, feature vectors) of a message that arrived late are stored as historical. */
+const LATE_TABLES = new Set(['twin_readings', 'twin_waveforms', 'twin_features']);
+
+function markLate(tableRow: TableRow): TableRow {
+  return LATE_TABLES.has(tableRow.table.table) ? { table: tableRow.table, row: { ...(tableRow.row as object), historical: true } } : tableRow;
+}
+
 /**
  * Sorts what a message carries into table rows: readings, waveform blocks, alert events, feature vectors, the
  * maintenance records (RUL estimates, failure events, work orders), KPI periods, setpoint audit records and the alarm
  * journal and alarm-load hours. Anything
  * else is named in `problems`; the recognised elements are still written.
  */
-export function classifyPayload(payload: unknown): { rows: TableRow[]; problems: string[] } {
+export function classifyPayload(payload: unknown, options: { historical?: boolean } = {}): { rows: TableRow[]; problems: string[] } {
   const elements = Array.isArray(payload) ? payload : [payload];
   const rows: TableRow[] = [];
   const problems: string[] = [];
   elements.forEach((element, index) => {
     const found = rowsOf(element);
-    if (found) rows.push(...found);
+    if (found) rows.push(...(options.historical ? found.map(markLate) : found));
     else {
       const kind = element && typeof element === 'object' ? (element as { kind?: unknown }).kind : undefined;
       problems.push(kind !== undefined

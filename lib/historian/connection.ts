@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { Pool, type PoolConfig } from 'pg';
 import { Backoff, sleep } from './backoff';
 import { isConnectionError } from './connection-errors';
@@ -7,14 +9,42 @@ import { ensureSchema, type SchemaSettings } from './schema';
 import type { SchemaContext } from './schema-context';
 import { EMBEDDED_MAX_STATEMENT_BYTES } from './statement-size';
 
+/** TLS to a server: the server's certificate is always verified, against `caFile` (PEM) or the system's CAs. */
+export interface TlsSettings {
+  ssl: boolean;
+  caFile?: string;
+}
+
 export type ConnectionTarget =
-  | { kind: 'url'; url: string; ssl: boolean }
-  | { kind: 'server'; host: string; port: number; database: string; user: string; password: string; ssl: boolean }
+  | ({ kind: 'url'; url: string } & TlsSettings)
+  | ({ kind: 'server'; host: string; port: number; database: string; user: string; password: string } & TlsSettings)
   | { kind: 'embedded'; dataDir: string };
 
 export interface ConnectionSettings extends SchemaSettings {
   target: ConnectionTarget;
   poolMax: number;
+  /**
+   * Longest a statement may run (server-side statement_timeout); the client gives up 2 s later, which is how a
+   * half-open link (no reply, no reset) is noticed. Default 10 s.
+   */
+  statementTimeoutMs?: number;
+}
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10000;
+/** Idle time before TCP keepalive probes start, so a dead peer of an idle pooled connection is found. */
+const KEEPALIVE_MS = 5000;
+
+function tlsOptions(target: TlsSettings): ConnectionOptions | undefined {
+  if (!target.ssl) return undefined;
+  const options: ConnectionOptions = { rejectUnauthorized: true };
+  if (target.caFile) {
+    try {
+      options.ca = fs.readFileSync(target.caFile, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read the database CA certificate ${target.caFile}: ${(err as Error).message}`);
+    }
+  }
+  return options;
 }
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'failed' | 'closed';
@@ -66,17 +96,19 @@ export class HistorianConnection extends EventEmitter {
 
   private async createPool(): Promise<Pool> {
     const { target, poolMax } = this.settings;
-    const base: PoolConfig = { max: poolMax, idleTimeoutMillis: 10000, connectionTimeoutMillis: 10000 };
+    const statementMs = this.settings.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    const base: PoolConfig = { max: poolMax, idleTimeoutMillis: 10000, connectionTimeoutMillis: 10000,
+      keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_MS, query_timeout: statementMs + 2000 };
     let config: PoolConfig;
     if (target.kind === 'embedded') {
       this.embedded = await acquireEmbedded(target.dataDir, (message) => this.emit('warning', message));
       // The embedded server serves one connection at a time: one pooled client, released quickly when idle.
       config = { ...base, connectionString: this.embedded.url, max: 1, idleTimeoutMillis: 2000 };
     } else if (target.kind === 'url') {
-      config = { ...base, connectionString: target.url, ssl: target.ssl ? { rejectUnauthorized: false } : undefined };
+      config = { ...base, statement_timeout: statementMs, connectionString: target.url, ssl: tlsOptions(target) };
     } else {
-      config = { ...base, host: target.host, port: target.port, database: target.database, user: target.user,
-        password: target.password || undefined, ssl: target.ssl ? { rejectUnauthorized: false } : undefined };
+      config = { ...base, statement_timeout: statementMs, host: target.host, port: target.port, database: target.database, user: target.user,
+        password: target.password || undefined, ssl: tlsOptions(target) };
     }
     const pool = new Pool(config);
     pool.on('error', (err) => this.emit('warning', `idle database connection lost: ${err.message}`));

@@ -3,6 +3,7 @@ import { quoteIdentifier, type SchemaContext, type TableModule } from './schema-
 import { alarmJournalTable } from './tables/alarm-journal';
 import { alarmKpisTable } from './tables/alarm-kpis';
 import { alertsTable } from './tables/alerts';
+import { deadLettersTable } from './tables/dead-letters';
 import { failureEventsTable } from './tables/failure-events';
 import { featuresTable } from './tables/features';
 import { kpisTable } from './tables/kpis';
@@ -14,7 +15,8 @@ import { waveformsTable } from './tables/waveforms';
 import { workOrdersTable } from './tables/work-orders';
 
 export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable, featuresTable,
-  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable, alarmJournalTable, alarmKpisTable] as ReadonlyArray<TableModule<never>>;
+  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable, deadLettersTable, alarmJournalTable,
+  alarmKpisTable] as ReadonlyArray<TableModule<never>>;
 
 export interface SchemaSettings {
   schema: string;
@@ -49,6 +51,7 @@ export async function ensureSchema(pool: Pool, settings: SchemaSettings): Promis
     compressAfterDays: settings.compressAfterDays,
     retentionDays: settings.retentionDays,
     maxStatementBytes: settings.maxStatementBytes ?? Infinity,
+    copy: settings.maxStatementBytes === undefined || !Number.isFinite(settings.maxStatementBytes),
   };
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${ctx.schema}`);
   for (const table of HISTORIAN_TABLES) {

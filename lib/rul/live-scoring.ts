@@ -48,49 +48,78 @@ export function featureSensor(feature: string): string | undefined {
   return dot > 0 ? feature.slice(0, dot) : undefined;
 }
 
-function unhealthySensors(vector: FeatureVector, sensors: ReadonlySet<string>, worst: Exclude<Quality, 'good'>): Record<string, string> {
-  const found: Record<string, string> = {};
+/** The model's sensors whose quality is at or below the worst accepted; undefined when all are healthy. */
+function unhealthySensors(vector: FeatureVector, sensors: ReadonlySet<string>, worst: Exclude<Quality, 'good'>): Record<string, string> | undefined {
+  let found: Record<string, string> | undefined;
   for (const sensor of sensors) {
     const quality = vector.quality?.[sensor];
-    if (quality === 'bad' || (quality === 'uncertain' && worst === 'uncertain')) found[sensor] = quality;
+    if (quality === 'bad' || (quality === 'uncertain' && worst === 'uncertain')) (found ??= {})[sensor] = quality;
   }
   return found;
 }
 
+/**
+ * The model's features of one vector, read once each (a vector holds about a hundred features in a hash-table
+ * object, where every lookup costs), or the names of those it lacks. The small map goes to the model and into the
+ * record, so the model's input is filled from it rather than from the vector again.
+ */
+function modelFeatures(vector: FeatureVector, names: readonly string[]): { features: Record<string, number>; missing?: undefined } | { features?: undefined; missing: string[] } {
+  const features: Record<string, number> = {};
+  let missing: string[] | undefined;
+  for (const name of names) {
+    const value = vector.features[name];
+    if (Number.isFinite(value)) features[name] = value;
+    else (missing ??= []).push(name);
+  }
+  return missing ? { missing } : { features };
+}
+
+/**
+ * One batch, one run() of the model: each vector's features are read once, checked without allocating beyond the
+ * features the record carries anyway, and handed to the scorer, which writes them straight into its input buffer.
+ */
 export async function scoreVectors(model: RulModelHandle, vectors: readonly FeatureVector[], options: LiveScoringOptions = DEFAULT_LIVE_SCORING): Promise<ScoredBatch> {
-  const sensors = new Set(model.featureNames.map(featureSensor).filter((s): s is string => s !== undefined));
+  const names = model.featureNames;
+  const sensors = new Set(names.map(featureSensor).filter((s): s is string => s !== undefined));
   const refused: RefusedVector[] = [];
-  const accepted: Array<{ vector: FeatureVector; unhealthy: Record<string, string> }> = [];
+  const accepted: FeatureVector[] = [];
+  const featureMaps: Array<Record<string, number>> = [];
+  const unhealthyOf: Array<Record<string, string> | undefined> = [];
   for (const vector of vectors) {
-    const missing = model.featureNames.filter((name) => !Number.isFinite(vector.features[name]));
-    if (missing.length > 0) {
+    const { features, missing } = modelFeatures(vector, names);
+    if (missing) {
       refused.push({ asset: vector.asset, ts: vector.ts, cause: 'missing-features', reason: `the model needs ${missing.join(', ')}, missing from ${vector.asset}'s features` });
       continue;
     }
     const unhealthy = unhealthySensors(vector, sensors, options.unhealthyQuality);
-    if (Object.keys(unhealthy).length > 0 && options.unhealthy === 'block') {
+    if (unhealthy && options.unhealthy === 'block') {
       refused.push({ asset: vector.asset, ts: vector.ts, cause: 'unhealthy-sensors', reason: `not predicted: ${Object.entries(unhealthy).map(([s, q]) => `${s} is ${q}`).join(', ')}` });
       continue;
     }
-    accepted.push({ vector, unhealthy });
+    accepted.push(vector);
+    featureMaps.push(features);
+    unhealthyOf.push(unhealthy);
   }
   if (accepted.length === 0) return { records: [], refused };
-  const predictions = await model.score(accepted.map((a) => a.vector.features), (row) => accepted[row].vector.asset);
-  const records = accepted.map(({ vector, unhealthy }, row): RulRecord => {
+  const predictions = await model.score(featureMaps, (row) => accepted[row].asset);
+  const records = new Array<RulRecord>(accepted.length);
+  for (let row = 0; row < accepted.length; row++) {
+    const vector = accepted[row];
+    const unhealthy = unhealthyOf[row];
     const p = predictions[row];
-    const reduced = Object.keys(unhealthy).length > 0;
     let lower = p.lowerHours;
     let upper = p.upperHours;
-    if (reduced) {
+    if (unhealthy) {
       lower = Math.max(0, p.rulHours - options.widenFactor * (lower === undefined ? options.fallbackSpread * p.rulHours : p.rulHours - lower));
       upper = p.rulHours + options.widenFactor * (upper === undefined ? options.fallbackSpread * p.rulHours : upper - p.rulHours);
     }
-    return {
+    const record: RulRecord = {
       kind: 'rul', asset: vector.asset, ts: vector.ts, rulHours: p.rulHours, lowerHours: lower, upperHours: upper,
-      capped: model.rulCap !== undefined && p.rulHours >= model.rulCap * CAPPED_FRACTION, confidence: reduced ? 'reduced' : 'normal',
-      ...(reduced ? { unhealthy } : {}), modelVersion: model.version,
-      features: Object.fromEntries(model.featureNames.map((name) => [name, vector.features[name]])),
+      capped: model.rulCap !== undefined && p.rulHours >= model.rulCap * CAPPED_FRACTION, confidence: unhealthy ? 'reduced' : 'normal',
+      modelVersion: model.version, features: featureMaps[row],
     };
-  });
+    if (unhealthy) record.unhealthy = unhealthy;
+    records[row] = record;
+  }
   return { records, refused };
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { matrixFromRecords } from './feature-matrix';
 import { OnnxScorer } from './onnx-scorer';
 import type { FeatureRecord, RulModelHandle, RulPrediction } from './rul-model';
 
@@ -25,13 +24,13 @@ export class OnnxRulModel implements RulModelHandle {
   }
 
   async score(records: readonly FeatureRecord[], labelOf?: (row: number) => string): Promise<RulPrediction[]> {
-    const matrix = matrixFromRecords(this.scorer.featureNames, records, labelOf);
-    const { rul, lower, upper } = await this.scorer.scoreIntervals(matrix);
-    return Array.from(rul, (value, row): RulPrediction => {
-      const rulHours = Math.max(0, value);
-      if (!lower || !upper) return { rulHours };
-      return { rulHours, lowerHours: Math.max(0, Math.min(lower[row], rulHours)), upperHours: Math.max(upper[row], rulHours) };
-    });
+    const { rul, lower, upper } = await this.scorer.scoreRecordIntervals(records, labelOf);
+    const predictions = new Array<RulPrediction>(rul.length);
+    for (let row = 0; row < rul.length; row++) {
+      const rulHours = Math.max(0, rul[row]);
+      predictions[row] = lower && upper ? { rulHours, lowerHours: Math.max(0, Math.min(lower[row], rulHours)), upperHours: Math.max(upper[row], rulHours) } : { rulHours };
+    }
+    return predictions;
   }
 
   release(): Promise<void> {

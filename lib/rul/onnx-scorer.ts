@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { matrixFromRecords, type FeatureMatrix } from './feature-matrix';
+import { fillRows, type FeatureMatrix } from './feature-matrix';
 import { FEATURE_NAMES_KEY, LOWER_COLUMN, OUTPUTS_KEY, POINT_COLUMN, UPPER_COLUMN } from './onnx-export';
 
 const { FLOAT, DOUBLE } = onnx.TensorProto.DataType;
@@ -13,13 +13,28 @@ export interface IntervalScores {
 }
 
 /**
+ * One thread per session: tree ensembles gain little from a second thread at the batch sizes of a plant, and on an
+ * edge box whose cores Node-RED shares, onnxruntime's spinning pool threads cost more than they give (batch
+ * throughput fell by half to two thirds and one asset's p99 latency rose severalfold with the default pool on two
+ * shared cores).
+ */
+export const SCORING_SESSION_OPTIONS: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' };
+
+type Records = ReadonlyArray<Readonly<Record<string, number>>>;
+
+/**
  * An ONNX regression model scored with onnxruntime: feature vectors are mapped to the model's input columns by the
  * feature names in its metadata, and a whole batch of assets goes through one `run()` (each call costs a fixed
- * ~20 µs, so scoring assets one by one would waste most of the time on overhead). The output's columns are named
- * by the metadata's `outputs` (rul, rul_lower, rul_upper for the pack's models with an interval); a model without
- * it has the estimate in its first column.
+ * ~20 µs, so scoring assets one by one would waste most of the time on overhead). The batch's features are written
+ * straight into one input buffer of the model's type (float or double), kept and reused from batch to batch. The
+ * output's columns are named by the metadata's `outputs` (rul, rul_lower, rul_upper for the pack's models with an
+ * interval); a model without it has the estimate in its first column.
  */
 export class OnnxScorer {
+  /** The input buffer, reused by the next batch unless a run still holds it. */
+  private input: Float32Array | Float64Array;
+  private inputInUse = false;
+
   private constructor(
     private readonly session: InferenceSession,
     readonly featureNames: string[],
@@ -27,7 +42,9 @@ export class OnnxScorer {
     private readonly inputType: 'float32' | 'float64',
     /** Names of the output's columns, in order, when the metadata gives them. */
     readonly outputColumns: string[] | undefined,
-  ) {}
+  ) {
+    this.input = this.newInput(0);
+  }
 
   /** The model predicts an interval (lower and upper bound columns) besides its estimate. */
   get hasInterval(): boolean {
@@ -44,14 +61,14 @@ export class OnnxScorer {
     const featureNames = JSON.parse(names) as unknown;
     if (!Array.isArray(featureNames) || !featureNames.every((n) => typeof n === 'string')) throw new Error(`"${FEATURE_NAMES_KEY}" in the model's metadata is not a list of names`);
     const columns = outputColumns(metadata);
-    const session = await InferenceSession.create(bytes);
+    const session = await InferenceSession.create(bytes, SCORING_SESSION_OPTIONS);
     if (session.inputNames.length !== 1 || session.outputNames.length < 1) throw new Error('expected a model with one input (features) and an output');
     return new OnnxScorer(session, featureNames, metadata, elemType === DOUBLE ? 'float64' : 'float32', columns);
   }
 
   /** Predictions for feature maps, in order; a missing feature is an error naming it and the row's label. */
-  async scoreRecords(records: ReadonlyArray<Readonly<Record<string, number>>>, labelOf?: (row: number) => string): Promise<Float32Array> {
-    return this.score(matrixFromRecords(this.featureNames, records, labelOf));
+  async scoreRecords(records: Records, labelOf?: (row: number) => string): Promise<Float32Array> {
+    return (await this.scoreRecordIntervals(records, labelOf)).rul;
   }
 
   /** The estimate of every row (the output's estimate column). */
@@ -59,32 +76,71 @@ export class OnnxScorer {
     return (await this.scoreIntervals(matrix)).rul;
   }
 
-  async scoreRecordIntervals(records: ReadonlyArray<Readonly<Record<string, number>>>, labelOf?: (row: number) => string): Promise<IntervalScores> {
-    return this.scoreIntervals(matrixFromRecords(this.featureNames, records, labelOf));
+  /** Estimate and, for a model with an interval, its bounds, for feature maps in one run(). */
+  async scoreRecordIntervals(records: Records, labelOf?: (row: number) => string): Promise<IntervalScores> {
+    return this.run(records.length, (input) => fillRows(this.featureNames, records, input, labelOf));
   }
 
   /** Estimate and, for a model with an interval, its bounds, for every row in one run(). */
   async scoreIntervals(matrix: FeatureMatrix): Promise<IntervalScores> {
     if (matrix.featureNames.join('\u0000') !== this.featureNames.join('\u0000')) throw new Error(`the matrix's columns are not the model's features (${this.featureNames.join(', ')})`);
-    if (matrix.rows === 0) return this.hasInterval ? { rul: new Float32Array(0), lower: new Float32Array(0), upper: new Float32Array(0) } : { rul: new Float32Array(0) };
-    const data = this.inputType === 'float64' ? Float64Array.from(matrix.values) : matrix.values;
-    const input = new Tensor(this.inputType, data, [matrix.rows, this.featureNames.length]);
+    if (matrix.rows === 0) return this.empty();
+    const values = matrix.values.subarray(0, matrix.rows * this.featureNames.length);
+    // A float model reads the matrix where it lies; a double one gets it converted into the reused buffer.
+    if (this.inputType === 'float32') return this.runOn(matrix.rows, values);
+    return this.run(matrix.rows, (input) => input.set(values));
+  }
+
+  /** Fills the input for `rows` rows, in the reused buffer unless a run still holds it, and runs the model once. */
+  private async run(rows: number, fill: (input: Float32Array | Float64Array) => void): Promise<IntervalScores> {
+    if (rows === 0) return this.empty();
+    const length = rows * this.featureNames.length;
+    const reuse = !this.inputInUse;
+    if (reuse && this.input.length < length) this.input = this.newInput(Math.max(length, 2 * this.input.length));
+    const buffer = reuse ? this.input : this.newInput(length);
+    const data = buffer.length === length ? buffer : buffer.subarray(0, length);
+    fill(data);
+    if (!reuse) return this.runOn(rows, data);
+    this.inputInUse = true;
+    try {
+      return await this.runOn(rows, data);
+    } finally {
+      this.inputInUse = false;
+    }
+  }
+
+  /** One run() over `rows` rows of input and the output split into its columns. */
+  private async runOn(rows: number, data: Float32Array | Float64Array): Promise<IntervalScores> {
+    const dims = [rows, this.featureNames.length];
+    const input = data instanceof Float64Array ? new Tensor('float64', data, dims) : new Tensor('float32', data, dims);
     const output = await this.session.run({ [this.session.inputNames[0]]: input });
-    const result = output[this.session.outputNames[0]];
+    return this.columns(output[this.session.outputNames[0]], rows);
+  }
+
+  private empty(): IntervalScores {
+    return this.hasInterval ? { rul: new Float32Array(0), lower: new Float32Array(0), upper: new Float32Array(0) } : { rul: new Float32Array(0) };
+  }
+
+  private columns(result: Tensor, rows: number): IntervalScores {
     if (!(result.data instanceof Float32Array)) throw new Error(`the model's output is ${result.type}, expected float32`);
+    const data = result.data;
     const width = result.dims.length >= 2 ? Number(result.dims[1]) : 1;
-    if (result.data.length !== matrix.rows * width) throw new Error(`the model gave ${result.data.length} values for ${matrix.rows} rows`);
+    if (data.length !== rows * width) throw new Error(`the model gave ${data.length} values for ${rows} rows`);
     const names = this.outputColumns ?? [POINT_COLUMN];
     if (this.outputColumns && width !== names.length) throw new Error(`the model's output has ${width} columns, its metadata "${OUTPUTS_KEY}" names ${names.length} (${names.join(', ')})`);
-    if (width === 1) return { rul: result.data };
+    if (width === 1) return { rul: data };
     const column = (name: string) => {
       const at = names.indexOf(name);
-      const values = new Float32Array(matrix.rows);
-      for (let row = 0; row < matrix.rows; row++) values[row] = result.data[row * width + at] as number;
+      const values = new Float32Array(rows);
+      for (let row = 0, i = at; row < rows; row++, i += width) values[row] = data[i];
       return values;
     };
     const rul = names.includes(POINT_COLUMN) ? column(POINT_COLUMN) : column(names[0]);
     return this.hasInterval ? { rul, lower: column(LOWER_COLUMN), upper: column(UPPER_COLUMN) } : { rul };
+  }
+
+  private newInput(length: number): Float32Array | Float64Array {
+    return this.inputType === 'float64' ? new Float64Array(length) : new Float32Array(length);
   }
 
   async release(): Promise<void> {

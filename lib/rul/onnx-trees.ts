@@ -38,8 +38,23 @@ export function onnxTreeEnsembles(bytes: Uint8Array, featureNames: readonly stri
   const model = onnx.ModelProto.decode(bytes);
   const nodes = model.graph?.node ?? [];
   const trees = nodes.filter((n) => n.opType === 'TreeEnsembleRegressor');
-  if (trees.length !== 1 || nodes.length !== 1) throw new Error('only a model made of one TreeEnsembleRegressor can be trained further');
-  const node = trees[0];
+  if (trees.length === 1 && nodes.length === 1) return nodeEnsembles(trees[0], featureNames);
+  // The pack's layout: one single-target ensemble per output, their columns joined by a Concat.
+  const concat = nodes.find((n) => n.opType === 'Concat');
+  const producer = new Map(trees.map((n) => [n.output?.[0], n]));
+  const columns = (concat?.input ?? []).map((name) => producer.get(name));
+  if (!concat || trees.length + 1 !== nodes.length || Number(find(concat, 'axis')?.i) !== 1 || columns.length !== trees.length || columns.some((n) => n === undefined)) {
+    throw new Error('only a model made of TreeEnsembleRegressors (one, or one per output column joined by a Concat) can be trained further');
+  }
+  return columns.flatMap((node) => {
+    const ensembles = nodeEnsembles(node as onnx.INodeProto, featureNames);
+    if (ensembles.length !== 1) throw new Error(`${node?.name ?? 'an ensemble'} feeds ${ensembles.length} columns where the Concat expects one`);
+    return ensembles;
+  });
+}
+
+/** The ensembles of one TreeEnsembleRegressor, one per target. */
+function nodeEnsembles(node: onnx.INodeProto, featureNames: readonly string[]): TreeEnsemble[] {
   const aggregate = new TextDecoder().decode(find(node, 'aggregate_function')?.s ?? new TextEncoder().encode('SUM'));
   const transform = new TextDecoder().decode(find(node, 'post_transform')?.s ?? new TextEncoder().encode('NONE'));
   if (aggregate !== 'SUM' || transform !== 'NONE') throw new Error(`the model aggregates with ${aggregate} and ${transform}: only summed trees can be trained further`);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { NodeDef } from 'node-red';
-import type { DiskQueueOptions, Durability, FullPolicy } from '../../lib/buffer/disk-queue';
+import { MAX_RECORD_BYTES, type DiskQueueOptions, type Durability, type FullPolicy } from '../../lib/buffer/disk-queue';
 import type { ForwarderOptions } from '../../lib/buffer/forwarder';
 
 export interface TwinBufferDef extends NodeDef {
@@ -13,11 +13,17 @@ export interface TwinBufferDef extends NodeDef {
   maxReplayRate: string;
   ackTimeoutS: string;
   maxInFlight: string;
+  maxMessageMB?: string;
+  order?: 'live-first' | 'strict';
 }
 
-function positive(text: string, fallback: number): number {
+function positive(text: string | undefined, fallback: number): number {
   const value = Number(text);
   return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function durability(value: string | undefined): Durability {
+  return value === 'interval' || value === 'batch' ? value : 'sync';
 }
 
 export function queueOptions(def: TwinBufferDef, userDir: string): DiskQueueOptions {
@@ -28,17 +34,23 @@ export function queueOptions(def: TwinBufferDef, userDir: string): DiskQueueOpti
     maxBytes,
     maxAgeMs: positive(def.maxAgeHours, 168) * 3600 * 1000,
     fullPolicy: def.fullPolicy === 'refuse-newest' ? 'refuse-newest' : 'drop-oldest',
-    durability: def.durability === 'interval' ? 'interval' : 'batch',
+    durability: durability(def.durability),
     fsyncMs: positive(def.fsyncMs, 200),
   };
+}
+
+/** Largest message accepted, as JSON (default 16 MB; at most what one record on disk may hold). */
+export function maxMessageBytes(def: TwinBufferDef): number {
+  return Math.min(MAX_RECORD_BYTES, positive(def.maxMessageMB, 16) * 1024 * 1024);
 }
 
 export function forwarderOptions(def: TwinBufferDef): ForwarderOptions {
   const rate = Number(def.maxReplayRate);
   return {
-    maxInFlight: Math.round(positive(def.maxInFlight, 100)),
-    maxReplayRate: Number.isFinite(rate) && rate >= 0 ? rate : 500,
+    maxInFlight: Math.round(positive(def.maxInFlight, 1000)),
+    maxReplayRate: def.maxReplayRate !== '' && Number.isFinite(rate) && rate >= 0 ? rate : 0,
     ackTimeoutMs: positive(def.ackTimeoutS, 10) * 1000,
     historicalAfterMs: 10000,
+    liveFirst: def.order !== 'strict',
   };
 }

@@ -1,10 +1,10 @@
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
-import { DiskQueue } from '../../lib/buffer/disk-queue';
+import { BufferWriteError, DiskQueue } from '../../lib/buffer/disk-queue';
 import { Forwarder, type ForwarderMetrics } from '../../lib/buffer/forwarder';
 import { decodeMessage, encodeMessage, markHistorical } from '../../lib/buffer/message-codec';
 import { handleInput } from '../common/input';
 import { Status } from '../common/status';
-import { forwarderOptions, queueOptions, type TwinBufferDef } from './options';
+import { forwarderOptions, maxMessageBytes, queueOptions, type TwinBufferDef } from './options';
 
 const TICK_MS = 50;
 const METRICS_MS = 5000;
@@ -30,18 +30,20 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const status = new Status(node);
     const userDir = (RED.settings as unknown as { userDir?: string }).userDir ?? process.cwd();
+    const limit = maxMessageBytes(config);
     let queue: DiskQueue;
     try {
-      queue = DiskQueue.open(queueOptions(config, userDir));
+      queue = DiskQueue.open({ ...queueOptions(config, userDir), owner: `twin-buffer ${node.id}${config.name ? ` "${config.name}"` : ''}`, onWarning: (message) => node.warn(message) });
     } catch (err) {
       const error = new Error(`cannot open the buffer directory: ${err instanceof Error ? err.message : String(err)}`);
+      node.error(error.message);
       status.failed(error.message);
       handleInput(node, status, () => { throw error; });
       return;
     }
     const opened = queue.getStats();
     if (opened.corrupt > 0 || opened.tornBytes > 0) {
-      node.warn(`buffer reopened: skipped ${opened.corrupt} damaged record(s), cut ${opened.tornBytes} bytes of a torn final record`);
+      node.warn(`buffer reopened: skipped ${opened.corrupt} damaged stretch(es), cut ${opened.tornBytes} bytes of a torn final record`);
     }
     const forwarder = new Forwarder(queue, forwarderOptions(config), (record, historical) => {
       const message = decodeMessage(record.payload);
@@ -52,23 +54,29 @@ export = function register(RED: NodeAPI): void {
 
     let lastState = forwarder.state;
     let rejected = 0;
-    let reported = { dropped: opened.dropped, refused: opened.refused };
+    let reported = { dropped: opened.dropped };
+    /** Set while the disk refuses writes: one alert when it starts, one when it ends. */
+    let diskProblem: string | undefined;
+    const alert = (payload: Record<string, unknown> & { message: string }): void => {
+      node.send([null, { topic: 'buffer/alert', payload: { ...payload, metrics: forwarder.metrics() } }]);
+    };
     const publishMetrics = (metrics: ForwarderMetrics): void => {
       node.send([null, { topic: 'buffer/metrics', payload: { ...metrics, rejected, backlogAgeS: metrics.oldestAppendedAt ? (Date.now() - metrics.oldestAppendedAt) / 1000 : 0 } }]);
     };
     const showStatus = (metrics: ForwarderMetrics): void => {
       const backlog = metrics.backlog.toLocaleString('en-US');
       const waited = metrics.oldestAppendedAt ? ` (${age(Date.now() - metrics.oldestAppendedAt)})` : '';
-      if (metrics.state === 'buffering') status.waiting(`buffering ${backlog}${waited}`);
+      if (diskProblem) status.failed(`disk: ${diskProblem}`);
+      else if (metrics.state === 'buffering') status.waiting(`buffering ${backlog}${waited}`);
       else if (metrics.state === 'replaying') status.working(`replaying ${backlog}${waited}`);
       else status.success(`live · ${Math.round(metrics.outRate)}/s`);
     };
     const watch = (): void => {
       const metrics = forwarder.metrics();
-      if (metrics.dropped > reported.dropped || metrics.refused > reported.refused) {
-        const lost = { dropped: metrics.dropped - reported.dropped, refused: metrics.refused - reported.refused };
-        node.send([null, { topic: 'buffer/alert', payload: { ...lost, message: `store-and-forward buffer full or too old: ${lost.dropped} record(s) dropped, ${lost.refused} refused`, metrics } }]);
-        reported = { dropped: metrics.dropped, refused: metrics.refused };
+      if (metrics.dropped > reported.dropped) {
+        const dropped = metrics.dropped - reported.dropped;
+        alert({ dropped, message: `store-and-forward buffer full or too old: ${dropped} record(s) dropped` });
+        reported = { dropped: metrics.dropped };
       }
       if (metrics.state !== lastState) {
         lastState = metrics.state;
@@ -102,11 +110,37 @@ export = function register(RED: NodeAPI): void {
       return true;
     };
 
-    handleInput(node, status, (msg) => {
+    /** Refused or not synced: the producer learns it (done(err)), the operator once per episode (alert, log). */
+    const diskFailed = (err: Error): never => {
+      const reason = err instanceof BufferWriteError && err.code === 'ENOSPC' ? 'full' : err instanceof BufferWriteError ? err.code : 'not synced';
+      if (diskProblem === undefined) {
+        diskProblem = reason;
+        alert({ refused: 1, code: err instanceof BufferWriteError ? err.code : 'EIO', message: err.message });
+        showStatus(forwarder.metrics());
+      }
+      throw err;
+    };
+
+    handleInput(node, status, async (msg) => {
       if (handleAck(msg)) return;
-      if (forwarder.push([encodeMessage({ topic: msg.topic, payload: msg.payload })]) === 0) {
+      const record = encodeMessage({ topic: msg.topic, payload: msg.payload }, limit);
+      let stored: number;
+      try {
+        stored = forwarder.push([record]);
+      } catch (err) {
+        return diskFailed(err as Error);
+      }
+      if (stored === 0) {
         watch();
+        alert({ refused: 1, message: 'store-and-forward buffer full: message refused (full policy "refuse newest")' });
         throw new Error('buffer full: message refused (full policy "refuse newest")');
+      }
+      await queue.whenDurable().catch(diskFailed);
+      if (diskProblem !== undefined) {
+        diskProblem = undefined;
+        node.log('the buffer disk accepts messages again');
+        alert({ recovered: true, message: 'store-and-forward buffer: the disk accepts messages again' });
+        showStatus(forwarder.metrics());
       }
     });
 

@@ -9,6 +9,8 @@ export interface TwinDbDef extends NodeDef {
   database: string;
   user: string;
   ssl: boolean;
+  caFile?: string;
+  statementTimeoutS?: string;
   schema: string;
   poolMax: string;
   compressAfterDays: string;
@@ -24,8 +26,13 @@ export function connectionTarget(def: TwinDbDef, password: string, env: NodeJS.P
   const mode = def.mode || 'auto';
   if (mode === 'server') {
     return { kind: 'server', host: def.host || '127.0.0.1', port: Number(def.port) || 5432, database: def.database || 'postgres',
-      user: def.user || 'postgres', password, ssl: def.ssl === true };
+      user: def.user || 'postgres', password, ssl: def.ssl === true, caFile: caFile(def, userDir) };
   }
-  if (mode === 'auto' && env.DATABASE_URL) return { kind: 'url', url: env.DATABASE_URL, ssl: def.ssl === true };
+  if (mode === 'auto' && env.DATABASE_URL) return { kind: 'url', url: env.DATABASE_URL, ssl: def.ssl === true, caFile: caFile(def, userDir) };
   return { kind: 'embedded', dataDir: def.embeddedDir ? path.resolve(userDir, def.embeddedDir) : path.join(userDir, 'twin-db') };
+}
+
+function caFile(def: TwinDbDef, userDir: string): string | undefined {
+  const file = def.caFile?.trim();
+  return file ? path.resolve(userDir, file) : undefined;
 }

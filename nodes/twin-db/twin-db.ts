@@ -1,5 +1,5 @@
 import type { NodeAPI } from 'node-red';
-import { describeTarget, HistorianConnection } from '../../lib/historian/connection';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, describeTarget, HistorianConnection } from '../../lib/historian/connection';
 import { DB_NODE_TYPE, type TwinDbNode } from '../common/db';
 import { connectionTarget, type TwinDbDef } from './target';
 
@@ -15,12 +15,14 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const userDir = (RED.settings as unknown as { userDir?: string }).userDir ?? process.cwd();
     const retention = Number(def.retentionDays);
+    const statementS = Number(def.statementTimeoutS);
     node.connection = new HistorianConnection({
       target: connectionTarget(def, (node.credentials as TwinDbCredentials | undefined)?.password ?? '', process.env, userDir),
       poolMax: Math.max(1, Math.min(50, Number(def.poolMax) || 4)),
       schema: def.schema?.trim() || 'public',
       compressAfterDays: Math.max(1, Number(def.compressAfterDays) || 7),
       retentionDays: Number.isFinite(retention) && retention > 0 ? retention : undefined,
+      statementTimeoutMs: Number.isFinite(statementS) && statementS > 0 ? statementS * 1000 : DEFAULT_STATEMENT_TIMEOUT_MS,
     });
     const where = describeTarget(node.connection.settings.target);
     node.connection.on('warning', (message: string) => node.warn(message));

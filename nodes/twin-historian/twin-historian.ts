@@ -17,12 +17,13 @@ interface TwinHistorianDef extends NodeDef {
   batchMs: string;
   maxQueuedRows: string;
   waveformIntervalS: string;
+  replaySharePct?: string;
   output: 'rows' | 'chart';
 }
 
 const CLOSE_TIMEOUT_MS = 10000;
 
-function positive(text: string, fallback: number): number {
+function positive(text: string | undefined, fallback: number): number {
   const value = Number(text);
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
@@ -63,27 +64,47 @@ export = function register(RED: NodeAPI): void {
       });
     } else {
       const releaseConnection = connection.retain();
+      let deadLettered = 0;
+      let unreachableSince: number | undefined;
       const writer = new BatchWriter(connection, {
         batchSize: Math.round(positive(config.batchSize, DEFAULT_WRITER_OPTIONS.batchSize)),
         batchMs: positive(config.batchMs, DEFAULT_WRITER_OPTIONS.batchMs),
         maxQueuedRows: Math.round(positive(config.maxQueuedRows, DEFAULT_WRITER_OPTIONS.maxQueuedRows)),
+        replayShare: positive(config.replaySharePct, DEFAULT_WRITER_OPTIONS.replayShare * 100) / 100,
       }, (result: BatchResult) => {
         if (result.ok) {
           rowsWritten += result.inserted;
-          if (result.rows > 0) status.success(`${rowsWritten} rows · last ${result.rows}`);
+          if (result.deadLettered) {
+            deadLettered += result.deadLettered;
+            const named = (result.refused ?? []).map((r) => `${r.table} row ${JSON.stringify(r.row).slice(0, 160)}: ${r.error}`).join('; ');
+            node.error(`${result.deadLettered} row(s) refused by the database, kept in twin_dead_letters (${deadLettered} in all); the other ${result.rows - result.deadLettered} stored: ${named}`);
+            status.waiting(`${rowsWritten} rows · ${deadLettered} refused`);
+          } else if (result.rows > 0) {
+            status.success(`${rowsWritten} rows · last ${result.rows}`);
+          }
         } else if (writer.state !== 'reconnecting') {
           status.failed(`batch failed: ${result.error ?? ''}`);
         }
         const report: NodeMessage = { topic: result.ok ? 'historian/batch' : 'historian/error', payload: result };
         node.send(report);
       }, (state, queued) => {
-        if (state === 'reconnecting') status.waiting(`reconnecting (${queued} queued)`);
-        else showConnection(connection);
+        if (state === 'reconnecting') {
+          if (unreachableSince === undefined) {
+            unreachableSince = Date.now();
+            node.warn(`database unreachable (no answer or connection lost): ${queued} rows queued, retrying`);
+          }
+          status.waiting(`reconnecting (${queued} queued)`);
+        } else {
+          if (unreachableSince !== undefined) node.log(`database reachable again after ${Math.round((Date.now() - unreachableSince) / 1000)} s`);
+          unreachableSince = undefined;
+          showConnection(connection);
+        }
       });
 
       const thinner = new WaveformThinner(config.waveformIntervalS === undefined || config.waveformIntervalS === '' ? 60 : Number(config.waveformIntervalS) || 0);
       handleInput(node, status, async (msg) => {
-        const classified = classifyPayload(msg.payload);
+        const late = (msg as { historical?: unknown }).historical === true;
+        const classified = classifyPayload(msg.payload, { historical: late });
         const problems = classified.problems;
         const rows = classified.rows.filter((r) => r.table !== waveformsTable || thinner.keep(r.row as WaveformReading));
         if (problems.length > 0 && rows.length > 0) {
@@ -93,7 +114,7 @@ export = function register(RED: NodeAPI): void {
           writer.refuse(msg.ack, refused.message);
           throw refused;
         }
-        await writer.write(rows, msg.ack);
+        await writer.write(rows, msg.ack, late);
       });
 
       node.on('close', (_removed: boolean, done: () => void) => {

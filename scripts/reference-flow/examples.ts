@@ -8,6 +8,7 @@ import { modbusBlock, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { encodeRegisters } from '../../lib/modbus/register-codec';
 import { FlowBuilder, type FlowNode } from './builder';
 import { alarmExample } from './alarm-example';
+import { catalogueExample } from './catalogue-example';
 import { debug, embeddedDb, inject, spindleAsset } from './example-nodes';
 import { kpiExample, setpointExample } from './kpi-setpoint-examples';
 import { retrainExample, rulUrgencyExample } from './maintenance-examples';
@@ -107,7 +108,7 @@ function bufferExample(): FlowNode[] {
   const stamp = flow.place('stamp', tab, 1, 2, { type: 'function', name: 'a reading', outputs: 1, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
     func: "msg.payload = [{ asset: 'spindle-1', sensor: 'bearingTemp', unit: '°C', value: 40 + Math.random(), ts: Date.now(), quality: 'good' }];\nreturn msg;" });
   const buffer = flow.place('buffer', tab, 2, 2, { type: 'twin-buffer', name: '', directory: '', maxDiskMB: '512', maxAgeHours: '168', fullPolicy: 'drop-oldest',
-    durability: 'batch', fsyncMs: '200', maxReplayRate: '500', ackTimeoutS: '10', maxInFlight: '100', outputs: 2 });
+    durability: 'sync', fsyncMs: '200', maxReplayRate: '0', ackTimeoutS: '10', maxInFlight: '1000', maxMessageMB: '16', order: 'live-first', outputs: 2 });
   const out = flow.place('mqtt', tab, 3, 2, { type: 'mqtt out', name: '', topic: 'plant/spindle-1/readings', qos: '1', retain: 'false', broker, outputs: 0 });
   const complete = flow.place('complete', tab, 3, 3, { type: 'complete', name: 'published', scope: [out], uncaught: false, outputs: 1 });
   flow.wire(inject(flow, 'reading', tab, 0, 2, 'reading', '', '', 'date'), stamp);
@@ -229,6 +230,7 @@ export const EXAMPLES: Record<string, () => FlowNode[]> = {
   'OEE and savings': kpiExample,
   'Guarded setpoint writes': setpointExample,
   'Sparkplug B edge and central host': sparkplugExample,
+  'Poll Modbus devices from a catalogue': catalogueExample,
 };
 
 export function exampleFile(name: string): string {

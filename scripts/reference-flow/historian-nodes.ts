@@ -7,9 +7,9 @@ import type { FlowBuilder } from './builder';
 export function storeAndForward(flow: FlowBuilder, key: string, tab: string, db: string, name: string): { buffer: string; historian: string } {
   // Maintenance records and audits are few and precious: each is on disk before it is confirmed.
   const buffer = flow.place(`${key}:buffer`, tab, 5, 1, { type: 'twin-buffer', name, directory: '', maxDiskMB: '64', maxAgeHours: '168',
-    fullPolicy: 'drop-oldest', durability: 'sync', fsyncMs: '200', maxReplayRate: '500', ackTimeoutS: '30', maxInFlight: '100', outputs: 2 });
+    fullPolicy: 'drop-oldest', durability: 'sync', fsyncMs: '200', maxReplayRate: '0', ackTimeoutS: '30', maxInFlight: '1000', maxMessageMB: '16', order: 'live-first', outputs: 2 });
   const historian = flow.place(`${key}:historian`, tab, 6, 1, { type: 'twin-historian', name: '', db, mode: 'write', batchSize: '1000', batchMs: '500',
-    maxQueuedRows: '100000', waveformIntervalS: '60', output: 'rows' });
+    maxQueuedRows: '100000', replaySharePct: '50', waveformIntervalS: '60', output: 'rows' });
   flow.wire(buffer, historian, 0);
   flow.wire(historian, buffer);
   return { buffer, historian };

@@ -136,8 +136,8 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   const asset = assetConfig(flow, layout.asset);
   const ingest = flow.place(`${id}:ingest`, tab, 2, 2, { type: 'twin-ingest', name: '', asset, source: 'auto', missingTimestamp: 'arrival', property: 'payload' });
   const buffer = flow.place(`${id}:buffer`, tab, 3, 0, { type: 'twin-buffer', name: '', directory: '', maxDiskMB: '512', maxAgeHours: '168',
-    fullPolicy: 'drop-oldest', durability: 'batch', fsyncMs: '200', maxReplayRate: '500', ackTimeoutS: '30', maxInFlight: '100', outputs: 2 });
-  const historian = flow.place(`${id}:historian`, tab, 4, 0, { type: 'twin-historian', name: '', db: shared.db, mode: 'write', batchSize: '1000', batchMs: '1000', maxQueuedRows: '100000', waveformIntervalS: '60', output: 'rows' });
+    fullPolicy: 'drop-oldest', durability: 'sync', fsyncMs: '200', maxReplayRate: '0', ackTimeoutS: '30', maxInFlight: '1000', maxMessageMB: '16', order: 'live-first', outputs: 2 });
+  const historian = flow.place(`${id}:historian`, tab, 4, 0, { type: 'twin-historian', name: '', db: shared.db, mode: 'write', batchSize: '1000', batchMs: '1000', maxQueuedRows: '100000', replaySharePct: '50', waveformIntervalS: '60', output: 'rows' });
   const threshold = flow.place(`${id}:threshold`, tab, 3, 3, { type: 'twin-threshold', name: '', asset, sensors: '', staleAfterS: '15', ignoreHistorical: true, outputs: 2 });
   // Readings and alert events reach the database through the store-and-forward buffer; the historian's batch
   // results go back to the buffer as its acknowledgements.

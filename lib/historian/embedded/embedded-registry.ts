@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type { EmbeddedMessage } from './protocol';
 
@@ -11,6 +12,8 @@ export interface EmbeddedDatabase {
 
 interface Entry {
   dataDir: string;
+  /** Generated for each server and never written down: only this process can connect. */
+  password: string;
   port: number;
   users: number;
   child: ChildProcess | undefined;
@@ -26,7 +29,8 @@ const entries = new Map<string, Entry>();
 
 function startChild(entry: Entry): Promise<{ port: number; timescale: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'server-process.js'), [entry.dataDir, String(entry.port)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(path.join(__dirname, 'server-process.js'), [entry.dataDir, String(entry.port)],
+      { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, TWIN_EMBEDDED_PASSWORD: entry.password } });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error('embedded database did not start within 2 minutes')); }, START_TIMEOUT_MS);
@@ -68,7 +72,7 @@ export async function acquireEmbedded(dataDir: string, onWarning: (message: stri
   const key = path.resolve(dataDir);
   let entry = entries.get(key);
   if (!entry) {
-    entry = { dataDir: key, port: 0, users: 0, child: undefined, starting: undefined, timescale: false, stopTimer: undefined, onWarning };
+    entry = { dataDir: key, password: crypto.randomBytes(18).toString('base64url'), port: 0, users: 0, child: undefined, starting: undefined, timescale: false, stopTimer: undefined, onWarning };
     entries.set(key, entry);
   }
   const current = entry;
@@ -79,7 +83,7 @@ export async function acquireEmbedded(dataDir: string, onWarning: (message: stri
     const { port, timescale } = await current.starting;
     let released = false;
     return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      url: `postgres://postgres:${current.password}@127.0.0.1:${port}/postgres`,
       timescale,
       release: () => {
         if (released) return;

@@ -1,5 +1,5 @@
 import type { FeatureVector } from '../../features/feature-vector';
-import { hypertableStatements, type SchemaContext, type Statement, type TableModule } from '../schema-context';
+import { addColumnStatement, hypertableStatements, type SchemaContext, type Statement, type TableModule } from '../schema-context';
 import { chunkBySize } from '../statement-size';
 
 export function isFeatureVector(value: unknown): value is FeatureVector {
@@ -11,7 +11,7 @@ export function isFeatureVector(value: unknown): value is FeatureVector {
 /** Generous estimate of a vector's bytes in the UNNEST array parameters. */
 function encodedBytes(vector: FeatureVector): number {
   let bytes = 0;
-  for (const name of Object.keys(vector.features)) bytes += 60 + 2 * (vector.asset.length + name.length + (vector.units?.[name]?.length ?? 0));
+  for (const name of Object.keys(vector.features)) bytes += 66 + 2 * (vector.asset.length + name.length + (vector.units?.[name]?.length ?? 0));
   return bytes;
 }
 
@@ -23,6 +23,7 @@ export const featuresTable: TableModule<FeatureVector> = {
       `CREATE TABLE IF NOT EXISTS ${ctx.schema}.twin_features (ts timestamptz NOT NULL, asset text NOT NULL, feature text NOT NULL,
         value double precision NOT NULL, unit text NOT NULL DEFAULT '', PRIMARY KEY (asset, feature, ts))`,
       ...hypertableStatements(ctx, 'twin_features', 'asset, feature'),
+      addColumnStatement(ctx, 'twin_features', 'historical boolean NOT NULL DEFAULT false'),
     ];
   },
   insertStatements(ctx: SchemaContext, vectors: FeatureVector[]): Statement[] {
@@ -32,6 +33,7 @@ export const featuresTable: TableModule<FeatureVector> = {
       const feature: string[] = [];
       const value: number[] = [];
       const unit: string[] = [];
+      const historical: boolean[] = [];
       for (const vector of chunk) {
         for (const [name, v] of Object.entries(vector.features)) {
           if (!Number.isFinite(v)) continue;
@@ -40,13 +42,14 @@ export const featuresTable: TableModule<FeatureVector> = {
           feature.push(name);
           value.push(v);
           unit.push(vector.units?.[name] ?? '');
+          historical.push((vector as { historical?: boolean }).historical === true);
         }
       }
       return {
-        text: `INSERT INTO ${ctx.schema}.twin_features (ts, asset, feature, value, unit)
-          SELECT to_timestamp(t / 1000.0), a, f, v, u FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[], $5::text[]) AS r(t, a, f, v, u)
+        text: `INSERT INTO ${ctx.schema}.twin_features (ts, asset, feature, value, unit, historical)
+          SELECT to_timestamp(t / 1000.0), a, f, v, u, h FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::bool[]) AS r(t, a, f, v, u, h)
           ON CONFLICT DO NOTHING`,
-        values: [ts, asset, feature, value, unit],
+        values: [ts, asset, feature, value, unit, historical],
       };
     });
   },

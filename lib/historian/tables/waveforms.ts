@@ -1,5 +1,5 @@
 import type { WaveformReading } from '../../reading/reading';
-import { hypertableStatements, type SchemaContext, type Statement, type TableModule } from '../schema-context';
+import { addColumnStatement, hypertableStatements, type SchemaContext, type Statement, type TableModule } from '../schema-context';
 
 /**
  * Raw waveform blocks (acceleration), kept for spectra and re-analysis; compressed like the readings. Samples are
@@ -15,6 +15,7 @@ export const waveformsTable: TableModule<WaveformReading> = {
         samples bytea NOT NULL,
         PRIMARY KEY (asset, sensor, ts))`,
       ...hypertableStatements(ctx, 'twin_waveforms', 'asset, sensor'),
+      addColumnStatement(ctx, 'twin_waveforms', 'historical boolean NOT NULL DEFAULT false'),
     ];
   },
   // A block is thousands of samples: one row per statement keeps each bind parameter small and the SQL simple.
@@ -25,9 +26,9 @@ export const waveformsTable: TableModule<WaveformReading> = {
         `accepts in one message (${ctx.maxStatementBytes} bytes); use a PostgreSQL/TimescaleDB server for blocks over ${Math.floor((ctx.maxStatementBytes - 500) / 4)} samples`);
     }
     return rows.map((r) => ({
-      text: `INSERT INTO ${ctx.schema}.twin_waveforms (ts, asset, sensor, sample_rate, unit, quality, sample_count, samples)
-        VALUES (to_timestamp($1 / 1000.0), $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      values: [r.ts, r.asset, r.sensor, r.sampleRate, r.unit, r.quality, r.samples.length, float32Bytes(r.samples)],
+      text: `INSERT INTO ${ctx.schema}.twin_waveforms (ts, asset, sensor, sample_rate, unit, quality, sample_count, samples, historical)
+        VALUES (to_timestamp($1 / 1000.0), $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      values: [r.ts, r.asset, r.sensor, r.sampleRate, r.unit, r.quality, r.samples.length, float32Bytes(r.samples), r.historical === true],
     }));
   },
 };

@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { validateAsset, type AssetDefinition } from '../lib/asset/asset-model';
+import { catalogueToJson, parseCatalogueJson } from '../lib/catalogue/catalogue-json';
+import { formatProblem } from '../lib/catalogue/catalogue-model';
+import { parseTagCsv } from '../lib/catalogue/tag-csv';
 import { AlarmBoard, AlarmRefusal, type BoardChanges } from '../lib/alarm/alarm-board';
 import { AlarmRate, FLOOD_ALARMS_PER_10_MIN, TEN_MINUTES_MS } from '../lib/alarm/alarm-rate';
 import { alarmSummary, parseShelveChoices } from '../lib/alarm/alarm-summary';
@@ -306,5 +309,25 @@ describe('alarm design in the asset model', function () {
     assert.deepEqual(validateAsset(bad), ['sensor "x": alarm priority must be urgent, high, medium or low', 'sensor "x": suppress-when states must be among down, stopped, warming-up']);
     assert.deepEqual(parseShelveChoices('8 h, 15 min, 30 s'), [{ label: '30 s', seconds: 30 }, { label: '15 min', seconds: 900 }, { label: '8 h', seconds: 28800 }]);
     assert.throws(() => parseShelveChoices('1 hour'), /"1 hour" should be a number and s, min or h/);
+  });
+
+  it('is read from the asset catalogue, JSON and CSV, each bad value named by its row and field', function () {
+    const json = parseCatalogueJson(JSON.stringify({ format: 'digital-twin-asset-catalogue', version: 1, site: 's', line: 'l', assets: [
+      { id: 'm1', sensors: [{ id: 'temp', unit: '°C', warning: { high: 65 }, alarm: { high: 80, priority: 'urgent' }, suppressWhen: ['stopped', 'down'] },
+        { id: 'flow', unit: 'm³/h', warning: { low: 10, priority: 'loud' }, suppressWhen: [] }] }] }));
+    assert.deepEqual(json.catalogue.assets[0].sensors.map((x) => [x.id, x.alarm?.priority, x.suppressWhen]), [['temp', 'urgent', ['stopped', 'down']]]);
+    assert.deepEqual(json.problems.map(formatProblem), ['assets[0].sensors[1] (asset "m1" sensor "flow"), warning.priority: warning priority must be urgent, high, medium or low (sensor skipped)']);
+    assert.match(catalogueToJson(json.catalogue), /"priority": "urgent"[\s\S]*"suppressWhen": \[/, 'written back for version control');
+    const csv = parseTagCsv([
+      'asset,sensor,site,line,unit,warning_high,alarm_high,alarm_priority,suppress_when',
+      'm1,temp,s,l,°C,65,80,urgent,down|warming-up',
+      'm1,load,s,l,%,95,,high,none',
+      'm1,speed,s,l,rpm,,,,idle',
+    ].join('\n'));
+    assert.deepEqual(csv.catalogue.assets[0].sensors.map((x) => [x.id, x.alarm?.priority, x.suppressWhen]), [['temp', 'urgent', ['down', 'warming-up']]]);
+    assert.deepEqual(csv.problems.map(formatProblem), [
+      'line 3 (asset "m1" sensor "load"), alarm_priority: alarm_priority needs alarm_low or alarm_high (row skipped)',
+      'line 4 (asset "m1" sensor "speed"), suppress_when: suppress-when states must be among down, stopped, warming-up (row skipped)',
+    ]);
   });
 });

@@ -118,7 +118,7 @@ function readRow(reader: RowReader, row: CsvRow, assets: Map<string, AssetRows>,
     const high = num(`${prefix}_high`);
     const priority = prefix === 'normal' ? undefined : reader.text(row, `${prefix}_priority`)?.toLowerCase() as AlarmLimits['priority'];
     if (low === undefined && high === undefined) {
-      if (priority !== undefined) bad(`${prefix}_priority`, `a ${prefix} priority needs a ${prefix} limit`);
+      if (priority !== undefined) bad(`${prefix}_priority`, `${prefix}_priority needs ${prefix}_low or ${prefix}_high`);
       return undefined;
     }
     return withoutUndefined({ low, high, priority });

@@ -65,7 +65,7 @@ describe('reference flow end to end', function () {
     assert.equal(page.status, 200);
     const flows = JSON.parse((await httpGet(`${nodeRed!.baseUrl}/flows`)).body) as FlowNode[];
     const tabs = flows.filter((n) => n.type === 'ui_tab').sort((a, b) => Number(a.order) - Number(b.order)).map((n) => n.name);
-    assert.deepEqual(tabs, ['Fleet overview', 'Spindle 1 · Live', 'Pump 1 · Live', 'What-if', 'Maintenance', 'KPIs & ROI']);
+    assert.deepEqual(tabs, ['Fleet overview', 'Spindle 1 · Live', 'Pump 1 · Live', 'What-if', 'Maintenance', 'KPIs & ROI', 'Alarms']);
   });
 
   it('stores readings and features from OPC UA and Modbus, raises an alert on a fault and a health warning on a drift', async function () {
@@ -91,6 +91,9 @@ describe('reference flow end to end', function () {
       const alerts = await client.query(`SELECT sensor, level, state FROM "${schema}".twin_alerts WHERE asset = 'spindle-1' ORDER BY raised_at`);
       assert.ok(alerts.rows.some((a: { sensor: string; level: string }) => a.sensor === 'bearingTemp' && a.level === 'alarm'),
         `a bearing temperature alarm was recorded: ${JSON.stringify(alerts.rows)}`);
+      const journal = await client.query(`SELECT action, priority FROM "${schema}".twin_alarm_journal WHERE alarm = 'spindle-1:bearingTemp:alarm'`);
+      assert.ok(journal.rows.some((j: { action: string; priority: string }) => j.action === 'raised' && j.priority === 'high'),
+        `the alarm system journaled it: ${JSON.stringify(journal.rows)}`);
       const health = await client.query(`SELECT sensor, level, message FROM "${schema}".twin_alerts WHERE asset = 'pump-1' AND id LIKE '%:health:%'`);
       assert.ok(health.rows.some((a: { sensor: string; level: string; message: string }) => a.sensor === 'motorCurrent' && /calibrate/i.test(a.message)),
         `a motor current sensor-health warning was recorded: ${JSON.stringify(health.rows)}`);

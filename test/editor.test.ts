@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { PUMP_ASSET } from '../lib/asset/presets';
 import { startPlant, type Plant } from '../plant/plant';
 import { LOCAL_POSTGRES_URL, postgresAnswers } from './support/database';
 import { chromiumPath, launchChromium, watchPage } from './support/browser';
@@ -64,7 +65,7 @@ describe('editor in Chromium', function () {
     const page = await openPage(`${nodeRed!.baseUrl}/`);
     await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });
     const types = ['twin-ingest', 'twin-threshold', 'twin-buffer', 'twin-historian', 'twin-drift', 'twin-features', 'twin-rul', 'twin-urgency',
-      'twin-train', 'twin-scenario', 'twin-setpoint', 'twin-kpi'];
+      'twin-train', 'twin-scenario', 'twin-setpoint', 'twin-kpi', 'twin-alarms'];
     for (const type of types) {
       assert.equal(await page.locator(`#red-ui-palette-digital_twin .red-ui-palette-node[data-palette-type="${type}"]`).count(), 1, `${type} in the palette`);
     }
@@ -100,6 +101,21 @@ describe('editor in Chromium', function () {
     assert.equal(await page.inputValue('#node-config-input-assetId'), 'pump-1');
     assert.equal(await page.locator('#node-config-input-sensor-list .twin-id').count(), 9);
     await shot(page, 'edit-twin-asset');
+    // The alarm design of the bearing temperature: an urgent alarm, never suppressed while warming up.
+    const bearing = PUMP_ASSET.sensors.findIndex((s) => s.id === 'bearingTemp');
+    await page.locator('#node-config-input-sensor-list .twin-alarm-priority').nth(bearing).selectOption('urgent');
+    await page.locator('#node-config-input-sensor-list .twin-suppress-warming-up').nth(bearing).uncheck();
+    await page.click('#node-config-dialog-ok');
+    await page.waitForSelector('#node-config-dialog-ok', { state: 'detached' });
+    const saved = await page.evaluate(() => {
+      type AssetConfig = { type: string; assetId: string; sensors: Array<Record<string, unknown>> };
+      const red = (window as unknown as { RED: { nodes: { eachConfig(cb: (n: AssetConfig) => void): void } } }).RED;
+      let pump: AssetConfig | undefined;
+      red.nodes.eachConfig((n) => { if (n.type === 'twin-asset' && n.assetId === 'pump-1' && n.sensors.some((s) => s.suppressWhen)) pump = n; });
+      return pump?.sensors.map((s) => ({ id: s.id, alarm: s.alarm, suppressWhen: s.suppressWhen }));
+    });
+    assert.deepEqual(saved?.find((s) => s.id === 'bearingTemp'), { id: 'bearingTemp', alarm: { high: 90, priority: 'urgent' }, suppressWhen: ['down'] });
+    assert.deepEqual(saved?.find((s) => s.id === 'vibration')?.suppressWhen, undefined, 'an untouched sensor keeps following the default');
     assert.deepEqual(consoleErrors, []);
   });
 

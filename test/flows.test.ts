@@ -23,6 +23,7 @@ import { HISTORY_TIME_CONSTANT_S } from '../scripts/reference-flow/scenario-exam
 import { REFERENCE_FLOW_FILE, referenceFlowJson } from '../scripts/reference-flow/reference-twin';
 import { coreNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
+import alarmsNode = require('../nodes/twin-alarms/twin-alarms');
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import bufferNode = require('../nodes/twin-buffer/twin-buffer');
 import driftNode = require('../nodes/twin-drift/twin-drift');
@@ -50,7 +51,7 @@ const root = path.resolve(__dirname, '..', '..');
 const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-complete.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js',
   'function/15-change.js', 'network/10-mqtt.js'].map(coreNode);
 const PACK_NODES = [assetNode, bufferNode, dbNode, driftNode, featuresNode, historianNode, ingestNode, thresholdNode, modelNode, rulNode, urgencyNode,
-  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode];
+  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode, alarmsNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
 
 interface FlowNode { id: string; type: string; z?: string; name?: string; wires?: string[][] }

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { acquireEmbedded, type EmbeddedDatabase } from '../lib/historian/embedded/embedded-registry';
 import { HistorianConnection } from '../lib/historian/connection';
 import { readingsTable } from '../lib/historian/tables/readings';
 import { BatchWriter, type BatchResult, type TableRow } from '../lib/historian/writer';
-import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './support/database';
+import { LOCAL_POSTGRES_URL, postgresAnswers, testDatabase, uniqueSchema, withClient, type TestDatabase } from './support/database';
 import { TcpProxy } from './support/tcp-proxy';
 import { coreNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
@@ -16,30 +12,21 @@ import historianNode = require('../nodes/twin-historian/twin-historian');
 
 helper.init(require.resolve('node-red'));
 
-/** The real local PostgreSQL, or the embedded TimescaleDB on a machine without one. */
-async function databaseUrl(): Promise<{ url: string; embedded?: EmbeddedDatabase; dir?: string }> {
-  if (await postgresAnswers()) return { url: LOCAL_POSTGRES_URL };
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-hist-node-'));
-  const embedded = await acquireEmbedded(dir, () => undefined);
-  return { url: embedded.url, embedded, dir };
-}
-
 describe('twin-historian node', function () {
   this.timeout(120000);
-  let db: Awaited<ReturnType<typeof databaseUrl>>;
+  let db: TestDatabase;
   let schema: string;
   const savedUrl = process.env.DATABASE_URL;
 
   before(async function () {
-    db = await databaseUrl();
+    db = await testDatabase('twin-hist-node');
     process.env.DATABASE_URL = db.url;
     schema = uniqueSchema('twin_node');
   });
   after(async function () {
     if (savedUrl === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = savedUrl;
     await withClient(db.url, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
-    db.embedded?.release();
-    if (db.dir) fs.rmSync(db.dir, { recursive: true, force: true });
+    db.release();
   });
   beforeEach((done) => { helper.startServer(done); });
   afterEach((done) => { helper.unload().then(() => helper.stopServer(done)); });

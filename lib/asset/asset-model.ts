@@ -1,3 +1,6 @@
+import { isAlarmPriority, type AlarmPriority } from '../alarm/priority';
+import { DESIGN_SUPPRESSION_STATES, isDesignSuppressionState, type DesignSuppressionState } from '../alarm/suppression';
+
 /**
  * One machine's definition: what the twin knows about an asset before any reading arrives.
  * Shared by every node through the `twin-asset` config node; framework-free so the simulator,
@@ -32,6 +35,11 @@ export interface LimitPair {
   high?: number;
 }
 
+/** A warning or alarm limit pair and the priority its alarms have (absent: the level's default, lib/alarm/priority). */
+export interface AlarmLimits extends LimitPair {
+  priority?: AlarmPriority;
+}
+
 export interface SensorDefinition {
   /** Stable id within the asset, used in the database and in messages (e.g. `bearingTemp`). */
   id: string;
@@ -42,8 +50,13 @@ export interface SensorDefinition {
   range?: { min: number; max: number };
   /** Band the value sits in during healthy operation (for dashboards and drift baselines). */
   normal?: LimitPair;
-  warning?: LimitPair;
-  alarm?: LimitPair;
+  warning?: AlarmLimits;
+  alarm?: AlarmLimits;
+  /**
+   * Machine states in which this sensor's limit alarms are suppressed by design (lib/alarm/suppression); absent: the
+   * default (down, warming up); empty: never.
+   */
+  suppressWhen?: DesignSuppressionState[];
   /** Distance back inside a limit a value must travel before its alert clears. */
   hysteresis?: number;
   /** How long a limit must be exceeded before an alert is raised (ms). */
@@ -141,6 +154,12 @@ export function sensorProblems(sensor: SensorDefinition): FieldProblem[] {
   }
   if (sensor.warning?.low !== undefined && sensor.alarm?.low !== undefined && sensor.alarm.low > sensor.warning.low) {
     add('alarm.low', 'alarm low must not be above warning low');
+  }
+  for (const [label, pair] of [['warning', sensor.warning], ['alarm', sensor.alarm]] as const) {
+    if (pair?.priority !== undefined && !isAlarmPriority(pair.priority)) add(`${label}.priority`, `${label} priority must be urgent, high, medium or low`);
+  }
+  if (sensor.suppressWhen !== undefined && (!Array.isArray(sensor.suppressWhen) || !sensor.suppressWhen.every(isDesignSuppressionState))) {
+    add('suppressWhen', `suppress-when states must be among ${DESIGN_SUPPRESSION_STATES.join(', ')}`);
   }
   if (sensor.hysteresis !== undefined && !(sensor.hysteresis >= 0)) add('hysteresis', 'hysteresis must be >= 0');
   if (sensor.minDurationMs !== undefined && !(sensor.minDurationMs >= 0)) add('minDurationMs', 'minimum duration must be >= 0');

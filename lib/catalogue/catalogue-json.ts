@@ -1,4 +1,4 @@
-import { MODBUS_DATA_TYPES, type AssetRatings, type BearingGeometry, type LimitPair, type ModbusDataType, type ModbusSource, type SensorDefinition } from '../asset/asset-model';
+import { MODBUS_DATA_TYPES, type AlarmLimits, type AssetRatings, type BearingGeometry, type ModbusDataType, type ModbusSource, type SensorDefinition } from '../asset/asset-model';
 import { finishCatalogue, type CatalogueHeader } from './catalogue-check';
 import type { AssetDraft } from './catalogue-draft';
 import { CATALOGUE_FORMAT, CATALOGUE_VERSION, type AssetCatalogue, type CatalogueAsset, type CatalogueLoad, type CatalogueProblem } from './catalogue-model';
@@ -145,8 +145,9 @@ function readSensor(raw: unknown, where: string, asset: string | undefined, prob
     opcuaNodeId: r.string('opcuaNodeId') || undefined,
     modbus: modbus ? readModbus(modbus) : undefined,
     aliases: r.stringList('aliases'),
+    suppressWhen: r.stringList('suppressWhen') as SensorDefinition['suppressWhen'],
   });
-  for (const [key, reader] of limits) if (reader) sensor[key] = readLimits(reader);
+  for (const [key, reader] of limits) if (reader) sensor[key] = readLimits(reader, key !== 'normal');
   const unknown = [...r.unknownKeys(), ...[range, modbus, ...limits.map(([, l]) => l)].flatMap((reader) => reader?.unknownKeys() ?? [])];
   for (const key of unknown) problems.push({ where, asset, sensor: id || undefined, field: key, message: 'unknown field', effect: 'value ignored' });
   if (fatal.length > 0) {
@@ -166,8 +167,9 @@ function readRange(r: FieldReader): { min: number; max: number } | undefined {
   return { min, max };
 }
 
-function readLimits(r: FieldReader): LimitPair {
-  return withoutUndefined({ low: r.number('low'), high: r.number('high') });
+/** A limit pair; a warning or alarm pair also names its alarms' priority (checked with the sensor). */
+function readLimits(r: FieldReader, alarm: boolean): AlarmLimits {
+  return withoutUndefined({ low: r.number('low'), high: r.number('high'), priority: alarm ? r.string('priority') as AlarmLimits['priority'] : undefined });
 }
 
 function readModbus(r: FieldReader): ModbusSource | undefined {
@@ -187,7 +189,7 @@ function readModbus(r: FieldReader): ModbusSource | undefined {
 
 const ASSET_KEYS: ReadonlyArray<keyof CatalogueAsset> = ['id', 'name', 'type', 'site', 'line', 'cell', 'modbusDevice', 'opcuaConnection', 'ratings', 'bearing', 'sensors'];
 const SENSOR_KEYS: ReadonlyArray<keyof SensorDefinition> = ['id', 'name', 'unit', 'kind', 'sampleRate', 'range', 'normal', 'warning', 'alarm', 'hysteresis',
-  'minDurationMs', 'opcuaNodeId', 'modbus', 'aliases'];
+  'minDurationMs', 'suppressWhen', 'opcuaNodeId', 'modbus', 'aliases'];
 const MODBUS_KEYS: ReadonlyArray<keyof ModbusSource> = ['address', 'dataType', 'wordOrder', 'scale', 'offset', 'writable'];
 const RATING_KEYS: ReadonlyArray<keyof AssetRatings> = ['nominalRpm', 'maxRpm', 'ratedPowerKw', 'ratedVoltageV', 'machineGroup', 'mounting', 'idealCycleTimeS'];
 

@@ -1,4 +1,4 @@
-import { MODBUS_DATA_TYPES, type AssetRatings, type LimitPair, type ModbusDataType, type SensorDefinition } from '../asset/asset-model';
+import { MODBUS_DATA_TYPES, type AlarmLimits, type AssetRatings, type ModbusDataType, type SensorDefinition } from '../asset/asset-model';
 import { finishCatalogue } from './catalogue-check';
 import type { AssetDraft } from './catalogue-draft';
 import type { AssetCatalogue, CatalogueLoad, CatalogueProblem } from './catalogue-model';
@@ -113,11 +113,20 @@ function readRow(reader: RowReader, row: CsvRow, assets: Map<string, AssetRows>,
     if (Number.isNaN(value)) bad(name, `"${reader.text(row, name)}" is not a number`);
     return Number.isNaN(value) ? undefined : value;
   };
-  const pair = (prefix: string): LimitPair | undefined => {
+  const pair = (prefix: string): AlarmLimits | undefined => {
     const low = num(`${prefix}_low`);
     const high = num(`${prefix}_high`);
-    return low === undefined && high === undefined ? undefined : withoutUndefined({ low, high });
+    const priority = prefix === 'normal' ? undefined : reader.text(row, `${prefix}_priority`)?.toLowerCase() as AlarmLimits['priority'];
+    if (low === undefined && high === undefined) {
+      if (priority !== undefined) bad(`${prefix}_priority`, `${prefix}_priority needs ${prefix}_low or ${prefix}_high`);
+      return undefined;
+    }
+    return withoutUndefined({ low, high, priority });
   };
+  // States separated by |, as aliases are; "none" for never.
+  const suppressText = reader.text(row, 'suppress_when')?.toLowerCase();
+  const suppressWhen = suppressText === undefined ? undefined
+    : suppressText === 'none' ? [] : suppressText.split('|').map((s) => s.trim()).filter(Boolean) as SensorDefinition['suppressWhen'];
   const rangeMin = num('range_min');
   const rangeMax = num('range_max');
   if ((rangeMin === undefined) !== (rangeMax === undefined)) bad(rangeMin === undefined ? 'range_min' : 'range_max', 'a range needs both min and max');
@@ -137,6 +146,7 @@ function readRow(reader: RowReader, row: CsvRow, assets: Map<string, AssetRows>,
     minDurationMs: num('min_duration_ms'),
     opcuaNodeId: reader.text(row, 'opcua_node_id'),
     aliases: reader.text(row, 'aliases')?.split('|').map((a) => a.trim()).filter(Boolean),
+    suppressWhen,
   });
   const address = num('modbus_address');
   if (address !== undefined) {

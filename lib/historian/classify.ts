@@ -2,6 +2,8 @@ import { isWaveform, type Reading } from '../reading/reading';
 import { isFailureEvent, isRulRecord, isUrgencyRecord, isWorkOrderUpdate } from '../rul/records';
 import { isAlertEvent } from '../threshold/alert';
 import type { TableRow } from './writer';
+import { alarmJournalTable, isAlarmJournalRecord } from './tables/alarm-journal';
+import { alarmKpisTable, isAlarmKpiRecord } from './tables/alarm-kpis';
 import { alertsTable } from './tables/alerts';
 import { failureEventsTable } from './tables/failure-events';
 import { featuresTable, isFeatureVector } from './tables/features';
@@ -43,6 +45,8 @@ function rowsOf(element: unknown): TableRow[] | undefined {
     if (isWorkOrderUpdate(element)) return [row(workOrdersTable, element)];
     if (isKpiRecord(element)) return [row(kpisTable, element)];
     if (isSetpointAuditRecord(element)) return [row(setpointAuditTable, element)];
+    if (isAlarmJournalRecord(element)) return [row(alarmJournalTable, element)];
+    if (isAlarmKpiRecord(element)) return [row(alarmKpisTable, element)];
     return undefined;
   }
   if (isAlertEvent(element)) return [row(alertsTable, element)];
@@ -63,7 +67,8 @@ function markLate(tableRow: TableRow): TableRow {
 
 /**
  * Sorts what a message carries into table rows: readings, waveform blocks, alert events, feature vectors, the
- * maintenance records (RUL estimates, failure events, work orders), KPI periods and setpoint audit records. Anything
+ * maintenance records (RUL estimates, failure events, work orders), KPI periods, setpoint audit records and the alarm
+ * journal and alarm-load hours. Anything
  * else is named in `problems`; the recognised elements are still written.
  */
 export function classifyPayload(payload: unknown, options: { historical?: boolean } = {}): { rows: TableRow[]; problems: string[] } {

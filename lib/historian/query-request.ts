@@ -4,12 +4,16 @@ import { listModels } from '../rul/registry';
 import { heldSince, rulChartData, rulHistory, workOrders } from './maintenance-queries';
 import { activeAlerts, parseHistoryQuery, queryHistory, toChartData } from './query';
 import type { SchemaContext } from './schema-context';
+import { alarmJournalFromRow, alarmJournalStatement } from './tables/alarm-journal';
+import { alarmKpiFromRow, alarmKpisStatement } from './tables/alarm-kpis';
 
 /**
  * Answers a query message of twin-historian in query mode, by what it asks for:
  * `{asset, sensor | sensors, from, to, bucketS}` readings; `{alerts: 'active'}`; `{rul: <asset>, from, to}` the RUL
  * trend; `{workOrders: 'open' | 'recent'}`; `{failureEvents: 'recent'}`; `{models: 'recent'}` the model registry;
- * `{heldSince: <asset>, sensor, value}` since when a sensor has held a value (a machine's state "down").
+ * `{heldSince: <asset>, sensor, value}` since when a sensor has held a value (a machine's state "down");
+ * `{alarmJournal: 'recent', position?, asset?, from?, to?, limit?}` the alarm journal, newest first;
+ * `{alarmKpis: <position> | 'all', from, to?}` the hourly alarm load.
  */
 export async function answerQuery(pool: Pool, ctx: SchemaContext, request: unknown, output: 'rows' | 'chart'): Promise<{ payload: unknown; count: number }> {
   const r = (request && typeof request === 'object' ? request : {}) as Record<string, unknown>;
@@ -20,6 +24,23 @@ export async function answerQuery(pool: Pool, ctx: SchemaContext, request: unkno
   if (r.workOrders === 'open' || r.workOrders === 'recent') return listed(await workOrders(pool, ctx, r.workOrders, asset, limit));
   if (r.failureEvents !== undefined) return listed(await loadFailureEvents(pool, ctx, asset, limit ?? 50));
   if (r.models !== undefined) return listed(await listModels(pool, ctx, limit ?? 20));
+  if (r.alarmJournal !== undefined) {
+    const number = (x: unknown): number | undefined => (x === undefined || x === null || x === '' ? undefined : Number(x));
+    const [from, to] = [number(r.from), number(r.to)];
+    if ((from !== undefined && !Number.isFinite(from)) || (to !== undefined && !Number.isFinite(to))) throw new Error('an alarm journal query needs from and to in epoch milliseconds');
+    const position = typeof r.position === 'string' && r.position ? r.position : undefined;
+    const result = await pool.query(alarmJournalStatement(ctx, { position, asset, from, to, limit: Math.min(limit ?? 200, 5000) }));
+    return listed(result.rows.map(alarmJournalFromRow));
+  }
+  if (r.alarmKpis !== undefined) {
+    const to = r.to === undefined ? Date.now() : Number(r.to);
+    const from = Number(r.from);
+    if (typeof r.alarmKpis !== 'string' || !Number.isFinite(from) || !Number.isFinite(to) || !(from < to)) {
+      throw new Error('an alarm KPI query needs alarmKpis: <position> or "all", and from < to in epoch milliseconds');
+    }
+    const result = await pool.query(alarmKpisStatement(ctx, r.alarmKpis === 'all' ? undefined : r.alarmKpis, from, to));
+    return listed(result.rows.map(alarmKpiFromRow));
+  }
   if (r.heldSince !== undefined) {
     const value = Number(r.value);
     if (typeof r.heldSince !== 'string' || typeof r.sensor !== 'string' || !Number.isFinite(value)) throw new Error('a heldSince query needs heldSince: <asset>, sensor and a numeric value');

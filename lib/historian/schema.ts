@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import { quoteIdentifier, type SchemaContext, type TableModule } from './schema-context';
+import { alarmJournalTable } from './tables/alarm-journal';
+import { alarmKpisTable } from './tables/alarm-kpis';
 import { alertsTable } from './tables/alerts';
 import { deadLettersTable } from './tables/dead-letters';
 import { failureEventsTable } from './tables/failure-events';
@@ -13,7 +15,8 @@ import { waveformsTable } from './tables/waveforms';
 import { workOrdersTable } from './tables/work-orders';
 
 export const HISTORIAN_TABLES: ReadonlyArray<TableModule<never>> = [readingsTable, waveformsTable, alertsTable, featuresTable,
-  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable, deadLettersTable] as ReadonlyArray<TableModule<never>>;
+  rulEstimatesTable, failureEventsTable, workOrdersTable, modelsTable, kpisTable, setpointAuditTable, deadLettersTable, alarmJournalTable,
+  alarmKpisTable] as ReadonlyArray<TableModule<never>>;
 
 export interface SchemaSettings {
   schema: string;

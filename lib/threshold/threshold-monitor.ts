@@ -1,5 +1,7 @@
 import type { AssetDefinition, SensorDefinition } from '../asset/asset-model';
 import type { Reading } from '../reading/reading';
+import { DEFAULT_PRIORITY } from '../alarm/priority';
+import { DEFAULT_SUPPRESS_WHEN } from '../alarm/suppression';
 import type { AlertEvent, AlertLevel } from './alert';
 import { LimitState, type LimitCondition } from './limit-state';
 
@@ -138,9 +140,13 @@ export class ThresholdMonitor {
 
   private event(sensor: SensorDefinition, level: AlertLevel, direction: LimitCondition['direction'] | null, state: AlertEvent['state'],
     value: number | null, limit: number | null, ts: number, message: string): AlertEvent {
-    return {
+    const event: AlertEvent = {
       id: `${this.asset.id}:${sensor.id}:${level}:${ts}`,
       asset: this.asset.id, sensor: sensor.id, level, direction, state, value, limit, unit: sensor.unit, ts, raisedAt: ts, message,
+      priority: (level === 'stale' ? undefined : sensor[level]?.priority) ?? DEFAULT_PRIORITY[level],
     };
+    // Lost data is never suppressed by design: the machine's state does not explain a silent transmitter.
+    if (level !== 'stale') event.suppressWhen = [...(sensor.suppressWhen ?? DEFAULT_SUPPRESS_WHEN)];
+    return event;
   }
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { modbusBlock, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { encodeRegisters } from '../../lib/modbus/register-codec';
 import { FlowBuilder, type FlowNode } from './builder';
+import { alarmExample } from './alarm-example';
 import { catalogueExample } from './catalogue-example';
 import { debug, embeddedDb, inject, spindleAsset } from './example-nodes';
 import { kpiExample, setpointExample } from './kpi-setpoint-examples';
@@ -221,6 +222,7 @@ export const EXAMPLES: Record<string, () => FlowNode[]> = {
   'Store and forward to MQTT': bufferExample,
   'Ingest OPC UA and Modbus values': ingestExample,
   'Threshold alerts with acknowledge': thresholdExample,
+  'Alarm management (ISA-18.2)': alarmExample,
   'Historian write and query': historianExample,
   'Remaining useful life and urgency': rulUrgencyExample,
   'Retrain on confirmed failures': retrainExample,

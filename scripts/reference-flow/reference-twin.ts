@@ -2,7 +2,8 @@
  * Generates flows/reference-twin.json, the flow `npm start` deploys: the simulated plant read over OPC UA
  * (spindle, and the pump's vibration waveform) and Modbus TCP (pump) → twin-ingest → twin-historian, twin-threshold,
  * twin-drift and twin-features → a "Live" dashboard tab per asset; the maintenance tab (RUL, urgency, work orders,
- * retraining: maintenance-flow.ts) and the prescriptive tab (what-if, guarded setpoints, KPIs: prescribe-flow.ts).
+ * retraining: maintenance-flow.ts), the prescriptive tab (what-if, guarded setpoints, KPIs: prescribe-flow.ts) and the
+ * alarm system (twin-alarms, the Alarms tab: alarms-flow.ts).
  * `npm run flows` regenerates it; a test checks the shipped file matches.
  */
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import { MACHINE_STATE, modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } 
 import { PLANT_FEATURE_PERIOD_S, plantFeatureSettings } from '../../plant/feature-settings';
 import { FlowBuilder } from './builder';
 import { featureTableTemplate, HEALTH_TEMPLATE, spectrumTemplate, type ShownFeature } from './condition-widgets';
+import { alarmsFlow, type AlarmSource } from './alarms-flow';
 import { ALERT_LIST_TEMPLATE, TAB_ORDER, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
 import { BUFFER_METRICS_CODE, historyQueryCode, liveFanOutCode } from './live-functions';
 import { maintenanceFlow, type MaintainedAsset } from './maintenance-flow';
@@ -129,7 +131,7 @@ interface SharedConfig {
 
 /** The processing chain of one asset: ingest → historian + threshold, and the dashboard tab that shows it. */
 function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shared: SharedConfig, order: number):
-  { ingest: string; maintained: MaintainedAsset; prescribed: PrescribedAsset } {
+  { ingest: string; maintained: MaintainedAsset; prescribed: PrescribedAsset; alarms: AlarmSource } {
   const id = layout.asset.id;
   const asset = assetConfig(flow, layout.asset);
   const ingest = flow.place(`${id}:ingest`, tab, 2, 2, { type: 'twin-ingest', name: '', asset, source: 'auto', missingTimestamp: 'arrival', property: 'payload' });
@@ -203,6 +205,7 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
     ingest,
     maintained: { asset: layout.asset, features, liveTab: uiTabId, component: layout.component },
     prescribed: { asset: layout.asset, config: asset, readings: drift, features },
+    alarms: { asset: id, tab, threshold, drift },
   };
 }
 
@@ -341,6 +344,7 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
   flow.wire(pumpOpcua, pump.ingest);
   const maintenance = maintenanceFlow(flow, shared.db, [spindle.maintained, pump.maintained]);
   prescribeFlow(flow, { ...shared, ...maintenance, spindle: spindle.prescribed, assets: [spindle.prescribed, pump.prescribed] });
+  alarmsFlow(flow, shared.db, [spindle.alarms, pump.alarms]);
   return flow.nodes;
 }
 

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
+import { acquireEmbedded, type EmbeddedDatabase } from '../../lib/historian/embedded/embedded-registry';
 
 export const LOCAL_POSTGRES_URL = process.env.TWIN_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -38,4 +42,18 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
   } finally {
     await client.end();
   }
+}
+
+/** A database for a test: the real local PostgreSQL, or the embedded TimescaleDB on a machine without one. */
+export interface TestDatabase {
+  url: string;
+  /** Releases the embedded database, if one was started, and removes its files. */
+  release(): void;
+}
+
+export async function testDatabase(prefix: string): Promise<TestDatabase> {
+  if (await postgresAnswers()) return { url: LOCAL_POSTGRES_URL, release: () => undefined };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const embedded: EmbeddedDatabase = await acquireEmbedded(dir, () => undefined);
+  return { url: embedded.url, release: () => { embedded.release(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }

@@ -35,11 +35,11 @@ export interface NodeRedProcess {
 }
 
 /**
- * Runs a real Node-RED (the project's node-red dependency) as a child process on a free port and waits until
- * its admin API answers. Output is captured so a failing test can show what the runtime said.
+ * Runs a real Node-RED (the project's node-red dependency) as a child process on a free port (or `port`, to start
+ * it again where browsers knew it) and waits until its admin API answers. Output is captured so a failing test can show what the runtime said.
  */
-export async function startNodeRed(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90000): Promise<NodeRedProcess> {
-  const port = await freePort();
+export async function startNodeRed(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90000, port?: number): Promise<NodeRedProcess> {
+  port ??= await freePort();
   const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--port', String(port), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

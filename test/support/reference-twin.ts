@@ -17,6 +17,8 @@ export interface ReferenceTwin {
   databaseUrl: string;
   schema: string;
   stop(): Promise<void>;
+  /** Stops Node-RED (its context flushed), runs `whileStopped`, and starts it again on the same port and user directory. */
+  restartNodeRed(whileStopped?: () => Promise<void>): Promise<void>;
 }
 
 export interface ReferenceTwinOptions {
@@ -48,18 +50,26 @@ export async function startReferenceTwin(options: ReferenceTwinOptions): Promise
   options.prepare?.(userDir, flow);
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
   const plant = await startPlant({ opcuaPort: 0, modbusPort: 0, ...options.plant });
-  const nodeRed = await startNodeRed(['--settings', path.join(root, 'scripts', 'node-red-settings.js'), '--userDir', userDir], {
+  const args = ['--settings', path.join(root, 'scripts', 'node-red-settings.js'), '--userDir', userDir];
+  const env = {
     DATABASE_URL: databaseUrl, TWIN_OPCUA_ENDPOINT: plant.opcuaEndpoint, TWIN_MODBUS_HOST: '127.0.0.1', TWIN_MODBUS_PORT: String(plant.modbusPort),
     TWIN_SPEEDUP: String(plant.options.speedup), ...options.env,
-  });
-  return {
-    plant, nodeRed, databaseUrl, schema,
+  };
+  const twin: ReferenceTwin = {
+    plant, nodeRed: await startNodeRed(args, env), databaseUrl, schema,
+    restartNodeRed: async (whileStopped) => {
+      const port = Number(new URL(twin.nodeRed.baseUrl).port);
+      await twin.nodeRed.stop();
+      await whileStopped?.();
+      twin.nodeRed = await startNodeRed(args, env, 90000, port);
+    },
     stop: async () => {
-      await nodeRed.stop();
+      await twin.nodeRed.stop();
       await plant.stop();
       await withClient(databaseUrl, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
       embedded?.release();
       fs.rmSync(workDir, { recursive: true, force: true });
     },
   };
+  return twin;
 }

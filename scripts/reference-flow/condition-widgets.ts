@@ -1,3 +1,5 @@
+import { slopeUnitOfFeature } from '../../lib/features/slope-unit';
+
 /**
  * Dashboard templates of the condition-monitoring group on each asset tab: the key features with the ISO 10816-3
  * zone, the vibration spectrum with the bearing defect frequencies marked, and the sensor-health table. They
@@ -10,8 +12,18 @@ export interface ShownFeature {
   decimals: number;
 }
 
+/** A shown feature with the slope unit that fits its window (lib/features/slope-unit), for the template's script. */
+interface ShownFeatureScaled extends ShownFeature {
+  factor: number;
+  per?: 'h' | 'd';
+}
+
 /** Key features of a feature vector as a table, the ISO zone as a coloured badge. */
 export function featureTableTemplate(waveformSensor: string | undefined, shown: ShownFeature[]): string {
+  const scaled: ShownFeatureScaled[] = shown.map((f) => {
+    const slope = slopeUnitOfFeature(f.name);
+    return slope ? { ...f, factor: slope.factor, per: slope.per } : { ...f, factor: 1 };
+  });
   return `<style>
 .twin-features table { width: 100%; border-collapse: collapse; }
 .twin-features td { padding: 3px 6px; border-bottom: 1px solid rgba(128,128,128,0.25); }
@@ -27,7 +39,7 @@ export function featureTableTemplate(waveformSensor: string | undefined, shown: 
 </div>
 <script>
 (function (scope) {
-  var shown = ${JSON.stringify(shown)};
+  var shown = ${JSON.stringify(scaled)};
   var meaning = { A: 'new machine condition', B: 'unrestricted operation', C: 'restricted: plan action', D: 'damage likely' };
   scope.$watch('msg', function (msg) {
     if (!msg || !msg.payload || !msg.payload.features) return;
@@ -35,7 +47,10 @@ export function featureTableTemplate(waveformSensor: string | undefined, shown: 
     scope.zone = ${waveformSensor ? `v.isoZones && v.isoZones[${JSON.stringify(waveformSensor)}]` : 'undefined'};
     scope.zoneText = scope.zone ? meaning[scope.zone] : '';
     scope.rows = shown.filter(function (f) { return typeof v.features[f.name] === 'number'; }).map(function (f) {
-      return { label: f.label, value: v.features[f.name].toFixed(f.decimals), unit: v.units[f.name] === '1' ? '' : v.units[f.name] || '' };
+      // A slope comes per day from twin-features; it is shown in the unit that fits its window (°C/h over an hour).
+      var unit = v.units[f.name] === '1' ? '' : v.units[f.name] || '';
+      if (f.per) unit = unit.replace(/\/d$/, '/' + f.per);
+      return { label: f.label, value: (v.features[f.name] * f.factor).toFixed(f.decimals), unit: unit };
     });
   });
 })(scope);

@@ -1,12 +1,13 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { FeatureVector } from '../../lib/features/feature-vector';
 import { isFeatureVector } from '../../lib/historian/tables/features';
+import { FeatureArrival } from '../../lib/rul/feature-arrival';
 import { scoreVectors, type LiveScoringOptions, type ScoredBatch } from '../../lib/rul/live-scoring';
 import type { RulModelHandle } from '../../lib/rul/rul-model';
 import { handleInput, toError, type Send } from '../common/input';
 import { resolveModel, type TwinModelNode } from '../common/model';
 import { Status } from '../common/status';
-import { periodMs, runningRule, scoringOptions, type RunningRule, type TwinRulFields } from './options';
+import { featureGraceMs, periodMs, runningRule, scoringOptions, type RunningRule, type TwinRulFields } from './options';
 import { ScoringCycle } from './scoring-cycle';
 
 interface TwinRulDef extends NodeDef, TwinRulFields {
@@ -20,8 +21,10 @@ function vectorsOf(payload: unknown): FeatureVector[] {
   return items as FeatureVector[];
 }
 
-function missingFeatures(batch: ScoredBatch): Error | undefined {
-  const missing = batch.refused.filter((r) => r.cause === 'missing-features');
+/** Features missing past their arrival (lib/rul/feature-arrival) as one error; those still awaited are only shown. */
+function missingFeatures(batch: ScoredBatch, arrival: FeatureArrival, now: number): Error | undefined {
+  for (const record of batch.records) arrival.arrived(record.asset);
+  const missing = batch.refused.filter((r) => r.cause === 'missing-features' && !arrival.awaited(r.asset, now));
   return missing.length > 0 ? new Error(missing.map((r) => r.reason).join('; ')) : undefined;
 }
 
@@ -42,11 +45,13 @@ export = function register(RED: NodeAPI): void {
     let options: LiveScoringOptions | undefined;
     let running: RunningRule | undefined;
     let cycleMs = 0;
+    let graceMs = 0;
     let setupError: Error | undefined = modelNode instanceof Error ? modelNode : undefined;
     try {
       options = scoringOptions(config);
       running = runningRule(config);
       cycleMs = periodMs(config);
+      graceMs = featureGraceMs(config);
     } catch (err) {
       setupError = toError(err);
     }
@@ -80,12 +85,13 @@ export = function register(RED: NodeAPI): void {
       return batch;
     };
 
+    const arrival = new FeatureArrival(graceMs);
     const cycle = new ScoringCycle();
     const timer = cycleMs > 0 ? setInterval(() => {
       if (cycle.size === 0) return;
       const { vectors, settle } = cycle.take();
       score(vectors, (msg) => node.send(msg)).then((batch) => {
-        const missing = missingFeatures(batch);
+        const missing = missingFeatures(batch, arrival, Date.now());
         const refused = new Set(batch.refused.filter((r) => r.cause === 'missing-features').map((r) => r.asset));
         for (const vector of vectors) settle(vector.asset, refused.has(vector.asset) ? missing : undefined);
       }, (err: unknown) => {
@@ -102,7 +108,7 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const batch = await score(vectors, (out) => send(Object.assign(msg, out)));
-      const missing = missingFeatures(batch);
+      const missing = missingFeatures(batch, arrival, Date.now());
       if (missing) throw missing;
     });
 

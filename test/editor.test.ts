@@ -82,6 +82,11 @@ describe('editor in Chromium', function () {
         assert.equal(await page.locator('#node-input-checks-container .twin-drift-sensor').first().inputValue(), 'motorCurrent');
       }
       if (type === 'twin-features') assert.equal(await page.locator('#node-input-windows').inputValue(), '1h, 24h, 7d');
+      if (type === 'twin-kpi') {
+        assert.equal(await page.locator('#node-input-baselineExample').isChecked(), true, 'the shipped baseline is marked as example figures');
+        await page.fill('#node-input-baselineHours', '5800');
+        assert.equal(await page.locator('#node-input-baselineExample').isChecked(), false, 'a figure typed in is the plant\'s own');
+      }
       await page.click('#node-dialog-cancel');
       await page.waitForTimeout(300);
     }

@@ -146,6 +146,26 @@ describe('shipped flows', function () {
     assert.deepEqual(PACK_TYPES.filter((t) => !used.has(t)), []);
     assert.deepEqual(fs.readdirSync(path.join(root, 'examples')).sort(), Object.keys(EXAMPLES).map((n) => `${n}.json`).sort(), 'no stray example files');
   });
+
+  it('every dashboard template\'s script and every function node\'s code of the reference flow parse', function () {
+    const flow = JSON.parse(referenceFlowJson()) as Array<{ id: string; type: string; name?: string; format?: string; func?: string }>;
+    const broken: string[] = [];
+    const parse = (label: string, code: string): void => {
+      try {
+        // Parsed, never run: a template literal's lost escape (`\/` written `/`) turns code into a comment.
+        new Function('scope', 'msg', 'node', 'context', 'flow', 'global', 'env', 'RED', code);
+      } catch (err) {
+        broken.push(`${label}: ${(err as Error).message}`);
+      }
+    };
+    for (const node of flow) {
+      if (node.type === 'ui_template') {
+        for (const match of (node.format ?? '').matchAll(/<script>([\s\S]*?)<\/script>/g)) parse(`ui_template ${node.name ?? node.id}`, match[1]);
+      }
+      if (node.type === 'function') parse(`function ${node.name ?? node.id}`, node.func ?? '');
+    }
+    assert.deepEqual(broken, []);
+  });
 });
 
 describe('examples in a Node-RED runtime', function () {

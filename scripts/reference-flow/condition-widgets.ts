@@ -49,7 +49,7 @@ export function featureTableTemplate(waveformSensor: string | undefined, shown: 
     scope.rows = shown.filter(function (f) { return typeof v.features[f.name] === 'number'; }).map(function (f) {
       // A slope comes per day from twin-features; it is shown in the unit that fits its window (°C/h over an hour).
       var unit = v.units[f.name] === '1' ? '' : v.units[f.name] || '';
-      if (f.per) unit = unit.replace(/\/d$/, '/' + f.per);
+      if (f.per && unit.slice(-2) === '/d') unit = unit.slice(0, -2) + '/' + f.per;
       return { label: f.label, value: (v.features[f.name] * f.factor).toFixed(f.decimals), unit: unit };
     });
   });

@@ -14,7 +14,7 @@ import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin
 const WATCH_MS = Number(process.env.TWIN_START_LOG_MS || 180_000);
 
 /** Lines of a log that an operator would have to look into. */
-export function troubleLines(log: string): string[] {
+function troubleLines(log: string): string[] {
   return log.split('\n').filter((line) => /\[error\]/.test(line)
     || /\(node:\d+\) \S*Warning/.test(line)
     || /Unhandled(Promise)?Rejection|uncaught exception|unhandled error/i.test(line));
@@ -23,15 +23,16 @@ export function troubleLines(log: string): string[] {
 describe('the log of npm start', function () {
   this.timeout(WATCH_MS + 180_000);
   let twin: ReferenceTwin | undefined;
-  // A machine that never ran the twin: node-red-contrib-opcua creates its client certificate on the first start.
-  const freshConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-start-log-config-'));
+  let freshConfig: string | undefined;
 
   after(async function () {
     await twin?.stop();
-    fs.rmSync(freshConfig, { recursive: true, force: true });
+    if (freshConfig) fs.rmSync(freshConfig, { recursive: true, force: true });
   });
 
   it(`has no [error] line and no uncaught warning in the first ${WATCH_MS / 60_000} minutes without a fault`, async function () {
+    // A machine that never ran the twin: node-red-contrib-opcua creates its client certificate store on the first start.
+    freshConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-start-log-config-'));
     twin = await startReferenceTwin({ schemaPrefix: 'twin_start_log', plant: { speedup: 1440 }, env: { XDG_CONFIG_HOME: freshConfig } });
     await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
     const log = twin.nodeRed.output();

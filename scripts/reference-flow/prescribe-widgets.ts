@@ -230,8 +230,8 @@ ${TABLE_STYLE('twin-kpis')}
     <tr><th></th><th ng-repeat="a in savingsAssets">{{a}}<span ng-if="s[a].exampleBaseline"> (example baseline)</span></th></tr>
     <tr><td>Downtime saved</td><td class="num" ng-repeat="a in savingsAssets">{{num(s[a].saved.downtimeHours, 2)}} h</td></tr>
     <tr><td>MTTR before → with the twin</td><td class="num" ng-repeat="a in savingsAssets">{{num(s[a].mttr.baselineHours, 1)}} → {{num(s[a].mttr.twinHours, 2)}} h</td></tr>
-    <tr class="twin-kpi-energy"><td>Energy</td><td class="num" ng-repeat="a in savingsAssets">{{saving(s[a], 'energy', s[a].saved.energyKWh, 1, 'kWh')}}</td></tr>
-    <tr class="twin-kpi-scrap"><td>Scrap</td><td class="num" ng-repeat="a in savingsAssets">{{saving(s[a], 'scrap', s[a].saved.scrap, 0, 'parts')}}</td></tr>
+    <tr class="twin-kpi-energy"><td>Energy</td><td class="num" ng-repeat="a in savingsAssets">{{saving(s[a], 'energy', s[a].saved.energyKWh, 'kWh')}}</td></tr>
+    <tr class="twin-kpi-scrap"><td>Scrap</td><td class="num" ng-repeat="a in savingsAssets">{{saving(s[a], 'scrap', s[a].saved.scrap, 'parts')}}</td></tr>
     <tr class="twin-kpi-savings"><td>Saved in this period</td><td class="num big" ng-repeat="a in savingsAssets">{{money(s[a].money.total, s[a].currency)}}</td></tr>
     <tr><td>At this rate, per year</td><td class="num" ng-repeat="a in savingsAssets">{{s[a].twin.hours >= 24 ? money(s[a].money.perYear, s[a].currency) : 'after a day of data'}}</td></tr>
   </table>
@@ -242,15 +242,17 @@ ${TABLE_STYLE('twin-kpis')}
   scope.savingsAssets = [];
   scope.pct = function (v) { return v === null || v === undefined ? '–' : (100 * v).toFixed(1) + ' %'; };
   scope.num = function (v, d) { return v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }); };
+  // Small amounts keep their digits: a few cents or a tenth of a part rounded to 0 would read as nothing at all.
+  scope.amount = function (v) { var a = Math.abs(v); return scope.num(v, a >= 100 ? 0 : a >= 10 ? 1 : 2); };
   // A negative total is what the period cost compared with before, not a negative saving.
-  scope.money = function (v, currency) { return v < 0 ? 'cost ' + scope.num(-v, 0) + ' ' + currency : scope.num(v, 0) + ' ' + currency; };
+  scope.money = function (v, currency) { return v < 0 ? 'cost ' + scope.amount(-v) + ' ' + currency : scope.amount(v) + ' ' + currency; };
   // A figure without evidence says why; one worse than before says "more" and what it cost.
-  scope.saving = function (report, figure, v, d, unit) {
+  scope.saving = function (report, figure, v, unit) {
     var left = (report.notCompared || []).filter(function (n) { return n.figure === figure; })[0];
     if (v === null || v === undefined) return left ? 'not compared: ' + left.reason : '–';
     var price = report.money[figure];
     var priced = price === null || price === undefined ? '' : ' (' + scope.money(price, report.currency) + ')';
-    return v < 0 ? scope.num(-v, d) + ' ' + unit + ' more' + priced : scope.num(v, d) + ' ' + unit + ' saved' + priced;
+    return v < 0 ? scope.amount(-v) + ' ' + unit + ' more' + priced : scope.amount(v) + ' ' + unit + ' saved' + priced;
   };
   scope.$watch('msg', function (msg) {
     if (!msg || msg.topic !== 'kpis' || !msg.payload) return;

@@ -144,6 +144,9 @@ describe('operator dashboards in Chromium', function () {
     for (const figure of ['Energy per part', 'Bearing temperature, steady', 'Vibration', 'Bearing life', 'Remaining useful life', 'ROI per year']) {
       assert.match(result, new RegExp(`${figure.replace(/[()]/g, '.')}[^\\n]*\\d`), `${figure} is quantified: ${result}`);
     }
+    // The ROI's five terms, each a figure or "unknown"; the total only when all are known; the demo's costs are examples.
+    assert.match(result, /ROI terms per year: good parts (unknown|[-\d,.]+ EUR\/yr) · scrap (unknown|[-\d,.]+ EUR\/yr) · energy [-\d,.]+ EUR\/yr · maintenance [-\d,.]+ EUR\/yr · labour [-\d,.]+ EUR\/yr/, result);
+    assert.match(result, /ROI priced with example costs/, result);
     const before = await estimatesSince(Date.now() - 60_000);
     await page.click('text=Apply +15 % speed');
     await page.waitForSelector('.twin-approval .pending', { timeout: 30000 });

@@ -82,6 +82,11 @@ describe('editor in Chromium', function () {
         assert.equal(await page.locator('#node-input-checks-container .twin-drift-sensor').first().inputValue(), 'motorCurrent');
       }
       if (type === 'twin-features') assert.equal(await page.locator('#node-input-windows').inputValue(), '1h, 24h, 7d');
+      if (type === 'twin-scenario') {
+        assert.equal(await page.locator('#node-input-costsExample').isChecked(), true, 'the shipped what-if costs are marked as examples');
+        await page.fill('#node-input-energyPerKwh', '0.31');
+        assert.equal(await page.locator('#node-input-costsExample').isChecked(), false, 'a cost typed in is the plant\'s own');
+      }
       if (type === 'twin-kpi') {
         assert.equal(await page.locator('#node-input-baselineExample').isChecked(), true, 'the shipped baseline is marked as example figures');
         await page.fill('#node-input-baselineHours', '5800');

@@ -272,6 +272,10 @@ describe('scenario engine on the simulated spindle', function () {
     assert.match(roi.perYear.unavailable ?? '', /^not every term is known: maintenance: set the bearing life/);
     assert.deepEqual(roi.excluded.map((e) => e.split(':')[0]), ['maintenance']);
     for (const known of [roi.terms.goodParts, roi.terms.scrap, roi.terms.energy, roi.terms.labour]) assert.notEqual(known.value, null, 'the known terms stay');
+    assert.equal(roi.exampleCosts, false, 'the plant\'s own costs unless marked');
+    const marked = new ScenarioTwin(SPINDLE_ASSET, { settings: { ...SPINDLE_SETTINGS, costs: { ...SPINDLE_SETTINGS.costs, example: true } }, reidentifyMs: Infinity }, twin.identified);
+    for (const batch of run.batches) marked.addReadings(batch);
+    assert.equal((await marked.evaluate([{ speedPercent: 15 }], 'roi', {})).scenarios[0].roi.exampleCosts, true, 'example costs are said to be examples');
     const withLife = plus15.roi;
     assert.ok(withLife.perYear.value !== null && withLife.excluded.length === 0, `with the bearing life every term is known: ${JSON.stringify(withLife.perYear)}`);
     const sum = Object.values(withLife.terms).reduce((total, t) => total + (t.value as number), 0);

@@ -25,6 +25,8 @@ export interface RoiResult {
   /** One-off cost of the scenario (a cooling retrofit), and the months it takes to pay back. */
   investment: Figure;
   paybackMonths: Figure;
+  /** Priced with example costs, not the plant's own (CostSettings.example). */
+  exampleCosts: boolean;
 }
 
 export interface YearlyFigures {
@@ -113,5 +115,6 @@ export function returnOnInvestment(scenario: YearlyFigures, baseline: YearlyFigu
     operatingHours: figure(scenario.operatingHours, 'h/yr', hoursModel),
     investment: figure(investment, costs.currency, 'the cooling configuration\'s investment'),
     paybackMonths: payback(),
+    exampleCosts: costs.example === true,
   };
 }

@@ -79,7 +79,7 @@ export function prescribeFlow(flow: FlowBuilder, inputs: PrescribeInputs): void 
     minThermalMinutes: '15', ambientC: String(SIMULATED_HALL_C), historyHours: '6', reidentifyMinutes: '10', objective: 'roi', market: 'capacity', limitLevel: 'warning', maxZone: 'B',
     // The bearing life at today's conditions, as an engineer enters it from maintenance records or the bearing
     // calculation (here the simulated spindle's): without it the ROI has no maintenance term and so no total.
-    bearingLifeHours: String(SPINDLE_NOMINAL_LIFE_H), outputs: 2 });
+    bearingLifeHours: String(SPINDLE_NOMINAL_LIFE_H), costsExample: true, outputs: 2 });
   for (const source of [readings, features, estimates]) flow.wire(source, scenario);
   const setpoint = flow.place('prescribe:setpoint', tab, 3, 4, { type: 'twin-setpoint', name: '', asset: spindle.config, sensor: 'speedSetpoint', protocol: 'both',
     opcuaDataType: 'Double', unitId: '1', min: '6000', max: '14400', maxStep: '2400', maxRatePerMinute: '6000', allowedHours: '', timeZone: '',

@@ -79,6 +79,8 @@ ${TABLE_STYLE('twin-whatif')}
           <td class="model">{{r.scenario.value === null ? r.scenario.unavailable : r.scenario.model}}</td>
         </tr>
       </table>
+      <div class="twin-whatif-example" ng-if="single.roi.exampleCosts" style="border-left: 6px solid #e6a800; padding: 2px 8px; margin: 4px 0">
+        ROI priced with example costs: enter the plant's own in the twin-scenario node (Costs).</div>
       <div class="model twin-whatif-roi-terms">ROI terms per year: <span ng-repeat="t in roiTerms">{{t.name}} {{t.figure.value === null ? 'unknown' : show(t.figure)}}{{$last ? '' : ' · '}}</span></div>
       <div class="model">Change against today, green where it helps</div>
       <svg ng-attr-view_box="0 0 640 {{20 + 22 * bars.length}}" style="width:100%; max-height:280px">

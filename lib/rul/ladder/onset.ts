@@ -1,0 +1,56 @@
+/**
+ * Onset of degradation: the health index leaving its baseline, found by an upper one-sided CUSUM on the index
+ * standardised by its learning-period centre and σ (the tabular CUSUM of lib/health). Each standardised value is
+ * capped at `capSigma` so that one burst cannot trip it alone: at least ⌈h / (cap − k)⌉ rows well beyond the baseline
+ * are needed.
+ *
+ * False-alarm rule: with allowance k and decision interval h (in σ), the in-control average run length of
+ * independent standard-normal values is, by Siegmund's approximation,
+ * ARL₀ ≈ (e^{2k(h+1.166)} − 2k(h+1.166) − 1) / (2k²); k = 0.5, h = 8 gives ≈ 19,000 rows between false onsets. The
+ * smoothed index is autocorrelated, which shortens that; `expectedFalseAlarmRows` states the independent figure.
+ */
+import { Cusum } from '../../health/change-detectors';
+
+export interface OnsetOptions {
+  allowanceSigma: number;
+  thresholdSigma: number;
+  capSigma: number;
+}
+
+export const DEFAULT_ONSET_OPTIONS: OnsetOptions = { allowanceSigma: 0.5, thresholdSigma: 8, capSigma: 4 };
+
+export function expectedFalseAlarmRows(options: OnsetOptions): number {
+  const k = options.allowanceSigma;
+  const b = options.thresholdSigma + 1.166;
+  return (Math.exp(2 * k * b) - 2 * k * b - 1) / (2 * k * k);
+}
+
+export interface Onset {
+  /** When the detector crossed its threshold. */
+  detectedTs: number;
+  /** When the excursion began (the statistic last left zero): the change-point estimate. */
+  sinceTs: number;
+}
+
+export class OnsetDetector {
+  private readonly cusum: Cusum;
+  private found?: Onset;
+
+  constructor(readonly options: OnsetOptions = DEFAULT_ONSET_OPTIONS) {
+    this.cusum = new Cusum(options.allowanceSigma, options.thresholdSigma);
+  }
+
+  get onset(): Onset | undefined {
+    return this.found;
+  }
+
+  /** Feeds one index value with the baseline's centre and σ; returns the onset once detected. */
+  update(ts: number, progress: number, center: number, sigma: number): Onset | undefined {
+    if (this.found) return this.found;
+    const z = Math.min(this.options.capSigma, (progress - center) / sigma);
+    this.cusum.update(z, ts);
+    const state = this.cusum.state();
+    if (state.direction === 'up' && state.statistic > this.options.thresholdSigma) this.found = { detectedTs: ts, sinceTs: state.since ?? ts };
+    return this.found;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The health twin of a set of assets: each asset's own-normal health (machine-health) feeds its RUL ladder, and the
+ * ladder's estimate its urgency. The `twin-health` node and the `twin-health replay` CLI both run this class, so an
+ * engineer validating on history sees what the live node would have said.
+ */
+import { RulLadder, DEFAULT_LADDER_OPTIONS, type LadderEstimate, type LadderOptions } from '../rul/ladder/rul-ladder';
+import type { Onset } from '../rul/ladder/onset';
+import type { RunToFailure } from '../rul/ladder/similarity';
+import { survivalSource, type BearingRating, type SurvivalSource } from '../rul/ladder/survival-prior';
+import type { Life } from '../rul/ladder/weibull';
+import { DEFAULT_URGENCY_OPTIONS, UrgencyTracker, type UrgencyLevel, type UrgencyOptions } from '../rul/urgency';
+import { MachineHealth, type HealthReading, type MachineHealthOptions, type SensorVerdict } from './machine-health';
+
+export interface HealthTwinOptions {
+  health: MachineHealthOptions;
+  ladder: LadderOptions;
+  urgency: UrgencyOptions;
+  /** Fleet lives (failures and running assets) for the Weibull prior. */
+  lives: Life[];
+  /** Failures needed before the fleet Weibull replaces the ISO 281 prior. */
+  minFailures: number;
+  bearing?: BearingRating;
+  /** Past run-to-failure health trajectories for the similarity model. */
+  library: RunToFailure[];
+  /** Operating hours each asset had at its first row. */
+  ageHoursAtStart: number;
+}
+
+export const DEFAULT_TWIN_LADDER = DEFAULT_LADDER_OPTIONS;
+export const DEFAULT_MIN_FAILURES = 3;
+
+export interface HealthTwinRow {
+  reading: HealthReading;
+  estimate?: LadderEstimate;
+  urgency?: UrgencyLevel;
+  /** Set on the row where the asset's onset was detected. */
+  newOnset?: Onset;
+}
+
+interface AssetTwin {
+  health: MachineHealth;
+  ladder: RulLadder;
+  /** Time of the asset's first row (its operating hours count from there). */
+  firstTs?: number;
+}
+
+export class HealthTwin {
+  private readonly assets = new Map<string, AssetTwin>();
+  private readonly urgency: UrgencyTracker;
+  private readonly survival?: SurvivalSource;
+
+  constructor(readonly options: HealthTwinOptions) {
+    this.urgency = new UrgencyTracker(options.urgency ?? DEFAULT_URGENCY_OPTIONS);
+    this.survival = survivalSource(options.lives, options.minFailures, options.bearing);
+  }
+
+  /** What the bottom rung rests on, or undefined without lives or a bearing rating. */
+  get survivalBasis(): string | undefined {
+    return this.survival?.basis;
+  }
+
+  asset(asset: string): MachineHealth | undefined {
+    return this.assets.get(asset)?.health;
+  }
+
+  setSensorVerdict(asset: string, sensor: string, verdict: SensorVerdict): void {
+    this.twinOf(asset).health.setSensorVerdict(sensor, verdict);
+  }
+
+  /** Forgets an asset's baseline, onset and trend (after a repair): it learns its normal afresh from its next row. */
+  relearn(asset: string): boolean {
+    return this.assets.delete(asset);
+  }
+
+  update(asset: string, ts: number, values: Readonly<Record<string, number>>): HealthTwinRow {
+    const twin = this.twinOf(asset);
+    twin.firstTs ??= ts;
+    const reading = twin.health.update(ts, values);
+    if (reading.phase !== 'scoring' || reading.progress === undefined || reading.regime === undefined) return { reading };
+    const reference = twin.health.healthReference(reading.regime);
+    if (!reference) return { reading };
+    const hadOnset = twin.ladder.onset !== undefined;
+    const ageHours = this.options.ageHoursAtStart + (ts - (twin.firstTs ?? ts)) / 3_600_000;
+    const estimate = twin.ladder.update({ ts, progress: reading.progress, center: reference.center, sigma: reference.sigma, ageHours });
+    const row: HealthTwinRow = { reading, estimate };
+    if (!hadOnset && estimate.onset) row.newOnset = estimate.onset;
+    if (estimate.rulHours !== undefined) row.urgency = this.urgency.update({ asset, ts, rulHours: estimate.rulHours, lowerHours: estimate.lowerHours }).level;
+    return row;
+  }
+
+  private twinOf(asset: string): AssetTwin {
+    let twin = this.assets.get(asset);
+    if (!twin) {
+      twin = { health: new MachineHealth(asset, this.options.health), ladder: new RulLadder(asset, this.survival, this.options.library, this.options.ladder) };
+      this.assets.set(asset, twin);
+    }
+    return twin;
+  }
+}

@@ -96,7 +96,7 @@ describe('RUL ladder: onset and degradation', function () {
 
   it('climbs from the survival prior to degradation and names the model in every estimate', function () {
     const source = survivalSource([], 3, { dynamicLoadRatingN: 4000, equivalentLoadN: 4000, rpm: 1800, type: 'ball' });
-    const ladder = new RulLadder('b1', source);
+    const ladder = new RulLadder('b1', () => source);
     const random = new Random(12);
     const models = new Set<string>();
     let first;

@@ -47,11 +47,42 @@ interface AssetTwin {
 export class HealthTwin {
   private readonly assets = new Map<string, AssetTwin>();
   private readonly urgency: UrgencyTracker;
-  private readonly survival?: SurvivalSource;
+  private readonly lives: Life[];
+  private readonly library: RunToFailure[];
+  private survival?: SurvivalSource;
 
   constructor(readonly options: HealthTwinOptions) {
     this.urgency = new UrgencyTracker(options.urgency ?? DEFAULT_URGENCY_OPTIONS);
-    this.survival = survivalSource(options.lives, options.minFailures, options.bearing);
+    this.lives = [...options.lives];
+    this.library = [...options.library];
+    this.survival = survivalSource(this.lives, options.minFailures, options.bearing);
+  }
+
+  /** Confirmed failures and run-to-failure trajectories learned so far (what moves assets up the ladder). */
+  get fleet(): { failures: number; histories: number } {
+    return { failures: this.lives.filter((life) => life.failed).length, histories: this.library.length };
+  }
+
+  /**
+   * A failure the maintenance team confirmed at `ts`: the asset's life joins the fleet's lives (the other assets
+   * count as still running, censored at their age), its health trajectory since onset joins the similarity library,
+   * and the asset (repaired) learns its normal afresh from its next row.
+   */
+  confirmFailure(asset: string, ts: number): { lifeHours: number; trajectory: boolean } {
+    const twin = this.assets.get(asset);
+    if (!twin || twin.firstTs === undefined) throw new Error(`asset ${asset} has no rows yet: nothing to end`);
+    const lifeHours = this.options.ageHoursAtStart + (ts - twin.firstTs) / 3_600_000;
+    if (!(lifeHours > 0)) throw new Error(`asset ${asset}: the failure must come after its first row`);
+    this.lives.push({ hours: lifeHours, failed: true });
+    const onset = twin.ladder.onset;
+    const points = twin.ladder.trajectorySinceOnset();
+    if (onset && points.length > 1) this.library.push({ id: `${asset}@${new Date(ts).toISOString()}`, points, failureHours: (ts - onset.sinceTs) / 3_600_000 });
+    const running: Life[] = [...this.assets.entries()]
+      .filter(([id, other]) => id !== asset && other.firstTs !== undefined)
+      .map(([, other]) => ({ hours: Math.max(1e-6, this.options.ageHoursAtStart + (ts - (other.firstTs as number)) / 3_600_000), failed: false }));
+    this.survival = survivalSource([...this.lives, ...running], this.options.minFailures, this.options.bearing);
+    this.assets.delete(asset);
+    return { lifeHours, trajectory: onset !== undefined && points.length > 1 };
   }
 
   /** What the bottom rung rests on, or undefined without lives or a bearing rating. */
@@ -91,7 +122,7 @@ export class HealthTwin {
   private twinOf(asset: string): AssetTwin {
     let twin = this.assets.get(asset);
     if (!twin) {
-      twin = { health: new MachineHealth(asset, this.options.health), ladder: new RulLadder(asset, this.survival, this.options.library, this.options.ladder) };
+      twin = { health: new MachineHealth(asset, this.options.health), ladder: new RulLadder(asset, () => this.survival, this.library, this.options.ladder) };
       this.assets.set(asset, twin);
     }
     return twin;

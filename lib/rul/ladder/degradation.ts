@@ -3,8 +3,11 @@
  * - exponential (Gebraeel 2006): HI(t) = θ e^{βt} ⇔ ln HI = ln θ + β t, a Bayesian line in ln HI updated with each
  *   point; failure when ln HI reaches 0;
  * - linear: HI(t) = a + b t, the same Bayesian line on HI itself, failure at HI = 1.
- * Time runs in hours from the onset. The interval comes from the parameters' posterior (crossing-time). The model
- * shown is the one whose mean curve fits the points since onset better, in HI units.
+ * Time runs in hours from the onset. The interval comes from the parameters' posterior (crossing-time). A health
+ * index wanders: its residuals about a trend are strongly autocorrelated, and a posterior that takes them as
+ * independent is far too sure of itself. The posterior covariance is therefore scaled by (1 + ρ) / (1 − ρ), ρ the
+ * lag-1 autocorrelation of the residuals (n / n_eff of an AR(1) series). The model shown is the one whose mean curve
+ * fits the points since onset better, in HI units.
  */
 import { BayesianLine } from './linear-fit';
 import { crossingQuantiles, type LinearPosterior } from './crossing-time';
@@ -62,11 +65,11 @@ export class DegradationFit {
     if (this.exponential.count < this.options.minPoints) return undefined;
     const now = (ts - this.onsetTs) / 3_600_000;
     const candidates: DegradationEstimate[] = [];
-    const exp = this.exponential.posterior();
+    const exp = this.inflated(this.exponential.posterior(), (p) => Math.log(Math.max(this.options.floor, p.hi)));
     const expMisfit = this.misfit((t) => Math.exp(exp.mean[0] + exp.mean[1] * t));
     const fromExp = this.interval(exp, 0, now);
     if (fromExp && exp.mean[1] > 0) candidates.push({ kind: 'exponential', misfit: expMisfit, ...fromExp });
-    const lin = this.linear.posterior();
+    const lin = this.inflated(this.linear.posterior(), (p) => p.hi);
     const linMisfit = this.misfit((t) => lin.mean[0] + lin.mean[1] * t);
     const fromLin = this.interval(lin, 1, now);
     if (fromLin && lin.mean[1] > 0) candidates.push({ kind: 'linear', misfit: linMisfit, ...fromLin });
@@ -78,6 +81,22 @@ export class DegradationFit {
     const [median, lower, upper] = crossingQuantiles(posterior, level, now, QUANTILES, this.options.horizonHours).hours;
     if (!Number.isFinite(median)) return undefined;
     return { rulHours: median, lowerHours: lower, upperHours: upper };
+  }
+
+  /** The posterior with its covariance scaled for the residuals' lag-1 autocorrelation. */
+  private inflated(posterior: LinearPosterior, value: (point: { t: number; hi: number }) => number): LinearPosterior {
+    const [c, slope] = posterior.mean;
+    const residuals = this.points.map((point) => value(point) - c - slope * point.t);
+    let lagged = 0;
+    let squares = 0;
+    for (let i = 0; i < residuals.length; i++) {
+      squares += residuals[i] * residuals[i];
+      if (i > 0) lagged += residuals[i] * residuals[i - 1];
+    }
+    const rho = squares > 0 ? Math.min(0.99, Math.max(0, lagged / squares)) : 0;
+    const factor = (1 + rho) / (1 - rho);
+    const [vcc, vcb, vbb] = posterior.covariance;
+    return { mean: posterior.mean, covariance: [vcc * factor, vcb * factor, vbb * factor] };
   }
 
   private misfit(curve: (t: number) => number): number {

@@ -47,7 +47,8 @@ export class RulLadder {
   private degradation?: DegradationFit;
   private readonly trajectory: TrajectoryPoint[] = [];
 
-  constructor(readonly asset: string, readonly survival: SurvivalSource | undefined, readonly library: readonly RunToFailure[] = [], readonly options: LadderOptions = DEFAULT_LADDER_OPTIONS) {
+  /** `survival` is asked at each estimate: the fleet's life distribution changes as failures are confirmed. */
+  constructor(readonly asset: string, readonly survival: () => SurvivalSource | undefined, readonly library: readonly RunToFailure[] = [], readonly options: LadderOptions = DEFAULT_LADDER_OPTIONS) {
     this.detector = new OnsetDetector(options.onset);
   }
 
@@ -63,7 +64,7 @@ export class RulLadder {
   update(point: HealthPoint): LadderEstimate {
     const onset = this.detector.update(point.ts, point.progress, point.center, point.sigma);
     if (onset) {
-      this.degradation ??= this.startDegradation(onset);
+      this.degradation ??= new DegradationFit(onset.sinceTs, this.options.degradation);
       const health = Math.max(0, point.progress);
       this.degradation.add(point.ts, health);
       this.trajectory.push({ hours: (point.ts - onset.sinceTs) / 3_600_000, health });
@@ -75,14 +76,8 @@ export class RulLadder {
         return { asset: this.asset, ts: point.ts, model: `degradation-${kind}`, onset, ...interval, basis: `${kind} trend since onset ${new Date(onset.sinceTs).toISOString()}, misfit ${misfit.toFixed(3)} HI` };
       }
     }
-    if (this.survival) {
-      return { asset: this.asset, ts: point.ts, model: this.survival.model, onset, ...survivalRul(this.survival, point.ageHours), basis: this.survival.basis };
-    }
+    const survival = this.survival();
+    if (survival) return { asset: this.asset, ts: point.ts, model: survival.model, onset, ...survivalRul(survival, point.ageHours), basis: survival.basis };
     return { asset: this.asset, ts: point.ts, model: 'none', onset, basis: onset ? 'degradation under way, too few points for a trend' : 'no life data, no rating and no onset yet' };
-  }
-
-  private startDegradation(onset: Onset): DegradationFit {
-    const fit = new DegradationFit(onset.sinceTs, this.options.degradation);
-    return fit;
   }
 }

@@ -6,8 +6,11 @@
  *
  * False-alarm rule: with allowance k and decision interval h (in σ), the in-control average run length of
  * independent standard-normal values is, by Siegmund's approximation,
- * ARL₀ ≈ (e^{2k(h+1.166)} − 2k(h+1.166) − 1) / (2k²); k = 0.5, h = 8 gives ≈ 19,000 rows between false onsets. The
- * smoothed index is autocorrelated, which shortens that; `expectedFalseAlarmRows` states the independent figure.
+ * ARL₀ ≈ (e^{2k(h+1.166)} − 2k(h+1.166) − 1) / (2k²). The defaults k = 1, h = 8 (the smallest shift of interest is 2 σ)
+ * give ≈ 4.6·10⁷ rows between false onsets; that margin is deliberate: the centre and σ come from a short learning
+ * period (60 rows estimate the centre only to ±0.16 σ and σ to ±13 %), and with k = 0.5 such an error alone made a
+ * healthy simulated spindle "degrade". The smoothed index is autocorrelated, which shortens the run length too;
+ * `expectedFalseAlarmRows` states the independent figure.
  */
 import { Cusum } from '../../health/change-detectors';
 
@@ -17,7 +20,7 @@ export interface OnsetOptions {
   capSigma: number;
 }
 
-export const DEFAULT_ONSET_OPTIONS: OnsetOptions = { allowanceSigma: 0.5, thresholdSigma: 8, capSigma: 4 };
+export const DEFAULT_ONSET_OPTIONS: OnsetOptions = { allowanceSigma: 1, thresholdSigma: 8, capSigma: 4 };
 
 export function expectedFalseAlarmRows(options: OnsetOptions): number {
   const k = options.allowanceSigma;

@@ -62,7 +62,7 @@ export interface HealthAlert {
   kind: 'machine' | 'sensor';
   leading?: string;
   contributions: FeatureContribution[];
-  sensorFaults: string[];
+  sensorFaults: readonly string[];
   message: string;
 }
 
@@ -83,7 +83,7 @@ export interface HealthReading {
   contributions: FeatureContribution[];
   alertActive: boolean;
   alert?: HealthAlert;
-  sensorFaults: string[];
+  sensorFaults: readonly string[];
 }
 
 interface RegimeState {
@@ -108,7 +108,12 @@ export class MachineHealth {
   private readonly regimes = new Map<string, RegimeState>();
   private readonly smoothers: RollingMedian[];
   private readonly sensorVerdicts = new Map<string, SensorVerdict>();
+  /** Faulty sensors and the indices of their features, kept in step with the verdicts (read on every row). */
+  private sensorFaults: readonly string[] = [];
+  private ignored?: Set<number>;
   private readonly limitDistance: number;
+  private readonly source: ThresholdSource;
+  private readonly solved: Float64Array;
   private readonly thresholdIndex: number[];
   private learningStart?: number;
   private learned = false;
@@ -131,6 +136,8 @@ export class MachineHealth {
     if (!(options.learningMs > 0)) throw new Error('the learning period must be longer than 0');
     this.smoothers = options.features.map(() => new RollingMedian(options.smoothing));
     this.limitDistance = Math.sqrt(chiSquareQuantile(options.features.length, options.alertQuantileZ));
+    this.source = this.thresholdSource;
+    this.solved = new Float64Array(options.features.length);
   }
 
   /** Where the index comes from: the engineer's or the fleet's threshold, or the anomaly distance. */
@@ -148,6 +155,12 @@ export class MachineHealth {
   setSensorVerdict(sensor: string, verdict: SensorVerdict): void {
     if (verdict === 'healthy') this.sensorVerdicts.delete(sensor);
     else this.sensorVerdicts.set(sensor, verdict);
+    this.sensorFaults = Object.freeze([...this.sensorVerdicts].filter(([, v]) => v === 'faulty').map(([name]) => name));
+    const ignored = new Set<number>();
+    this.options.features.forEach((feature, i) => {
+      if (this.verdictOf(feature) === 'faulty') ignored.add(i);
+    });
+    this.ignored = ignored.size > 0 ? ignored : undefined;
   }
 
   /** Starts learning afresh from `ts` (an engineer marks the machine healthy again, e.g. after a repair). */
@@ -184,19 +197,22 @@ export class MachineHealth {
       if (value === undefined || !Number.isFinite(value)) throw new Error(`asset ${this.asset}: feature "${features[i]}" missing or not a number at ${new Date(ts).toISOString()}`);
       raw[i] = value;
     }
-    const smoothed = raw.map((value, i) => this.smoothers[i].push(value));
+    for (let i = 0; i < raw.length; i++) raw[i] = this.smoothers[i].push(raw[i]);
+    const smoothed = raw;
     const regime = regimeOf(this.options.regimes, values);
-    const sensorFaults = [...this.sensorVerdicts].filter(([, verdict]) => verdict === 'faulty').map(([sensor]) => sensor);
-    const base = { asset: this.asset, ts, regime, contributions: [], alertActive: this.alertActive, sensorFaults };
     this.learningStart ??= ts;
     if (!this.learned && ts < this.learningStart + this.options.learningMs) {
       if (regime !== undefined) this.regimeState(regime).learning.push(smoothed);
-      return { ...base, phase: 'learning' };
+      return this.unscored(ts, regime, 'learning');
     }
     if (!this.learned) this.finishLearning();
     const state = regime === undefined ? undefined : this.regimes.get(regime);
-    if (!state?.baseline) return { ...base, phase: 'no-baseline' };
-    return this.score(state, smoothed, base);
+    if (!state?.baseline) return this.unscored(ts, regime, 'no-baseline');
+    return this.score(state, smoothed, ts, regime as string);
+  }
+
+  private unscored(ts: number, regime: string | undefined, phase: HealthPhase): HealthReading {
+    return { asset: this.asset, ts, regime, phase, contributions: [], alertActive: this.alertActive, sensorFaults: this.sensorFaults };
   }
 
   private regimeState(regime: string): RegimeState {
@@ -222,15 +238,6 @@ export class MachineHealth {
     }
   }
 
-  private ignoredFeatures(): Set<number> | undefined {
-    if (this.sensorVerdicts.size === 0) return undefined;
-    const ignored = new Set<number>();
-    this.options.features.forEach((feature, i) => {
-      if (this.verdictOf(feature) === 'faulty') ignored.add(i);
-    });
-    return ignored;
-  }
-
   private verdictOf(feature: string): SensorVerdict {
     for (const [sensor, verdict] of this.sensorVerdicts) {
       if (feature === sensor || feature.startsWith(`${sensor}.`)) return verdict;
@@ -243,25 +250,36 @@ export class MachineHealth {
       return (distance ?? scoreAgainst(baseline, smoothed).distance) / this.anomalyFailure;
     }
     let most = -Infinity;
-    this.options.thresholds.forEach((threshold, t) => {
+    const thresholds = this.options.thresholds;
+    for (let t = 0; t < thresholds.length; t++) {
       const i = this.thresholdIndex[t];
-      most = Math.max(most, thresholdProgress(smoothed[i], baseline.center[i], threshold.value));
-    });
+      most = Math.max(most, thresholdProgress(smoothed[i], baseline.center[i], thresholds[t].value));
+    }
     return most;
   }
 
-  private score(state: RegimeState, smoothed: number[], base: Omit<HealthReading, 'phase'>): HealthReading {
+  /** The largest contributions, by a scan rather than a sort of every feature (this runs on every row of every asset). */
+  private topContributions(shares: readonly number[], z: readonly number[]): FeatureContribution[] {
+    const top: FeatureContribution[] = [];
+    const features = this.options.features;
+    for (let i = 0; i < shares.length; i++) {
+      if (top.length === TOP_CONTRIBUTIONS && shares[i] <= top[top.length - 1].share) continue;
+      let at = top.length;
+      while (at > 0 && top[at - 1].share < shares[i]) at--;
+      top.splice(at, 0, { feature: features[i], share: shares[i], z: z[i] });
+      if (top.length > TOP_CONTRIBUTIONS) top.pop();
+    }
+    return top;
+  }
+
+  private score(state: RegimeState, smoothed: number[], ts: number, regime: string): HealthReading {
     const baseline = state.baseline as BaselineState;
-    const ignored = this.ignoredFeatures();
-    const score = scoreAgainst(baseline, smoothed, ignored);
-    const contributions = this.options.features
-      .map((feature, i) => ({ feature, share: score.contributions[i], z: score.z[i] }))
-      .sort((a, b) => b.share - a.share)
-      .slice(0, TOP_CONTRIBUTIONS);
+    const score = scoreAgainst(baseline, smoothed, this.ignored, this.solved);
+    const contributions = this.topContributions(score.contributions, score.z);
     const progress = this.progress(baseline, smoothed, score.distance);
     const reading: HealthReading = {
-      ...base, phase: 'scoring', health: clampHealth(progress), progress, anomaly: score.distance, anomalyLimit: this.limitDistance,
-      thresholdSource: this.thresholdSource, contributions,
+      asset: this.asset, ts, regime, phase: 'scoring', health: clampHealth(progress), progress, anomaly: score.distance, anomalyLimit: this.limitDistance,
+      thresholdSource: this.source, contributions, alertActive: this.alertActive, sensorFaults: this.sensorFaults,
     };
     reading.alert = this.followAlert(reading);
     reading.alertActive = this.alertActive;

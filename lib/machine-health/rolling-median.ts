@@ -1,39 +1,33 @@
 /** Median of the last `size` values pushed (size 1 passes values through): suppresses single-snapshot blips. */
 export class RollingMedian {
-  private readonly values: number[] = [];
-  private readonly sorted: number[] = [];
+  private readonly ring: Float64Array;
+  private readonly scratch: Float64Array;
+  private count = 0;
+  private next = 0;
 
   constructor(readonly size: number) {
     if (!(Number.isInteger(size) && size >= 1)) throw new Error('the smoothing window must be a whole number of rows, at least 1');
+    this.ring = new Float64Array(size);
+    this.scratch = new Float64Array(size);
   }
 
   push(value: number): number {
     if (this.size === 1) return value;
-    this.values.push(value);
-    insertSorted(this.sorted, value);
-    if (this.values.length > this.size) removeSorted(this.sorted, this.values.shift() as number);
-    const n = this.sorted.length;
-    return n % 2 === 1 ? this.sorted[n >> 1] : (this.sorted[n / 2 - 1] + this.sorted[n / 2]) / 2;
+    this.ring[this.next] = value;
+    this.next = (this.next + 1) % this.size;
+    if (this.count < this.size) this.count++;
+    // Insertion sort of at most `size` values: the windows are a handful of rows, where this beats any tree.
+    const n = this.count;
+    const sorted = this.scratch;
+    for (let i = 0; i < n; i++) {
+      const v = this.ring[i];
+      let j = i;
+      while (j > 0 && sorted[j - 1] > v) {
+        sorted[j] = sorted[j - 1];
+        j--;
+      }
+      sorted[j] = v;
+    }
+    return n % 2 === 1 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
-
-  toJSON(): number[] {
-    return [...this.values];
-  }
-
-  static from(size: number, values: readonly number[] = []): RollingMedian {
-    const ring = new RollingMedian(size);
-    for (const value of values.slice(-size)) ring.push(value);
-    return ring;
-  }
-}
-
-function insertSorted(sorted: number[], value: number): void {
-  let i = sorted.length;
-  while (i > 0 && sorted[i - 1] > value) i--;
-  sorted.splice(i, 0, value);
-}
-
-function removeSorted(sorted: number[], value: number): void {
-  const i = sorted.indexOf(value);
-  if (i >= 0) sorted.splice(i, 1);
 }

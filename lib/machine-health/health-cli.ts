@@ -19,7 +19,7 @@ import { FEMTO_SNAPSHOTS, readHealthCsv, readSnapshotDirectory, type HealthRow }
 import { DEFAULT_MIN_FAILURES, HealthTwin, type HealthTwinRow } from './health-twin';
 import { DEFAULT_MACHINE_HEALTH_OPTIONS } from './machine-health';
 import type { BearingRating } from '../rul/ladder/survival-prior';
-import type { RegimeBand } from './regime';
+import { parseRegimeBand } from './regime';
 
 export const DEFAULT_WAVEFORM_HEALTH_FEATURES = ['h.rms', 'v.rms', 'h.peak', 'v.peak', 'h.kurtosis', 'v.kurtosis'];
 
@@ -46,12 +46,6 @@ function positive(text: string | undefined, fallback: number, label: string): nu
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${label} "${text}" must be a number above 0`);
   return value;
-}
-
-function parseRegime(text: string): RegimeBand {
-  const [variable, edges] = text.split(':');
-  if (!variable || !edges) throw new Error(`--regime "${text}" must read VARIABLE:EDGE,EDGE (e.g. speed:9000,11000)`);
-  return { variable, edges: edges.split(',').map(Number) };
 }
 
 function parseBearing(text: string): BearingRating {
@@ -94,7 +88,7 @@ function run(argv: string[]): void {
     },
   });
   if ((values.csv === undefined) === (values.waveforms === undefined)) throw new Error(`give --csv FILE or --waveforms DIR\n${USAGE}`);
-  const regimes = (values.regime ?? []).map(parseRegime);
+  const regimes = (values.regime ?? []).map(parseRegimeBand);
   let rows: HealthRow[];
   let available: string[];
   let defaults: string[];

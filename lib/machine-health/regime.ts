@@ -11,6 +11,15 @@ export interface RegimeBand {
 
 export const SINGLE_REGIME = 'all';
 
+/** Reads `variable:edge,edge` (e.g. `speed:9000,11000`), the form the CLI and the node's editor take. */
+export function parseRegimeBand(text: string): RegimeBand {
+  const [variable, edges, ...rest] = text.split(':');
+  if (!variable?.trim() || !edges || rest.length > 0) throw new Error(`regime "${text}" must read variable:edge,edge (e.g. speed:9000,11000)`);
+  const band = { variable: variable.trim(), edges: edges.split(',').map((edge) => Number(edge.trim())) };
+  checkRegimeBands([band]);
+  return band;
+}
+
 export function checkRegimeBands(bands: readonly RegimeBand[]): void {
   for (const band of bands) {
     if (!band.variable) throw new Error('a regime band needs the variable it splits on');

@@ -5,7 +5,7 @@ import type { BearingType } from '../../lib/scenario/bearing-life';
 import { parseThreshold, type HealthThreshold } from '../../lib/machine-health/health-index';
 import { DEFAULT_MIN_FAILURES, type HealthTwinOptions } from '../../lib/machine-health/health-twin';
 import { DEFAULT_MACHINE_HEALTH_OPTIONS } from '../../lib/machine-health/machine-health';
-import type { RegimeBand } from '../../lib/machine-health/regime';
+import { parseRegimeBand } from '../../lib/machine-health/regime';
 
 /** The editor's fields, as strings the way Node-RED stores them. */
 export interface TwinHealthFields {
@@ -32,14 +32,6 @@ function number(text: string | undefined, fallback: number, label: string, allow
   return value;
 }
 
-function regimes(text: string): RegimeBand[] {
-  return list(text, /;/).map((item) => {
-    const [variable, edges] = item.split(':');
-    if (!variable || !edges) throw new Error(`regime "${item}" must read variable:edge,edge (e.g. spindleSpeed.mean:9000,11000)`);
-    return { variable: variable.trim(), edges: edges.split(',').map((edge) => Number(edge.trim())) };
-  });
-}
-
 function bearing(config: Partial<TwinHealthFields>): BearingRating | undefined {
   if (!config.ratingN?.trim() && !config.loadN?.trim()) return undefined;
   const rating: BearingRating = {
@@ -60,7 +52,7 @@ export function twinHealthOptions(config: Partial<TwinHealthFields>): HealthTwin
   for (const threshold of thresholds) if (!features.includes(threshold.feature)) features.push(threshold.feature);
   return {
     health: {
-      ...DEFAULT_MACHINE_HEALTH_OPTIONS, features, thresholds, regimes: regimes(config.regimes ?? ''),
+      ...DEFAULT_MACHINE_HEALTH_OPTIONS, features, thresholds, regimes: list(config.regimes, /;/).map(parseRegimeBand),
       learningMs: number(config.learnMinutes, DEFAULT_MACHINE_HEALTH_OPTIONS.learningMs / 60_000, 'learning period') * 60_000,
       smoothing: Math.round(number(config.smoothing, DEFAULT_MACHINE_HEALTH_OPTIONS.smoothing, 'smoothing')),
       anomalyFailure: config.anomalyFailure?.trim() ? number(config.anomalyFailure, 0, 'failure anomaly') : undefined,

@@ -5,6 +5,10 @@ import type { LadderRulRecord } from '../lib/machine-health/health-messages';
 import type { HealthAlert } from '../lib/machine-health/machine-health';
 import { Random } from '../lib/math/random';
 import type { ScalarReading } from '../lib/reading/reading';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { httpGet, startNodeRed, type NodeRedProcess } from './support/node-red-process';
 import { testNode } from './support/test-node';
 import healthNode = require('../nodes/twin-health/twin-health');
 import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
@@ -110,5 +114,63 @@ describe('twin-health node', function () {
     testNode('h2').receive({ payload: vector(new Random(1), 0, 0) });
     await settle();
     assert.match(h2Errors[0] ?? '', /name the health features/);
+  });
+});
+
+describe('twin-health keeps what it learned across a Node-RED restart', function () {
+  this.timeout(120_000);
+  const root = path.resolve(__dirname, '..', '..');
+  let workDir: string;
+  let nodeRed: NodeRedProcess | undefined;
+  const flow = [
+    { id: 'n-tab', type: 'tab', label: 'health' },
+    { id: 'n-post', type: 'http in', z: 'n-tab', url: '/vectors', method: 'post', wires: [['n-vectors', 'n-ok']] },
+    { id: 'n-ok', type: 'http response', z: 'n-tab', statusCode: '200', wires: [] },
+    { id: 'n-vectors', type: 'function', z: 'n-tab', outputs: 1, wires: [['h1']],
+      func: "const { from, count } = msg.payload;\nmsg.payload = Array.from({ length: count }, (_, i) => ({ asset: 'spindle-1', ts: from + i * 60000, features: { 'spindleVibration.rms': 2 + 0.05 * Math.sin(i), 'bearingTemp.mean': 45 + 0.3 * Math.cos(i) } }));\nreturn msg;" },
+    { ...HEALTH, z: 'n-tab', wires: [['n-count'], [], []] },
+    { id: 'n-count', type: 'function', z: 'n-tab', outputs: 1, wires: [[]],
+      func: "flow.set('scored', (flow.get('scored', 'memory') || 0) + msg.payload.filter((r) => r.sensor === 'health.index').length, 'memory');\nreturn null;" },
+    { id: 'n-get', type: 'http in', z: 'n-tab', url: '/scored', method: 'get', wires: [['n-read']] },
+    { id: 'n-read', type: 'function', z: 'n-tab', outputs: 1, wires: [['n-reply']], func: "msg.payload = { scored: flow.get('scored', 'memory') || 0 };\nreturn msg;" },
+    { id: 'n-reply', type: 'http response', z: 'n-tab', statusCode: '200', wires: [] },
+  ];
+
+  before(function () {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-health-restart-'));
+    fs.mkdirSync(path.join(workDir, 'user'));
+    fs.writeFileSync(path.join(workDir, 'user', 'flows.json'), JSON.stringify(flow));
+    // The shipped settings keep node context on disk (localfilesystem); a memory store holds the test's counter.
+    fs.writeFileSync(path.join(workDir, 'settings.js'), `module.exports = Object.assign({}, require(${JSON.stringify(path.join(root, 'scripts', 'node-red-settings.js'))}), {
+      contextStorage: { default: { module: 'localfilesystem' }, memory: { module: 'memory' } } });\n`);
+  });
+  after(async function () {
+    await nodeRed?.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  const start = (): Promise<NodeRedProcess> => startNodeRed(['--settings', path.join(workDir, 'settings.js'), '--userDir', path.join(workDir, 'user')], {});
+
+  async function send(from: number, count: number, expectScored: number): Promise<void> {
+    const res = await fetch(`${nodeRed!.baseUrl}/vectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, count }) });
+    assert.equal(res.status, 200);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const reply = await httpGet(`${nodeRed!.baseUrl}/scored`);
+      assert.equal(reply.status, 200, `${reply.body.slice(0, 300)}\n${nodeRed!.output().slice(-3000)}`);
+      const { scored } = JSON.parse(reply.body) as { scored: number };
+      if (scored === expectScored) return;
+      assert.ok(Date.now() < deadline, `${scored} vectors scored, expected ${expectScored}\n${nodeRed!.output().slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('scores at once after a restart instead of learning a new normal', async function () {
+    nodeRed = await start();
+    // 70 one-minute vectors: the first hour is the learning period, the last 10 are scored.
+    await send(START, 70, 10);
+    await nodeRed.stop();
+    nodeRed = await start();
+    await send(START + 70 * MINUTE, 1, 1);
   });
 });

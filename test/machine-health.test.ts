@@ -3,6 +3,9 @@ import { DEFAULT_MACHINE_HEALTH_OPTIONS, MachineHealth, type HealthReading, type
 import { fitBaseline, scoreAgainst } from '../lib/machine-health/robust-baseline';
 import { parseThreshold } from '../lib/machine-health/health-index';
 import { regimeOf } from '../lib/machine-health/regime';
+import { HealthTwin, type HealthTwinState } from '../lib/machine-health/health-twin';
+import { DEFAULT_LADDER_OPTIONS } from '../lib/rul/ladder/rul-ladder';
+import { DEFAULT_URGENCY_OPTIONS } from '../lib/rul/urgency';
 import { Random } from '../lib/math/random';
 
 const START = Date.UTC(2026, 10, 1);
@@ -103,5 +106,33 @@ describe('machine health: per asset', function () {
     target.update(START, { vib1: 9, vib2: 4.5, temp: 40 });
     assert.throws(() => target.update(START, { vib1: 9, vib2: 4.5, temp: 40 }), /time order/);
     assert.throws(() => target.update(START + 1, { vib1: 9, temp: 40 }), /"vib2" missing/);
+  });
+});
+
+describe('machine health: restart', function () {
+  it('goes on after a JSON round trip exactly where it stood: baselines, smoothing, onset, trend and fleet', function () {
+    const options = {
+      health: { ...DEFAULT_MACHINE_HEALTH_OPTIONS, features: ['vib', 'temp'], thresholds: [parseThreshold('vib=7')], learningMs: 60 * MINUTE },
+      ladder: DEFAULT_LADDER_OPTIONS, urgency: DEFAULT_URGENCY_OPTIONS, lives: [], minFailures: 3, library: [], ageHoursAtStart: 0,
+      bearing: { dynamicLoadRatingN: 30000, equivalentLoadN: 3000, rpm: 12000, type: 'ball' as const },
+    };
+    const random = new Random(13);
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      vib: 2 + (i > 200 ? 5 * 0.05 * Math.exp((i - 200) / 80) : 0) + 0.05 * random.gaussian(), temp: 45 + 0.3 * random.gaussian(),
+    }));
+    const straight = new HealthTwin(options);
+    const interrupted = new HealthTwin(options);
+    let restarted = interrupted;
+    const lines = (twin: HealthTwin, i: number): string => {
+      const row = twin.update('spindle-1', START + i * MINUTE, rows[i]);
+      return JSON.stringify([row.reading.health, row.reading.anomaly, row.estimate?.model, row.estimate?.rulHours, row.estimate?.lowerHours, row.urgency]);
+    };
+    for (let i = 0; i < rows.length; i++) {
+      if (i === 30 || i === 250) restarted = new HealthTwin(options, JSON.parse(JSON.stringify(restarted.toJSON())) as HealthTwinState);
+      assert.equal(lines(restarted, i), lines(straight, i), `row ${i}`);
+    }
+    assert.match(String(straight.update('spindle-1', START + 400 * MINUTE, rows[399]).estimate?.model), /^degradation-/);
+    const otherFeatures = new HealthTwin({ ...options, health: { ...options.health, features: ['vib'] } }, restarted.toJSON());
+    assert.equal(otherFeatures.update('spindle-1', START + 401 * MINUTE, rows[0]).reading.phase, 'learning', 'a state learned on other features is not restored');
   });
 });

@@ -3,13 +3,13 @@
  * ladder's estimate its urgency. The `twin-health` node and the `twin-health replay` CLI both run this class, so an
  * engineer validating on history sees what the live node would have said.
  */
-import { RulLadder, DEFAULT_LADDER_OPTIONS, type LadderEstimate, type LadderOptions } from '../rul/ladder/rul-ladder';
+import { RulLadder, DEFAULT_LADDER_OPTIONS, type LadderEstimate, type LadderOptions, type LadderState } from '../rul/ladder/rul-ladder';
 import type { Onset } from '../rul/ladder/onset';
 import type { RunToFailure } from '../rul/ladder/similarity';
 import { survivalSource, type BearingRating, type SurvivalSource } from '../rul/ladder/survival-prior';
 import type { Life } from '../rul/ladder/weibull';
-import { DEFAULT_URGENCY_OPTIONS, UrgencyTracker, type UrgencyLevel, type UrgencyOptions } from '../rul/urgency';
-import { MachineHealth, type HealthReading, type MachineHealthOptions, type SensorVerdict } from './machine-health';
+import { DEFAULT_URGENCY_OPTIONS, UrgencyTracker, type UrgencyLevel, type UrgencyOptions, type UrgencyState } from '../rul/urgency';
+import { learningSignature, MachineHealth, type HealthReading, type MachineHealthOptions, type MachineHealthState, type SensorVerdict } from './machine-health';
 
 export interface HealthTwinOptions {
   health: MachineHealthOptions;
@@ -37,11 +37,20 @@ export interface HealthTwinRow {
   newOnset?: Onset;
 }
 
+/** Everything the twin has learned, as JSON: the node keeps it in its context across restarts and redeploys. */
+export interface HealthTwinState {
+  assets: Record<string, { health: MachineHealthState; ladder: LadderState; firstTs?: number; lastTs?: number }>;
+  lives: Life[];
+  library: RunToFailure[];
+  urgency: UrgencyState;
+}
+
 interface AssetTwin {
   health: MachineHealth;
   ladder: RulLadder;
-  /** Time of the asset's first row (its operating hours count from there). */
+  /** Time of the asset's first row (its operating hours count from there) and of its latest. */
   firstTs?: number;
+  lastTs?: number;
 }
 
 export class HealthTwin {
@@ -51,11 +60,39 @@ export class HealthTwin {
   private readonly library: RunToFailure[];
   private survival?: SurvivalSource;
 
-  constructor(readonly options: HealthTwinOptions) {
-    this.urgency = new UrgencyTracker(options.urgency ?? DEFAULT_URGENCY_OPTIONS);
-    this.lives = [...options.lives];
-    this.library = [...options.library];
-    this.survival = survivalSource(this.lives, options.minFailures, options.bearing);
+  constructor(readonly options: HealthTwinOptions, saved?: HealthTwinState) {
+    this.urgency = new UrgencyTracker(options.urgency ?? DEFAULT_URGENCY_OPTIONS, saved?.urgency);
+    this.lives = saved ? saved.lives.map((life) => ({ ...life })) : [...options.lives];
+    this.library = saved ? [...saved.library] : [...options.library];
+    const signature = learningSignature(options.health);
+    for (const [asset, state] of Object.entries(saved?.assets ?? {})) {
+      // Learned under other features or thresholds: the baseline and the index's history mean nothing now; the asset learns afresh.
+      if (state.health.signature !== signature) continue;
+      this.assets.set(asset, {
+        health: new MachineHealth(asset, options.health, state.health),
+        ladder: new RulLadder(asset, () => this.survival, this.library, options.ladder, state.ladder),
+        firstTs: state.firstTs,
+        lastTs: state.lastTs,
+      });
+    }
+    this.refreshSurvival();
+  }
+
+  /** The survival prior from the fleet's failures, every other asset counted as running (censored) at its age. */
+  private refreshSurvival(): void {
+    const running: Life[] = [...this.assets.values()]
+      .filter((twin) => twin.firstTs !== undefined && twin.lastTs !== undefined)
+      .map((twin) => ({ hours: Math.max(1e-6, this.options.ageHoursAtStart + ((twin.lastTs as number) - (twin.firstTs as number)) / 3_600_000), failed: false }));
+    this.survival = survivalSource([...this.lives, ...running], this.options.minFailures, this.options.bearing);
+  }
+
+  toJSON(): HealthTwinState {
+    return {
+      assets: Object.fromEntries([...this.assets].map(([asset, twin]) => [asset, { health: twin.health.toJSON(), ladder: twin.ladder.toJSON(), firstTs: twin.firstTs, lastTs: twin.lastTs }])),
+      lives: this.lives.map((life) => ({ ...life })),
+      library: this.library,
+      urgency: this.urgency.toJSON(),
+    };
   }
 
   /** Confirmed failures and run-to-failure trajectories learned so far (what moves assets up the ladder). */
@@ -77,11 +114,8 @@ export class HealthTwin {
     const onset = twin.ladder.onset;
     const points = twin.ladder.trajectorySinceOnset();
     if (onset && points.length > 1) this.library.push({ id: `${asset}@${new Date(ts).toISOString()}`, points, failureHours: (ts - onset.sinceTs) / 3_600_000 });
-    const running: Life[] = [...this.assets.entries()]
-      .filter(([id, other]) => id !== asset && other.firstTs !== undefined)
-      .map(([, other]) => ({ hours: Math.max(1e-6, this.options.ageHoursAtStart + (ts - (other.firstTs as number)) / 3_600_000), failed: false }));
-    this.survival = survivalSource([...this.lives, ...running], this.options.minFailures, this.options.bearing);
     this.assets.delete(asset);
+    this.refreshSurvival();
     return { lifeHours, trajectory: onset !== undefined && points.length > 1 };
   }
 
@@ -105,8 +139,9 @@ export class HealthTwin {
 
   update(asset: string, ts: number, values: Readonly<Record<string, number>>): HealthTwinRow {
     const twin = this.twinOf(asset);
-    twin.firstTs ??= ts;
     const reading = twin.health.update(ts, values);
+    twin.firstTs ??= ts;
+    twin.lastTs = ts;
     if (reading.phase !== 'scoring' || reading.progress === undefined || reading.regime === undefined) return { reading };
     const reference = twin.health.healthReference(reading.regime);
     if (!reference) return { reading };

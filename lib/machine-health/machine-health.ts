@@ -102,7 +102,26 @@ export interface HealthBaselineSummary {
   healthSigma: number;
 }
 
+/** What a restart needs to go on where the asset stood: learned baselines, smoothing windows, alert and verdicts. */
+export interface MachineHealthState {
+  /** What the state was learned under (features, thresholds, smoothing, regimes): a state learned otherwise is not restored. */
+  signature: string;
+  regimes: Record<string, RegimeState>;
+  smoothers: number[][];
+  sensorVerdicts: Record<string, SensorVerdict>;
+  learningStart?: number;
+  learned: boolean;
+  alertActive: boolean;
+  streak: number;
+  lastTs?: number;
+}
+
 const TOP_CONTRIBUTIONS = 3;
+
+/** The settings a learned state depends on; a change of any of them makes the asset learn afresh. */
+export function learningSignature(options: MachineHealthOptions): string {
+  return JSON.stringify([options.features, options.thresholds, options.smoothing, options.regimes, options.anomalyFailure ?? null]);
+}
 
 export class MachineHealth {
   private readonly regimes = new Map<string, RegimeState>();
@@ -121,7 +140,7 @@ export class MachineHealth {
   private streak = 0;
   private lastTs = -Infinity;
 
-  constructor(readonly asset: string, readonly options: MachineHealthOptions) {
+  constructor(readonly asset: string, readonly options: MachineHealthOptions, saved?: MachineHealthState) {
     if (options.features.length === 0) throw new Error(`asset ${asset}: name at least one health feature`);
     checkRegimeBands(options.regimes);
     for (const band of options.regimes) {
@@ -134,7 +153,17 @@ export class MachineHealth {
     });
     if (options.thresholds.length === 0 && options.anomalyFailure !== undefined && !(options.anomalyFailure > 0)) throw new Error('the failure anomaly must be above 0');
     if (!(options.learningMs > 0)) throw new Error('the learning period must be longer than 0');
-    this.smoothers = options.features.map(() => new RollingMedian(options.smoothing));
+    const restore = saved?.signature === learningSignature(options) ? saved : undefined;
+    this.smoothers = options.features.map((_, i) => RollingMedian.restore(options.smoothing, restore?.smoothers[i]));
+    if (restore) {
+      for (const [regime, state] of Object.entries(restore.regimes)) this.regimes.set(regime, { ...state, learning: state.learning.map((row) => [...row]) });
+      for (const [sensor, verdict] of Object.entries(restore.sensorVerdicts)) this.setSensorVerdict(sensor, verdict);
+      this.learningStart = restore.learningStart;
+      this.learned = restore.learned;
+      this.alertActive = restore.alertActive;
+      this.streak = restore.streak;
+      this.lastTs = restore.lastTs ?? -Infinity;
+    }
     this.limitDistance = Math.sqrt(chiSquareQuantile(options.features.length, options.alertQuantileZ));
     this.source = this.thresholdSource;
     this.solved = new Float64Array(options.features.length);
@@ -209,6 +238,17 @@ export class MachineHealth {
     const state = regime === undefined ? undefined : this.regimes.get(regime);
     if (!state?.baseline) return this.unscored(ts, regime, 'no-baseline');
     return this.score(state, smoothed, ts, regime as string);
+  }
+
+  toJSON(): MachineHealthState {
+    return {
+      signature: learningSignature(this.options),
+      regimes: Object.fromEntries([...this.regimes].map(([regime, state]) => [regime, { ...state, learning: state.learning.map((row) => [...row]) }])),
+      smoothers: this.smoothers.map((smoother) => smoother.toJSON()),
+      sensorVerdicts: Object.fromEntries(this.sensorVerdicts),
+      learningStart: this.learningStart, learned: this.learned, alertActive: this.alertActive, streak: this.streak,
+      lastTs: Number.isFinite(this.lastTs) ? this.lastTs : undefined,
+    };
   }
 
   private unscored(ts: number, regime: string | undefined, phase: HealthPhase): HealthReading {

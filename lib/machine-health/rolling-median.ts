@@ -11,6 +11,20 @@ export class RollingMedian {
     this.scratch = new Float64Array(size);
   }
 
+  /** The values in the window, oldest first (what a restart needs to go on where it stopped). */
+  toJSON(): number[] {
+    const out: number[] = [];
+    const start = this.count < this.size ? 0 : this.next;
+    for (let i = 0; i < this.count; i++) out.push(this.ring[(start + i) % this.size]);
+    return out;
+  }
+
+  static restore(size: number, values: readonly number[] = []): RollingMedian {
+    const median = new RollingMedian(size);
+    for (const value of values.slice(-size)) median.push(value);
+    return median;
+  }
+
   push(value: number): number {
     if (this.size === 1) return value;
     this.ring[this.next] = value;

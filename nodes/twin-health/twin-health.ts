@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { FeatureVector } from '../../lib/features/feature-vector';
-import { HealthTwin, type HealthTwinRow } from '../../lib/machine-health/health-twin';
+import { HealthTwin, type HealthTwinRow, type HealthTwinState } from '../../lib/machine-health/health-twin';
 import type { SensorVerdict } from '../../lib/machine-health/machine-health';
 import { healthReadings, ladderRecord, type LadderRulRecord } from '../../lib/machine-health/health-messages';
 import type { ScalarReading } from '../../lib/reading/reading';
@@ -9,6 +9,9 @@ import { Status } from '../common/status';
 import { twinHealthOptions, type TwinHealthFields } from './options';
 
 interface TwinHealthDef extends NodeDef, TwinHealthFields {}
+
+const CONTEXT_KEY = 'twinHealth';
+const SAVE_INTERVAL_MS = 60_000;
 
 function isFeatureVector(item: unknown): item is FeatureVector {
   const v = item as FeatureVector | undefined;
@@ -41,12 +44,20 @@ export = function register(RED: NodeAPI): void {
     let twin: HealthTwin | undefined;
     let setupError: Error | undefined;
     try {
-      twin = new HealthTwin(twinHealthOptions(config));
+      // What was learned survives a restart or redeploy: a baseline relearned on a machine already wearing would call the wear normal.
+      twin = new HealthTwin(twinHealthOptions(config), node.context().get(CONTEXT_KEY) as HealthTwinState | undefined);
       status.idle('waiting for feature vectors');
     } catch (err) {
       setupError = toError(err);
       status.failed(setupError.message);
     }
+
+    let lastSave = Date.now();
+    const save = (force: boolean): void => {
+      if (!twin || (!force && Date.now() - lastSave < SAVE_INTERVAL_MS)) return;
+      node.context().set(CONTEXT_KEY, twin.toJSON());
+      lastSave = Date.now();
+    };
 
     handleInput(node, status, (msg, send) => {
       if (!twin) throw setupError as Error;
@@ -56,6 +67,7 @@ export = function register(RED: NodeAPI): void {
         if (typeof asset !== 'string' || !asset) throw new Error(`msg.topic "${msg.topic}" needs msg.payload.asset`);
         if (msg.topic === 'relearn') {
           twin.relearn(asset);
+          save(true);
           status.working(`${asset} learning its normal afresh`);
           return;
         }
@@ -63,6 +75,7 @@ export = function register(RED: NodeAPI): void {
         const ts = typeof tsField === 'number' ? tsField : Date.now();
         const failure = twin.confirmFailure(asset, ts);
         const fleet = twin.fleet;
+        save(true);
         status.info(`${asset} failure after ${failure.lifeHours.toFixed(0)} h: ${fleet.failures} failures, ${fleet.histories} histories`);
         send([null, null, { topic: `failure/${asset}`, payload: { asset, ts, lifeHours: failure.lifeHours, trajectoryKept: failure.trajectory, fleet } }]);
         return;
@@ -72,6 +85,7 @@ export = function register(RED: NodeAPI): void {
           const verdict: SensorVerdict = sensor.state === 'faulty' || sensor.state === 'suspect' ? sensor.state : 'healthy';
           twin.setSensorVerdict(payload.asset, sensor.sensor, verdict);
         }
+        save(false);
         return;
       }
       const vectors = Array.isArray(payload) ? payload : [payload];
@@ -95,6 +109,7 @@ export = function register(RED: NodeAPI): void {
         else if (last.reading.phase === 'scoring') status.success(statusText(last));
         else status.working(statusText(last));
       }
+      save(alerts.length > 0);
       send([
         readings.length > 0 ? { topic: 'health', payload: readings } : null,
         records.length > 0 ? { topic: 'rul', payload: records } : null,
@@ -102,7 +117,9 @@ export = function register(RED: NodeAPI): void {
       ]);
     });
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    node.on('close', (removed: boolean, done: () => void) => {
+      if (removed) node.context().set(CONTEXT_KEY, undefined);
+      else save(true);
       twin = undefined;
       done();
     });

@@ -9,7 +9,7 @@
  * lag-1 autocorrelation of the residuals (n / n_eff of an AR(1) series). The model shown is the one whose mean curve
  * fits the points since onset better, in HI units.
  */
-import { BayesianLine } from './linear-fit';
+import { BayesianLine, type LineSums } from './linear-fit';
 import { crossingQuantiles, type LinearPosterior } from './crossing-time';
 
 export type DegradationKind = 'exponential' | 'linear';
@@ -39,17 +39,29 @@ export interface DegradationEstimate extends RulInterval {
   misfit: number;
 }
 
+export interface DegradationState {
+  onsetTs: number;
+  exponential: LineSums;
+  linear: LineSums;
+  points: { t: number; hi: number }[];
+}
+
 const QUANTILES = [0.5, 0.1, 0.9];
 const VAGUE = 1e4;
 
 export class DegradationFit {
   private readonly exponential: BayesianLine;
   private readonly linear: BayesianLine;
-  private readonly points: { t: number; hi: number }[] = [];
+  private readonly points: { t: number; hi: number }[];
 
-  constructor(readonly onsetTs: number, readonly options: DegradationOptions = DEFAULT_DEGRADATION_OPTIONS) {
-    this.exponential = new BayesianLine({ mean: [Math.log(options.floor), 0], variance: [VAGUE, VAGUE] }, 1e-3);
-    this.linear = new BayesianLine({ mean: [0, 0], variance: [VAGUE, VAGUE] }, 1e-4);
+  constructor(readonly onsetTs: number, readonly options: DegradationOptions = DEFAULT_DEGRADATION_OPTIONS, saved?: DegradationState) {
+    this.exponential = new BayesianLine({ mean: [Math.log(options.floor), 0], variance: [VAGUE, VAGUE] }, 1e-3, saved?.exponential);
+    this.linear = new BayesianLine({ mean: [0, 0], variance: [VAGUE, VAGUE] }, 1e-4, saved?.linear);
+    this.points = saved ? saved.points.map((p) => ({ ...p })) : [];
+  }
+
+  toJSON(): DegradationState {
+    return { onsetTs: this.onsetTs, exponential: this.exponential.toJSON(), linear: this.linear.toJSON(), points: this.points.map((p) => ({ ...p })) };
   }
 
   add(ts: number, health: number): void {

@@ -12,6 +12,16 @@ export interface LinePrior {
   variance: [number, number];
 }
 
+/** The running sums a line is made of. */
+export interface LineSums {
+  n: number;
+  st: number;
+  stt: number;
+  sy: number;
+  sty: number;
+  syy: number;
+}
+
 export class BayesianLine {
   private n = 0;
   private st = 0;
@@ -20,7 +30,13 @@ export class BayesianLine {
   private sty = 0;
   private syy = 0;
 
-  constructor(readonly prior: LinePrior, readonly noiseFloor: number) {}
+  constructor(readonly prior: LinePrior, readonly noiseFloor: number, saved?: LineSums) {
+    if (saved) ({ n: this.n, st: this.st, stt: this.stt, sy: this.sy, sty: this.sty, syy: this.syy } = saved);
+  }
+
+  toJSON(): LineSums {
+    return { n: this.n, st: this.st, stt: this.stt, sy: this.sy, sty: this.sty, syy: this.syy };
+  }
 
   get count(): number {
     return this.n;

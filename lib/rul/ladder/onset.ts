@@ -12,7 +12,7 @@
  * healthy simulated spindle "degrade". The smoothed index is autocorrelated, which shortens the run length too;
  * `expectedFalseAlarmRows` states the independent figure.
  */
-import { Cusum } from '../../health/change-detectors';
+import { Cusum, type DetectorState } from '../../health/change-detectors';
 
 export interface OnsetOptions {
   allowanceSigma: number;
@@ -35,12 +35,22 @@ export interface Onset {
   sinceTs: number;
 }
 
+export interface OnsetState {
+  cusum: DetectorState;
+  found?: Onset;
+}
+
 export class OnsetDetector {
   private readonly cusum: Cusum;
   private found?: Onset;
 
-  constructor(readonly options: OnsetOptions = DEFAULT_ONSET_OPTIONS) {
-    this.cusum = new Cusum(options.allowanceSigma, options.thresholdSigma);
+  constructor(readonly options: OnsetOptions = DEFAULT_ONSET_OPTIONS, saved?: OnsetState) {
+    this.cusum = new Cusum(options.allowanceSigma, options.thresholdSigma, saved?.cusum);
+    this.found = saved?.found;
+  }
+
+  toJSON(): OnsetState {
+    return { cusum: this.cusum.toJSON(), found: this.found };
   }
 
   get onset(): Onset | undefined {

@@ -7,8 +7,8 @@
  * one below it. The supervised trees of twin-rul sit above this ladder: they are used where the asset has confirmed
  * failures to learn from, and this ladder is what an asset without them gets.
  */
-import { DegradationFit, DEFAULT_DEGRADATION_OPTIONS, type DegradationOptions, type RulInterval } from './degradation';
-import { DEFAULT_ONSET_OPTIONS, OnsetDetector, type Onset, type OnsetOptions } from './onset';
+import { DegradationFit, DEFAULT_DEGRADATION_OPTIONS, type DegradationOptions, type DegradationState, type RulInterval } from './degradation';
+import { DEFAULT_ONSET_OPTIONS, OnsetDetector, type Onset, type OnsetOptions, type OnsetState } from './onset';
 import { DEFAULT_SIMILARITY_OPTIONS, similarityRul, type RunToFailure, type SimilarityOptions, type TrajectoryPoint } from './similarity';
 import { survivalRul, type SurvivalSource } from './survival-prior';
 
@@ -42,14 +42,26 @@ export interface HealthPoint {
   ageHours: number;
 }
 
+export interface LadderState {
+  onset: OnsetState;
+  degradation?: DegradationState;
+  trajectory: TrajectoryPoint[];
+}
+
 export class RulLadder {
   private readonly detector: OnsetDetector;
   private degradation?: DegradationFit;
-  private readonly trajectory: TrajectoryPoint[] = [];
+  private readonly trajectory: TrajectoryPoint[];
 
   /** `survival` is asked at each estimate: the fleet's life distribution changes as failures are confirmed. */
-  constructor(readonly asset: string, readonly survival: () => SurvivalSource | undefined, readonly library: readonly RunToFailure[] = [], readonly options: LadderOptions = DEFAULT_LADDER_OPTIONS) {
-    this.detector = new OnsetDetector(options.onset);
+  constructor(readonly asset: string, readonly survival: () => SurvivalSource | undefined, readonly library: readonly RunToFailure[] = [], readonly options: LadderOptions = DEFAULT_LADDER_OPTIONS, saved?: LadderState) {
+    this.detector = new OnsetDetector(options.onset, saved?.onset);
+    if (saved?.degradation) this.degradation = new DegradationFit(saved.degradation.onsetTs, options.degradation, saved.degradation);
+    this.trajectory = saved ? saved.trajectory.map((p) => ({ ...p })) : [];
+  }
+
+  toJSON(): LadderState {
+    return { onset: this.detector.toJSON(), degradation: this.degradation?.toJSON(), trajectory: this.trajectory.map((p) => ({ ...p })) };
   }
 
   get onset(): Onset | undefined {

@@ -57,9 +57,16 @@ function parseBearing(text: string): BearingRating {
   return rating;
 }
 
+function ageHours(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--age-hours "${text}" must be a number of 0 or more`);
+  return value;
+}
+
 const fixed = (value: number | undefined, digits: number): string => (value === undefined ? '' : Number.isFinite(value) ? value.toFixed(digits) : 'inf');
 
-export function formatRow(row: HealthTwinRow): string {
+function formatRow(row: HealthTwinRow): string {
   const { reading, estimate } = row;
   return [
     new Date(reading.ts).toISOString(), reading.asset, fixed(reading.health, 3), fixed(reading.anomaly, 2), estimate?.model ?? '',
@@ -126,9 +133,14 @@ function run(argv: string[]): void {
     minFailures: DEFAULT_MIN_FAILURES,
     bearing: values.bearing === undefined ? undefined : parseBearing(values.bearing),
     library: [],
-    ageHoursAtStart: values['age-hours'] === undefined ? 0 : Number(values['age-hours']),
+    ageHoursAtStart: ageHours(values['age-hours']),
   });
-  const out: string[] = [HEADER];
+  // Written in chunks as the replay goes: a long history shows progress and never sits whole in memory twice.
+  let out: string[] = [HEADER];
+  const flush = (): void => {
+    if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+    out = [];
+  };
   const learned = new Set<string>();
   for (const row of rows) {
     let result: HealthTwinRow;
@@ -144,9 +156,10 @@ function run(argv: string[]): void {
       }
     }
     out.push(formatRow(result));
+    if (out.length >= 1000) flush();
     for (const line of events(result)) process.stderr.write(`${line}\n`);
   }
-  process.stdout.write(`${out.join('\n')}\n`);
+  flush();
 }
 
 if (require.main === module) {

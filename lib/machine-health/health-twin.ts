@@ -26,7 +26,6 @@ export interface HealthTwinOptions {
   ageHoursAtStart: number;
 }
 
-export const DEFAULT_TWIN_LADDER = DEFAULT_LADDER_OPTIONS;
 export const DEFAULT_MIN_FAILURES = 3;
 
 export interface HealthTwinRow {

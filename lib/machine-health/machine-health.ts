@@ -192,15 +192,6 @@ export class MachineHealth {
     this.ignored = ignored.size > 0 ? ignored : undefined;
   }
 
-  /** Starts learning afresh from `ts` (an engineer marks the machine healthy again, e.g. after a repair). */
-  relearn(ts: number): void {
-    this.regimes.clear();
-    this.learningStart = ts;
-    this.learned = false;
-    this.alertActive = false;
-    this.streak = 0;
-  }
-
   baselines(): HealthBaselineSummary[] {
     const out: HealthBaselineSummary[] = [];
     for (const [regime, state] of this.regimes) {

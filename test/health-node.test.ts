@@ -100,6 +100,14 @@ describe('twin-health node', function () {
     await settle();
     const failure = alerts.find((a) => a.fleet !== undefined);
     assert.equal(failure?.fleet?.failures, 1);
+    // The maintenance dashboard's failure event counts as well; a false alarm does not.
+    testNode('h1').receive({ payload: Array.from({ length: 10 }, (_, i) => vector(random, 200 + i, 10_000)) });
+    const event = { kind: 'failure-event', id: 'spindle-1:failure:1', asset: 'spindle-1', component: 'spindle bearing', confirmedBy: 'test', notes: '', ts: START + 300 * MINUTE };
+    testNode('h1').receive({ payload: { ...event, outcome: 'false-alarm', failedAt: START + 205 * MINUTE } });
+    testNode('h1').receive({ payload: { ...event, outcome: 'failure', failedAt: START + 210 * MINUTE } });
+    await settle();
+    const counted = alerts.filter((a) => a.fleet !== undefined).map((a) => a.fleet?.failures);
+    assert.deepEqual(counted, [1, 2]);
   });
 
   it('refuses a payload that is not feature vectors, and a node without features', async function () {

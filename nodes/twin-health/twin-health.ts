@@ -4,6 +4,7 @@ import { HealthTwin, type HealthTwinRow, type HealthTwinState } from '../../lib/
 import type { SensorVerdict } from '../../lib/machine-health/machine-health';
 import { healthReadings, ladderRecord, type LadderRulRecord } from '../../lib/machine-health/health-messages';
 import type { ScalarReading } from '../../lib/reading/reading';
+import { isFailureEvent } from '../../lib/rul/records';
 import { handleInput, toError } from '../common/input';
 import { Status } from '../common/status';
 import { twinHealthOptions, type TwinHealthFields } from './options';
@@ -62,6 +63,18 @@ export = function register(RED: NodeAPI): void {
     handleInput(node, status, (msg, send) => {
       if (!twin) throw setupError as Error;
       const payload = msg.payload as unknown;
+      const confirmFailure = (asset: string, ts: number): void => {
+        const failure = (twin as HealthTwin).confirmFailure(asset, ts);
+        const fleet = (twin as HealthTwin).fleet;
+        save(true);
+        status.info(`${asset} failure after ${failure.lifeHours.toFixed(0)} h: ${fleet.failures} failures, ${fleet.histories} histories`);
+        send([null, null, { topic: `failure/${asset}`, payload: { asset, ts, lifeHours: failure.lifeHours, trajectoryKept: failure.trajectory, fleet } }]);
+      };
+      // A failure event as the maintenance dashboard records it; a false alarm ends no life.
+      if (isFailureEvent(payload)) {
+        if (payload.outcome === 'failure') confirmFailure(payload.asset, payload.failedAt);
+        return;
+      }
       if (msg.topic === 'relearn' || msg.topic === 'failure') {
         const asset = (payload as { asset?: unknown } | undefined)?.asset;
         if (typeof asset !== 'string' || !asset) throw new Error(`msg.topic "${msg.topic}" needs msg.payload.asset`);
@@ -72,12 +85,7 @@ export = function register(RED: NodeAPI): void {
           return;
         }
         const tsField = (payload as { ts?: unknown }).ts;
-        const ts = typeof tsField === 'number' ? tsField : Date.now();
-        const failure = twin.confirmFailure(asset, ts);
-        const fleet = twin.fleet;
-        save(true);
-        status.info(`${asset} failure after ${failure.lifeHours.toFixed(0)} h: ${fleet.failures} failures, ${fleet.histories} histories`);
-        send([null, null, { topic: `failure/${asset}`, payload: { asset, ts, lifeHours: failure.lifeHours, trajectoryKept: failure.trajectory, fleet } }]);
+        confirmFailure(asset, typeof tsField === 'number' ? tsField : Date.now());
         return;
       }
       if (isSensorHealthReport(payload)) {

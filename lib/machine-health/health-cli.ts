@@ -135,6 +135,7 @@ function run(argv: string[]): void {
     library: [],
     ageHoursAtStart: ageHours(values['age-hours']),
   });
+  process.stderr.write(`# survival prior: ${twin.survivalBasis ?? 'none (no --bearing): no RUL before onset'}\n`);
   // Written in chunks as the replay goes: a long history shows progress and never sits whole in memory twice.
   let out: string[] = [HEADER];
   const flush = (): void => {

@@ -117,6 +117,17 @@ describe('twin-health node', function () {
     testNode('h1').receive({ payload: [1, 2] });
     await settle();
     assert.match(errors[0] ?? '', /expected msg.payload to be feature vectors/);
+    // One bad vector in a batch costs only itself.
+    const random = new Random(2);
+    const batch = Array.from({ length: 3 }, (_, i) => vector(random, i, 0));
+    delete (batch[1].features as Record<string, number | undefined>)['bearingTemp.mean'];
+    testNode('h1').receive({ payload: [...batch, vector(random, 3, 0)] });
+    await settle();
+    assert.match(errors[1] ?? '', /1 of 4 feature vectors refused; element 1: .*"bearingTemp.mean" missing/);
+    // Minute 3, after the bad one, was taken: sending it again is out of time order.
+    testNode('h1').receive({ payload: vector(random, 3, 0) });
+    await settle();
+    assert.match(errors[2] ?? '', /1 of 1 feature vectors refused; element 0: .*time order/);
     const h2Errors: string[] = [];
     testNode('h2').on('call:error', (call: { args: unknown[] }) => h2Errors.push(String(call.args[0])));
     testNode('h2').receive({ payload: vector(new Random(1), 0, 0) });

@@ -103,8 +103,16 @@ export = function register(RED: NodeAPI): void {
       const records: LadderRulRecord[] = [];
       const alerts: NodeMessage[] = [];
       let last: HealthTwinRow | undefined;
-      for (const vector of vectors as FeatureVector[]) {
-        const row = twin.update(vector.asset, vector.ts, vector.features);
+      // A vector refused (a feature missing, out of time order) costs only itself: the rest of the batch is scored and sent.
+      const refused: string[] = [];
+      for (const [index, vector] of (vectors as FeatureVector[]).entries()) {
+        let row: HealthTwinRow;
+        try {
+          row = twin.update(vector.asset, vector.ts, vector.features);
+        } catch (err) {
+          refused.push(`element ${index}: ${toError(err).message}`);
+          continue;
+        }
         readings.push(...healthReadings(row));
         const record = ladderRecord(row);
         if (record) records.push(record);
@@ -123,6 +131,7 @@ export = function register(RED: NodeAPI): void {
         records.length > 0 ? { topic: 'rul', payload: records } : null,
         alerts.length > 0 ? alerts : null,
       ]);
+      if (refused.length > 0) throw new Error(`${refused.length} of ${vectors.length} feature vectors refused; ${refused[0]}`);
     });
 
     node.on('close', (removed: boolean, done: () => void) => {

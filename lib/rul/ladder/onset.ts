@@ -61,7 +61,8 @@ export class OnsetDetector {
   update(ts: number, progress: number, center: number, sigma: number): Onset | undefined {
     if (this.found) return this.found;
     const z = Math.min(this.options.capSigma, (progress - center) / sigma);
-    this.cusum.update(z, ts);
+    // Only a statistic beyond the threshold (on either side) can be an onset: the state is read only then.
+    if (!this.cusum.update(z, ts)) return undefined;
     const state = this.cusum.state();
     if (state.direction === 'up' && state.statistic > this.options.thresholdSigma) this.found = { detectedTs: ts, sinceTs: state.since ?? ts };
     return this.found;

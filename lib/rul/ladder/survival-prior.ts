@@ -6,10 +6,11 @@
  * modification factor a1 for reliability.
  */
 import { basicRatingLifeHours, type BearingType } from '../../scenario/bearing-life';
-import { fitWeibull, residualLifeQuantile, weibullFromL10, type Life, type Weibull } from './weibull';
+import { fitWeibull, residualLifeQuantiles, weibullFromL10, type Life, type Weibull } from './weibull';
 import type { RulInterval } from './degradation';
 
 export const ISO281_WEIBULL_SHAPE = 1.5;
+const SURVIVAL_QUANTILES = [0.5, 0.1, 0.9];
 
 export interface BearingRating {
   dynamicLoadRatingN: number;
@@ -40,9 +41,6 @@ export function survivalSource(lives: readonly Life[], minFailures: number, bear
 
 /** Median remaining life with the 10 % and 90 % quantiles for an asset aged `ageHours`. */
 export function survivalRul(source: SurvivalSource, ageHours: number): RulInterval {
-  return {
-    rulHours: residualLifeQuantile(source.weibull, ageHours, 0.5),
-    lowerHours: residualLifeQuantile(source.weibull, ageHours, 0.1),
-    upperHours: residualLifeQuantile(source.weibull, ageHours, 0.9),
-  };
+  const [rulHours, lowerHours, upperHours] = residualLifeQuantiles(source.weibull, ageHours, SURVIVAL_QUANTILES);
+  return { rulHours, lowerHours, upperHours };
 }

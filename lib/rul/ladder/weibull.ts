@@ -50,11 +50,15 @@ export function fitWeibull(lives: readonly Life[], minFailures = 2): Weibull {
   return { shape, scale: unit * Math.pow(sumPower / failed.length, 1 / shape) };
 }
 
-/** Hours of life left at quantile q (0.5 the median) for an asset that has survived `ageHours`. */
-export function residualLifeQuantile(weibull: Weibull, ageHours: number, q: number): number {
+/** Hours of life left at each quantile q (0.5 the median) for an asset that has survived `ageHours`. */
+export function residualLifeQuantiles(weibull: Weibull, ageHours: number, quantiles: readonly number[]): number[] {
   const age = Math.max(0, ageHours);
   const used = Math.pow(age / weibull.scale, weibull.shape);
-  return weibull.scale * Math.pow(used - Math.log(1 - q), 1 / weibull.shape) - age;
+  return quantiles.map((q) => weibull.scale * Math.pow(used - Math.log(1 - q), 1 / weibull.shape) - age);
+}
+
+export function residualLifeQuantile(weibull: Weibull, ageHours: number, q: number): number {
+  return residualLifeQuantiles(weibull, ageHours, [q])[0];
 }
 
 /** ISO 281 L10 (10 % fail before it) as a Weibull of the given shape: η = L10 / (−ln 0.9)^(1/β). */

@@ -4,7 +4,7 @@
  * edge node's link through a TCP proxy this test can cut). The edge's press of "reading" and "urgency estimate"
  * shows the site online with the catalogue's site, line and cell and the WARNING; a silent cut of the edge's link
  * shows it OFFLINE since the death certificate, on the page as it is; the restored link shows it online again.
- * Skips without Chromium or a broker.
+ * The same example in the real editor: no node flagged. Skips without Chromium or a broker.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,7 +14,7 @@ import http from 'node:http';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { EXAMPLES } from '../scripts/reference-flow/examples';
-import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './support/browser';
+import { chromiumPath, launchChromium, openDashboardTab, screenshot, watchPage } from './support/browser';
 import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
 import { TcpProxy } from './support/tcp-proxy';
 import { until } from './support/until';
@@ -119,6 +119,26 @@ describe('the Sparkplug example\'s Fleet of sites tab (Chromium)', function () {
     await until('the site online again', async () => (await text(page, `${site} [data-twin=state]`)) === 'online', 60000, 200);
     assert.ok(Number(await page.locator(`${site} [data-twin=since]`).getAttribute('data-since')) >= restoredAt, 'online since after the restore');
     process.stdout.write(`      the page showed the site OFFLINE ${(shownAfterMs / 1000).toFixed(1)} s after the cut (edge keep-alive ${EDGE_KEEPALIVE_S} s), online ${((Date.now() - restoredAt) / 1000).toFixed(1)} s after the restore\n`);
+    await page.close();
+    assert.deepEqual(errors, []);
+  });
+
+  it('loads in the real editor with no node flagged', async function () {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+    watchPage(page, 'editor', errors);
+    await page.goto(`${nodeRed!.baseUrl}/`);
+    await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });
+    await until('the flow in the workspace', async () => (await page.locator('.red-ui-flow-node-group').count()) > 0, 30000, 200);
+    const flagged = await page.evaluate(() => {
+      type EditorNode = { id: string; type: string; valid?: boolean };
+      const red = (window as unknown as { RED: { nodes: { eachNode(cb: (n: EditorNode) => void): void; eachConfig(cb: (n: EditorNode) => void): void } } }).RED;
+      const out: string[] = [];
+      const check = (n: EditorNode): void => { if (n.valid === false) out.push(`${n.type} ${n.id} ${JSON.stringify((n as unknown as { validationErrors?: unknown }).validationErrors)}`); };
+      red.nodes.eachNode(check);
+      red.nodes.eachConfig(check);
+      return out;
+    });
+    assert.deepEqual(flagged, []);
     await page.close();
     assert.deepEqual(errors, []);
   });

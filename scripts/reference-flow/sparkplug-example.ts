@@ -40,10 +40,11 @@ export function sparkplugExample(): FlowNode[] {
   const edge = flow.place('edge', tab, 2, 2, { type: 'twin-sparkplug-edge', name: '', url: BROKER_URL, clientId: '', caFile: '', keepaliveS: '15', group: 'plant',
     edge: 'edge-1', primaryHostId: 'twin-central', dataQos: '1', ackTimeoutS: '10', model: '', modelType: 'RUL', modelFile: '', outputs: 2 });
   const buffer = flow.place('buffer', tab, 3, 3, { type: 'twin-buffer', name: 'kept while the host is away', directory: '', maxDiskMB: '512', maxAgeHours: '168',
-    fullPolicy: 'drop-oldest', durability: 'batch', fsyncMs: '200', maxReplayRate: '500', ackTimeoutS: '10', maxInFlight: '100', outputs: 2 });
+    fullPolicy: 'drop-oldest', durability: 'batch', fsyncMs: '200', maxReplayRate: '500', ackTimeoutS: '10', maxInFlight: '100', maxMessageMB: '16',
+    order: 'live-first', outputs: 2 });
   const catalogue = flow.add('catalogue', { type: 'twin-catalogue', name: 'Central catalogue', source: 'inline', file: '', catalogue: centralCatalogue() });
   const host = flow.place('host', tab, 2, 5, { type: 'twin-sparkplug-host', name: '', url: BROKER_URL, clientId: '', caFile: '', keepaliveS: '15',
-    hostId: 'twin-central', groups: 'plant', assetIds: 'device', catalogue, outputs: 2 });
+    hostId: 'twin-central', groups: 'plant', assetIds: 'device', db: '', modelType: 'RUL', modelPollS: '60', catalogue, outputs: 2 });
   flow.wire(inject(flow, 'reading', tab, 0, 2, 'reading', '', '', 'date'), stamp);
   flow.wire(stamp, edge);
   const estimate = flow.placeFunction('estimate', tab, 1, 3, 'an urgency record', URGENCY_CODE);

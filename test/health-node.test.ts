@@ -5,10 +5,8 @@ import type { LadderRulRecord } from '../lib/machine-health/health-messages';
 import type { HealthAlert } from '../lib/machine-health/machine-health';
 import { Random } from '../lib/math/random';
 import type { ScalarReading } from '../lib/reading/reading';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { httpGet, startNodeRed, type NodeRedProcess } from './support/node-red-process';
+import { httpGet, type NodeRedProcess } from './support/node-red-process';
+import { persistentNodeRed, type PersistentNodeRed } from './support/persistent-node-red';
 import { testNode } from './support/test-node';
 import healthNode = require('../nodes/twin-health/twin-health');
 import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
@@ -138,8 +136,6 @@ describe('twin-health node', function () {
 
 describe('twin-health keeps what it learned across a Node-RED restart', function () {
   this.timeout(120_000);
-  const root = path.resolve(__dirname, '..', '..');
-  let workDir: string;
   let nodeRed: NodeRedProcess | undefined;
   const flow = [
     { id: 'n-tab', type: 'tab', label: 'health' },
@@ -155,20 +151,16 @@ describe('twin-health keeps what it learned across a Node-RED restart', function
     { id: 'n-reply', type: 'http response', z: 'n-tab', statusCode: '200', wires: [] },
   ];
 
+  let directory: PersistentNodeRed;
   before(function () {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-health-restart-'));
-    fs.mkdirSync(path.join(workDir, 'user'));
-    fs.writeFileSync(path.join(workDir, 'user', 'flows.json'), JSON.stringify(flow));
-    // The shipped settings keep node context on disk (localfilesystem); a memory store holds the test's counter.
-    fs.writeFileSync(path.join(workDir, 'settings.js'), `module.exports = Object.assign({}, require(${JSON.stringify(path.join(root, 'scripts', 'node-red-settings.js'))}), {
-      contextStorage: { default: { module: 'localfilesystem' }, memory: { module: 'memory' } } });\n`);
+    directory = persistentNodeRed('twin-health-restart-', flow);
   });
   after(async function () {
     await nodeRed?.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
+    directory.remove();
   });
 
-  const start = (): Promise<NodeRedProcess> => startNodeRed(['--settings', path.join(workDir, 'settings.js'), '--userDir', path.join(workDir, 'user')], {});
+  const start = (): Promise<NodeRedProcess> => directory.start();
 
   async function send(from: number, count: number, expectScored: number): Promise<void> {
     const res = await fetch(`${nodeRed!.baseUrl}/vectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, count }) });

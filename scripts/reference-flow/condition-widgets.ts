@@ -34,7 +34,8 @@ ${STATE_STYLE}
 <div class="twin-features">
   <div class="twin-machine-state state-{{state.state}}" ng-if="held">{{stateWord}} since {{state.since | date:'dd MMM HH:mm:ss'}}
     <span ng-if="state.validUntil"> · figures held from {{state.validUntil | date:'HH:mm:ss'}}, when it last ran</span></div>
-  <div ng-if="!rows">Waiting for the first feature vector…</div>
+  <div ng-if="!rows && !held">Waiting for the first feature vector…</div>
+  <div ng-if="!rows && held">No figures while the machine does not run: they come back once it runs again.</div>
   <div ng-if="rows && zone && !held" style="margin-bottom:6px">ISO 10816-3 zone <span class="zone zone-{{zone}}">{{zone}}</span> {{zoneText}}</div>
   <table ng-if="rows" ng-class="{held: held}"><tr ng-repeat="row in rows"><td>{{row.label}}</td><td class="value">{{row.value}}</td><td>{{row.unit}}</td></tr></table>
 </div>

@@ -105,6 +105,9 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     await screenshot(fleet, `down-fleet-${name}`);
     const alarms = await query<{ id: string; state: string }>(`SELECT id, state FROM "${twin!.schema}".twin_alerts WHERE asset = 'spindle-1' AND id LIKE 'spindle-1:machine-down:%'`);
     assert.ok(alarms.some((a) => a.state === 'raised'), `the machine-down alarm is stored: ${JSON.stringify(alarms)}`);
+    // twin-alarms (the Alarms tab) has it too, never suppressed: its journal says it was raised.
+    const journal = await query<{ action: string; state: string }>(`SELECT action, state FROM "${twin!.schema}".twin_alarm_journal WHERE alarm = 'spindle-1:machine-down'`);
+    assert.ok(journal.length > 0, 'the machine-down alarm reaches alarm management');
     await fleet.close();
     await live.close();
     return (await openOrders())[0].id;

@@ -16,6 +16,7 @@ import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './su
 import { withClient } from './support/database';
 import { OPERATOR, writeDashboardUsers } from './support/dashboard-users';
 import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin';
+import { until } from './support/until';
 
 const SPEEDUP = 5760;
 const FLEET_TAB = 0;
@@ -45,6 +46,9 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     // The pump stays idle: its bearing does not age, and the spindle's lives are the story.
     assert.match(twin.plant.command('stop pump-1'), /^ok/);
     browser = await launchChromium(executable!);
+    // The test reads the historian's tables from the start: wait until twin-db has made them.
+    await until('the historian tables made by twin-db', async () =>
+      (await query<{ made: string | null }>('SELECT to_regclass($1) AS made', [`"${twin!.schema}".twin_work_orders`]))[0]?.made !== null, 60000, 500);
   });
 
   afterEach(function () {

@@ -21,7 +21,7 @@ import { EXAMPLES, exampleFile } from '../scripts/reference-flow/examples';
 import { KPI_EXAMPLE_BASELINE } from '../scripts/reference-flow/kpi-setpoint-examples';
 import { HISTORY_TIME_CONSTANT_S } from '../scripts/reference-flow/scenario-example';
 import { REFERENCE_FLOW_FILE, referenceFlowJson } from '../scripts/reference-flow/reference-twin';
-import { coreNode } from './support/core-nodes';
+import { contribNode, coreNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import alarmsNode = require('../nodes/twin-alarms/twin-alarms');
 import assetNode = require('../nodes/twin-asset/twin-asset');
@@ -49,7 +49,9 @@ helper.init(require.resolve('node-red'));
 
 const root = path.resolve(__dirname, '..', '..');
 const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-complete.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js',
-  'function/15-change.js', 'network/10-mqtt.js'].map(coreNode);
+  'function/15-change.js', 'function/10-switch.js', 'network/10-mqtt.js'].map(coreNode);
+/** node-red-dashboard (1.x) widgets the examples' dashboard tabs use. */
+const DASHBOARD_NODES = ['ui_base', 'ui_tab', 'ui_group', 'ui_template'].map((n) => contribNode(`node-red-dashboard/nodes/${n}.js`));
 const PACK_NODES = [assetNode, bufferNode, dbNode, driftNode, featuresNode, historianNode, ingestNode, thresholdNode, modelNode, rulNode, urgencyNode,
   trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode, alarmsNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
@@ -167,7 +169,7 @@ describe('examples in a Node-RED runtime', function () {
     it(`"${name}" loads: every node starts`, async function () {
       const flow = build() as FlowNode[];
       assert.equal(flow.find((n) => n.type === 'comment')?.z, flow.find((n) => n.type === 'tab')?.id, 'opens with a comment on its tab');
-      await helper.load([...CORE_NODES, ...PACK_NODES], flow as never);
+      await helper.load([...CORE_NODES, ...DASHBOARD_NODES, ...PACK_NODES], flow as never);
       for (const node of flow.filter((n) => n.type !== 'tab')) assert.ok(helper.getNode(node.id), `${node.type} ${node.id} started`);
     });
   }

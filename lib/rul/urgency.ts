@@ -26,7 +26,8 @@ export const URGENCY_ACTIONS: Record<UrgencyLevel, string[]> = {
   NORMAL: ['Keep monitoring'],
 };
 
-const RANK: Record<UrgencyLevel, number> = { NORMAL: 0, WARNING: 1, CRITICAL: 2 };
+/** Higher is more urgent: how every view orders the levels. */
+export const URGENCY_RANK: Record<UrgencyLevel, number> = { NORMAL: 0, WARNING: 1, CRITICAL: 2 };
 
 export interface RulEstimate {
   asset: string;
@@ -129,7 +130,7 @@ export class UrgencyTracker {
   private levelFor(basis: number, previous: UrgencyLevel): UrgencyLevel {
     const { criticalHours, warningHours, hysteresisHours } = this.options;
     const raw: UrgencyLevel = basis < criticalHours ? 'CRITICAL' : basis < warningHours ? 'WARNING' : 'NORMAL';
-    if (RANK[raw] >= RANK[previous]) return raw;
+    if (URGENCY_RANK[raw] >= URGENCY_RANK[previous]) return raw;
     // Falling: each threshold must be cleared by the hysteresis.
     if (previous === 'CRITICAL' && basis < criticalHours + hysteresisHours) return 'CRITICAL';
     if (basis < warningHours + hysteresisHours) return 'WARNING';
@@ -145,7 +146,7 @@ export class UrgencyTracker {
     }
     const opening = state.workOrderId === undefined;
     state.workOrderId ??= `${d.asset}:wo:${d.ts}`;
-    const action = opening ? 'open' : RANK[d.level] > RANK[d.previous] ? 'escalate' : 'de-escalate';
+    const action = opening ? 'open' : URGENCY_RANK[d.level] > URGENCY_RANK[d.previous] ? 'escalate' : 'de-escalate';
     return { id: state.workOrderId, asset: d.asset, action, level: d.level, ts: d.ts, rulHours: d.rulHours, message: `${d.level}: ${d.asset}, ${rul}. ${d.actions.join('; ')}.` };
   }
 

@@ -11,10 +11,10 @@ const MACHINE_DOWN = MACHINE_STATE.down;
  * messages as they are; the little code in between is commented for the integrators who extend it.
  */
 
-const LEVEL_STYLE = `.twin-level { display: inline-block; min-width: 74px; text-align: center; padding: 2px 8px; border-radius: 4px; color: #fff; font-weight: bold; }
+export const LEVEL_STYLE = `.twin-level { display: inline-block; min-width: 74px; text-align: center; padding: 2px 8px; border-radius: 4px; color: #fff; font-weight: bold; }
 .twin-level-CRITICAL { background: #ca3838; } .twin-level-WARNING { background: #e6a800; } .twin-level-NORMAL { background: #2e7d32; }`;
 
-const TABLE_STYLE = (cls: string) => `.${cls} table { width: 100%; border-collapse: collapse; }
+export const TABLE_STYLE = (cls: string) => `.${cls} table { width: 100%; border-collapse: collapse; }
 .${cls} th, .${cls} td { text-align: left; padding: 4px 6px; border-bottom: 1px solid rgba(128,128,128,0.3); vertical-align: top; }
 .${cls} td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .${cls} .none { padding: 8px; opacity: 0.7; }`;

@@ -40,9 +40,12 @@ describe('twin-features node', function () {
       runningValue: '1', bands: 'shaft:80-120', wires: [['out']] }, { id: 'out', type: 'helper' }];
     helper.load([assetNode, featuresNode], flow as never, () => {
       testNode('out').on('input', (msg: { topic: string; payload: FeatureVector }) => {
+        // The machine starting to run is said first, on the same output (lib/machine-state).
+        if (msg.topic === 'machine-state/spindle-1') return;
         try {
           const v = msg.payload;
           assert.equal(msg.topic, 'features/spindle-1');
+          assert.deepEqual(v.machineState, { state: 'running', since: START });
           assert.ok(Math.abs(v.features['bearingTemp.mean.7d'] - 50.5) < 1e-9);
           assert.ok(Math.abs(v.features.operatingHours - 0.5) < 1e-9);
           assert.equal(v.units['bearingTemp.slope.1h'], '°C/d');

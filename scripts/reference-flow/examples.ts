@@ -152,7 +152,7 @@ function vibrationExample(): FlowNode[] {
     func: VIBRATION_BLOCK_CODE });
   const features = flow.place('features', tab, 2, 2, {
     type: 'twin-features', name: '', asset, periodS: '1', windows: '1h', statistics: 'mean,max', scalarSensors: 'speed', waveformSensors: 'acceleration',
-    speedSensor: 'speed', runningSensor: '', runningTest: 'equals', runningValue: '1', bands: 'shaft:80-120, resonance:2000-5000',
+    speedSensor: 'speed', runningSensor: '', runningTest: 'equals', runningValue: '1', downValue: '', warmUpS: '0', bands: 'shaft:80-120, resonance:2000-5000',
     envelopeLowHz: '2000', envelopeHighHz: '5000', excludeQuality: 'bad', includeSpectrum: false,
   });
   flow.wire(inject(flow, 'healthy', tab, 0, 2, 'healthy bearing', '', '0', 'num'), make);
@@ -202,7 +202,7 @@ function temperatureExample(): FlowNode[] {
   });
   const features = flow.place('features', tab, 3, 2, {
     type: 'twin-features', name: '', asset, periodS: '2', windows: '15m, 1h', statistics: 'mean,max,slope', scalarSensors: 'bearingTemp', waveformSensors: '',
-    speedSensor: '', runningSensor: '', runningTest: 'equals', runningValue: '1', bands: '', envelopeLowHz: '2000', envelopeHighHz: '5000',
+    speedSensor: '', runningSensor: '', runningTest: 'equals', runningValue: '1', downValue: '', warmUpS: '0', bands: '', envelopeLowHz: '2000', envelopeHighHz: '5000',
     excludeQuality: 'bad', includeSpectrum: false,
   });
   flow.wire(ticker, make);

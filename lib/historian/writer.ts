@@ -130,7 +130,7 @@ export class BatchWriter {
       const ticket: Ticket = { remaining: rows.length, settled: false, ack, resolve, reject };
       const lane = late ? this.late : this.live;
       if (!late && this.live.length === 0) this.liveSince = Date.now();
-      for (const row of rows) lane.push({ ...row, ticket });
+      for (const { table, row } of rows) lane.push({ table, row, ticket });
       // Rows a buffer sent (with its ack token) are bounded by the buffer's in-flight window while the database
       // answers; cutting them would only make the buffer send them all again, which overruns the bound once more.
       if (ack === undefined || this.state === 'reconnecting') this.enforceBound();

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the simulated plant, then Node-RED with the pack and the reference twin flow, on embedded defaults.
- * Typing a plant command (e.g. `fault spindle-1 bearingTemp drift 2`) in this terminal sends it to the simulator.
+ * Typing a plant command (e.g. `fault spindle-1 bearingTemp drift 30`) in this terminal sends it to the simulator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   log(`editor:    ${base}/`);
   log(`dashboard: ${base}/ui`);
   log(`database:  ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded TimescaleDB in ${path.relative(root, path.join(userDir, 'twin-db'))}`}`);
-  log('type plant commands here, e.g. "fault spindle-1 bearingTemp drift 2", "status", "help"; Ctrl-C stops everything');
+  log('type plant commands here, e.g. "fault spindle-1 bearingTemp drift 30", "status", "help"; Ctrl-C stops everything');
 }
 
 main().catch((err: unknown) => {

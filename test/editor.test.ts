@@ -88,6 +88,32 @@ describe('editor in Chromium', function () {
     assert.deepEqual(consoleErrors, []);
   });
 
+  it('imports the machine-health example with no node flagged and opens twin-health\'s dialog', async function () {
+    const example = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'Machine health and the RUL ladder.json'), 'utf8')) as unknown[];
+    const page = await openPage(`${nodeRed!.baseUrl}/`);
+    await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });
+    assert.equal(await page.locator('#red-ui-palette-digital_twin .red-ui-palette-node[data-palette-type="twin-health"]').count(), 1, 'twin-health in the palette');
+    const flagged = await page.evaluate((nodes) => {
+      type EditorNode = { id: string; type: string; valid?: boolean; z?: string };
+      const red = (window as unknown as { RED: { view: { importNodes(n: unknown[], o: object): void }; nodes: { filterNodes(f: object): EditorNode[] } } }).RED;
+      red.view.importNodes(nodes, { generateIds: true, addFlow: true });
+      const health = red.nodes.filterNodes({ type: 'twin-health' });
+      const tab = health[health.length - 1].z;
+      return red.nodes.filterNodes({ z: tab }).filter((n) => n.valid === false).map((n) => `${n.type} ${n.id}`);
+    }, example);
+    assert.deepEqual(flagged, [], 'no node of the example is flagged invalid');
+    await page.evaluate(() => {
+      const red = (window as unknown as { RED: { nodes: { filterNodes(f: { type: string }): Array<{ id: string }> }; editor: { edit(n: unknown): void } } }).RED;
+      const health = red.nodes.filterNodes({ type: 'twin-health' });
+      red.editor.edit(health[health.length - 1]);
+    });
+    await page.waitForSelector('.red-ui-tray-body', { state: 'visible' });
+    assert.equal(await page.locator('#node-input-thresholds').inputValue(), 'acceleration.velocityRms=4.5');
+    await shot(page, 'edit-twin-health');
+    await page.click('#node-dialog-cancel');
+    assert.deepEqual(consoleErrors, []);
+  });
+
   it('fills an asset\'s sensor list from a preset', async function () {
     const page = await openPage(`${nodeRed!.baseUrl}/`);
     await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });

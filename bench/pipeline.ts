@@ -206,7 +206,10 @@ function ingestFeatures(batch: Message[], ref: ReturnType<typeof referenceNodes>
     }));
     const wall = await feed(runtime, batch, done);
     stop();
-    const vector = until<FeatureVector>('twin-features vector', (resolve) => runtime.node('tap').on('input', (msg) => resolve(msg.payload as FeatureVector)));
+    // twin-features also sends the machine's state changes on its output: the vector is the message so named.
+    const vector = until<FeatureVector>('twin-features vector', (resolve) => runtime.node('tap').on('input', (msg) => {
+      if (String(msg.topic).startsWith('features/')) resolve(msg.payload as FeatureVector);
+    }));
     runtime.node('features').receive({ topic: 'emit' });
     if (!Number.isFinite((await vector).features['vibration.mean.1h'])) throw new Error('twin-features did not use the readings');
     return { rate: READINGS / wall, breakdown, wall };

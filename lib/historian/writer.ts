@@ -13,7 +13,7 @@ export interface WriterOptions {
   /**
    * Rows kept in memory; beyond it the oldest are failed, never silently. While the database answers, a message that
    * came with an ack token (from a buffer, which keeps it and bounds what it sends by its in-flight window) is queued
-   * whole; once the database is unreachable the bound holds for every row.
+   * whole and does not trigger the bound; once the database is unreachable every message does.
    */
   maxQueuedRows: number;
   /**

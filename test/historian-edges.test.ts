@@ -14,8 +14,7 @@ import { acquireEmbedded } from '../lib/historian/embedded/embedded-registry';
 import { readingsTable } from '../lib/historian/tables/readings';
 import { BatchWriter, type BatchResult, type TableRow } from '../lib/historian/writer';
 import type { ScalarReading } from '../lib/reading/reading';
-import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './support/database';
-import { TcpProxy } from './support/tcp-proxy';
+import { LOCAL_POSTGRES_URL, postgresAnswers, proxiedPostgres, uniqueSchema, withClient } from './support/database';
 import { makeCertificates, startTlsPostgres } from './support/tls-postgres';
 
 const reading = (i: number, start: number, overrides: Partial<ScalarReading> = {}): TableRow => ({
@@ -113,13 +112,9 @@ describe('historian over a black-holed database link', function () {
 
   it('reports the half-open link within 30 s, and once it is back writes every row once, in order', async function () {
     if (!(await postgresAnswers())) this.skip();
-    const target = new URL(LOCAL_POSTGRES_URL);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const url = new URL(LOCAL_POSTGRES_URL);
-    url.port = String(proxy.port);
+    const { proxy, url } = await proxiedPostgres();
     const schema = uniqueSchema('twin_hole');
-    const connection = new HistorianConnection(settings({ kind: 'url', url: url.toString(), ssl: false }, schema));
+    const connection = new HistorianConnection(settings({ kind: 'url', url, ssl: false }, schema));
     const results: Array<BatchResult & { at: number }> = [];
     const writer = new BatchWriter(connection, { batchSize: 100, batchMs: 50, maxQueuedRows: 100000 }, (r) => results.push({ ...r, at: Date.now() }));
     try {
@@ -160,13 +155,9 @@ describe('historian queue bound', function () {
 
   it('queues a buffer\'s messages whole while the database answers, cuts the oldest when it does not and reports their ack tokens', async function () {
     if (!(await postgresAnswers())) this.skip();
-    const target = new URL(LOCAL_POSTGRES_URL);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const url = new URL(LOCAL_POSTGRES_URL);
-    url.port = String(proxy.port);
+    const { proxy, url } = await proxiedPostgres();
     const schema = uniqueSchema('twin_bound');
-    const connection = new HistorianConnection(settings({ kind: 'url', url: url.toString(), ssl: false }, schema));
+    const connection = new HistorianConnection(settings({ kind: 'url', url, ssl: false }, schema));
     const results: BatchResult[] = [];
     const writer = new BatchWriter(connection, { batchSize: 1000, batchMs: 20, maxQueuedRows: 100 }, (r) => results.push(r));
     const start = Date.UTC(2026, 5, 1);

@@ -9,13 +9,13 @@ import type { HealthAssessment } from '../lib/health/sensor-health';
 import type { Reading } from '../lib/reading/reading';
 import { Random } from '../lib/math/random';
 import { accelerationBlock } from '../plant/physics/waveform';
-import { httpGet, startNodeRed, type NodeRedProcess } from './support/node-red-process';
+import { testRuntime, httpGet, startNodeRed, type NodeRedProcess } from './support/node-red-process';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import driftNode = require('../nodes/twin-drift/twin-drift');
 import featuresNode = require('../nodes/twin-features/twin-features');
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const root = path.resolve(__dirname, '..', '..');
 const ASSET_CONFIG = {

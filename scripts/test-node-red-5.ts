@@ -12,6 +12,8 @@ import { installNodeRed5, nodeRedRuntime } from './node-red-line';
 const root = path.resolve(__dirname, '..', '..');
 
 const LINE_5_TESTS = [
+  // that this run is Node-RED 5 on Node 22, in process and in the processes the tests start
+  'node-red-line',
   // a real Node-RED process, the editor or the dashboard in Chromium
   'package-install', 'editor', 'dashboard', 'dashboard-login', 'alarm-dashboard', 'e2e-reference-flow', 'e2e-maintenance',
   'buffer-outage', 'condition-nodes', 'sparkplug-fleet',

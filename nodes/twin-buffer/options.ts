@@ -44,13 +44,16 @@ export function maxMessageBytes(def: TwinBufferDef): number {
   return Math.min(MAX_RECORD_BYTES, positive(def.maxMessageMB, 16) * 1024 * 1024);
 }
 
+/** A record replayed more than this long after it was appended is flagged historical. */
+export const HISTORICAL_AFTER_MS = 10000;
+
 export function forwarderOptions(def: TwinBufferDef): ForwarderOptions {
   const rate = Number(def.maxReplayRate);
   return {
     maxInFlight: Math.round(positive(def.maxInFlight, 1000)),
     maxReplayRate: def.maxReplayRate !== '' && Number.isFinite(rate) && rate >= 0 ? rate : 0,
     ackTimeoutMs: positive(def.ackTimeoutS, 10) * 1000,
-    historicalAfterMs: 10000,
+    historicalAfterMs: HISTORICAL_AFTER_MS,
     liveFirst: def.order !== 'strict',
   };
 }

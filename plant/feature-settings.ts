@@ -1,4 +1,4 @@
-import { PUMP_ASSET, SPINDLE_ASSET } from '../lib/asset/presets';
+import { MACHINE_STATE, PUMP_ASSET, SPINDLE_ASSET } from '../lib/asset/presets';
 import type { TwinFeaturesFields } from '../nodes/twin-features/options';
 
 /**
@@ -17,7 +17,8 @@ const SHARED: Omit<TwinFeaturesFields, 'scalarSensors'> = {
   speedSensor: 'speed',
   runningSensor: 'state',
   runningTest: 'equals',
-  runningValue: '1',
+  runningValue: String(MACHINE_STATE.running),
+  downValue: String(MACHINE_STATE.down),
   bands: '',
   envelopeLowHz: '2000',
   envelopeHighHz: '5000',

@@ -5,6 +5,9 @@
  * WARNING → CRITICAL ahead of the failure; maintenance confirms each failure on the Maintenance tab (the form proposes
  * the time the machine went down); after two lives, "Retrain now" produces a model that beats the default on the
  * newest life, it is promoted, and the live estimates come from it. The KPI tab then shows the repairs' MTTR.
+ * While the failed spindle stands DOWN, the twin says so everywhere (fleet, RUL line, Condition panel, the
+ * machine-down alarm) instead of scoring the standstill, holds CRITICAL, and keeps the work order open until the
+ * confirmation, which the form links to that order.
  * Wear runs 5,760 times faster than the clock (a bearing life in under three minutes). Skips without Chromium.
  */
 import assert from 'node:assert/strict';
@@ -13,8 +16,11 @@ import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './su
 import { withClient } from './support/database';
 import { OPERATOR, writeDashboardUsers } from './support/dashboard-users';
 import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin';
+import { until } from './support/until';
 
 const SPEEDUP = 5760;
+const FLEET_TAB = 0;
+const SPINDLE_TAB = 1;
 const MAINTENANCE_TAB = 4;
 const KPI_TAB = 5;
 
@@ -40,6 +46,9 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     // The pump stays idle: its bearing does not age, and the spindle's lives are the story.
     assert.match(twin.plant.command('stop pump-1'), /^ok/);
     browser = await launchChromium(executable!);
+    // The test reads the historian's tables from the start: wait until twin-db has made them.
+    await until('the historian tables made by twin-db', async () =>
+      (await query<{ made: string | null }>('SELECT to_regclass($1) AS made', [`"${twin!.schema}".twin_work_orders`]))[0]?.made !== null, 60000, 500);
   });
 
   afterEach(function () {
@@ -72,16 +81,60 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     return life;
   }
 
-  /** Maintenance confirms the failure on the dashboard, at the time the form proposes: when the machine went down. */
-  async function confirmFailure(name: string): Promise<void> {
+  const openOrders = () => query<{ id: string; level: string; state: string }>(
+    `SELECT id, level, state FROM "${twin!.schema}".twin_work_orders WHERE asset = 'spindle-1' AND state <> 'closed' ORDER BY opened_at DESC`);
+
+  /**
+   * The spindle has failed: for two scoring cycles and more, every panel says DOWN (and since when) instead of a
+   * number, CRITICAL holds, the work order stays open, and the machine-down alarm is stored. Returns the open order.
+   */
+  async function checkDownShown(name: string): Promise<string> {
+    const fleet = await openTab(FLEET_TAB, 'Fleet overview');
+    const row = fleet.locator('.twin-fleet-row', { hasText: 'spindle-1' });
+    await row.locator('.twin-machine-state', { hasText: 'DOWN since' }).waitFor({ timeout: 30000 });
+    const live = await openTab(SPINDLE_TAB, 'Spindle 1 · Live');
+    await live.waitForSelector('.twin-rul-state .twin-machine-state >> text=DOWN since', { timeout: 30000 });
+    await live.waitForSelector('.twin-features .twin-machine-state >> text=DOWN since', { timeout: 30000 });
+    assert.equal(await live.locator('.twin-features >> text=ISO 10816-3 zone').count(), 0, 'no ISO zone is claimed for a machine that stands');
+    await screenshot(live, `down-live-${name}`);
+    for (const deadline = Date.now() + 25000; Date.now() < deadline;) {
+      const text = await row.innerText();
+      assert.match(text, /CRITICAL/, `the fleet holds CRITICAL while the spindle is down: ${text}`);
+      assert.match(text, /DOWN since/, `the fleet says DOWN, not a number: ${text}`);
+      const orders = await openOrders();
+      assert.equal(orders.length, 1, `the work order stays open while the machine is down: ${JSON.stringify(orders)}`);
+      assert.equal(orders[0].level, 'CRITICAL', `no de-escalation while down: ${JSON.stringify(orders)}`);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+    }
+    await screenshot(fleet, `down-fleet-${name}`);
+    const alarms = await query<{ id: string; state: string }>(`SELECT id, state FROM "${twin!.schema}".twin_alerts WHERE asset = 'spindle-1' AND id LIKE 'spindle-1:machine-down:%'`);
+    assert.ok(alarms.some((a) => a.state === 'raised'), `the machine-down alarm is stored: ${JSON.stringify(alarms)}`);
+    // twin-alarms (the Alarms tab) has it too, never suppressed: its journal says it was raised.
+    const journal = await query<{ action: string; state: string }>(`SELECT action, state FROM "${twin!.schema}".twin_alarm_journal WHERE alarm = 'spindle-1:machine-down'`);
+    assert.ok(journal.length > 0, 'the machine-down alarm reaches alarm management');
+    await fleet.close();
+    await live.close();
+    return (await openOrders())[0].id;
+  }
+
+  /**
+   * Maintenance confirms the failure on the dashboard, at the time the form proposes (when the machine went down),
+   * against the work order it proposes (the open one).
+   */
+  async function confirmFailure(name: string, openOrder: string): Promise<void> {
     const page = await openTab(MAINTENANCE_TAB, 'Maintenance');
     await page.waitForSelector('.twin-confirm', { timeout: 30000 });
     await page.waitForSelector('.twin-confirm >> text=went down at', { timeout: 30000 });
+    const proposed = page.locator('.twin-confirm select[ng-model="f.workOrderId"] option:checked');
+    await page.waitForFunction((el) => /spindle-1 · CRITICAL/.test(el?.textContent ?? ''),
+      await page.$('.twin-confirm select[ng-model="f.workOrderId"]'), { timeout: 30000 });
+    assert.match(await proposed.innerText(), /spindle-1 · CRITICAL/, `the form proposes the open work order ${openOrder}`);
     await page.fill('.twin-confirm textarea', `outer race spall (${name})`);
     await screenshot(page, `maintenance-confirm-${name}`);
     await page.click('.twin-confirm >> text=Record');
     // Recorded in the name of the logged-in user, and the form says so.
     await page.waitForSelector(`.twin-confirm .done >> text=confirmed by ${OPERATOR.username}`, { timeout: 10000 });
+    await page.waitForSelector(`.twin-confirm .done >> text=work order ${openOrder} completed`, { timeout: 10000 });
     assert.equal(await page.locator('.twin-confirm .error').count(), 0);
     await page.close();
   }
@@ -92,17 +145,25 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
       const life = await watchLife();
       lives.push(life);
       const downAt = Date.now();
-      await confirmFailure(name);
+      const openOrder = await checkDownShown(name);
+      await confirmFailure(name, openOrder);
       // The event travels through the store-and-forward buffer to the historian.
-      let events: Array<{ failed_at: Date; outcome: string; confirmed_by: string }> = [];
+      let events: Array<{ failed_at: Date; outcome: string; confirmed_by: string; work_order_id: string | null }> = [];
       for (const deadline = Date.now() + 15000; events.length < lives.length && Date.now() < deadline;) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        events = await query(`SELECT failed_at, outcome, confirmed_by FROM "${twin!.schema}".twin_failure_events WHERE asset = 'spindle-1' ORDER BY failed_at`);
+        events = await query(`SELECT failed_at, outcome, confirmed_by, work_order_id FROM "${twin!.schema}".twin_failure_events WHERE asset = 'spindle-1' ORDER BY failed_at`);
       }
       assert.equal(events.length, lives.length, `one failure event per life: ${JSON.stringify(events)}`);
       const recorded = events[events.length - 1];
       assert.equal(recorded.outcome, 'failure');
       assert.equal(recorded.confirmed_by, OPERATOR.username);
+      assert.equal(recorded.work_order_id, openOrder, 'the confirmation is linked to the open work order');
+      let order: { state: string; closed_by: string } | undefined;
+      for (const deadline = Date.now() + 10000; order?.state !== 'closed' && Date.now() < deadline;) {
+        [order] = await query<{ state: string; closed_by: string }>(`SELECT state, closed_by FROM "${twin!.schema}".twin_work_orders WHERE id = $1`, [openOrder]);
+        if (order?.state !== 'closed') await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      assert.deepEqual(order, { state: 'closed', closed_by: OPERATOR.username }, 'the confirmation completed the order, in the name of who confirmed');
       assert.ok(Math.abs(recorded.failed_at.getTime() - life.failedAt!) < 5000, `the proposed time is when it went down: ${recorded.failed_at.toISOString()} against ${new Date(downAt).toISOString()}`);
       assert.match(twin!.plant.command('repair spindle-1'), /^ok/);
       assert.match(twin!.plant.command('wear spindle-1 0.1'), /^ok/);

@@ -87,10 +87,10 @@ function suite(name: string, makeTarget: () => Promise<ConnectionTarget | undefi
       assert.equal((await ask()).since, T0 + 5000);
     });
 
-    it('opens, escalates and closes a work order from urgency decisions; maintenance acknowledges and completes another', async function () {
+    it('opens and escalates a work order from urgency decisions, keeps it open back at NORMAL; maintenance acknowledges and completes it', async function () {
       const tracker = new UrgencyTracker();
       const decisions: UrgencyRecord[] = [150, 40, 300].map((rulHours, i) => ({ kind: 'urgency', ...tracker.update({ asset: 'pump-1', ts: T0 + i * 1000, rulHours }) }));
-      assert.deepEqual(decisions.map((d) => d.workOrder?.action), ['open', 'escalate', 'close']);
+      assert.deepEqual(decisions.map((d) => d.workOrder?.action), ['open', 'escalate', 'de-escalate']);
       const ctx = await connection.ready();
       const pool = await connection.getPool();
       await store(writer, decisions.slice(0, 2));
@@ -101,9 +101,12 @@ function suite(name: string, makeTarget: () => Promise<ConnectionTarget | undefi
       open = (await answerQuery(pool, ctx, { workOrders: 'open', asset: 'pump-1' }, 'rows')).payload as typeof open;
       assert.deepEqual(open.map((w) => w.state), ['acknowledged']);
       await store(writer, decisions[2]);
+      open = (await answerQuery(pool, ctx, { workOrders: 'open', asset: 'pump-1' }, 'rows')).payload as typeof open;
+      assert.deepEqual(open.map((w) => [w.level, w.state]), [['NORMAL', 'acknowledged']], 'back to NORMAL, the order stays open: only a person closes it');
+      await store(writer, { kind: 'work-order', id: open[0].id, asset: 'pump-1', action: 'complete', by: 'j.smith', ts: T0 + 2500, note: 'inspected' });
       assert.deepEqual((await answerQuery(pool, ctx, { workOrders: 'open' }, 'rows')).payload, []);
       const recent = (await answerQuery(pool, ctx, { workOrders: 'recent' }, 'rows')).payload as Array<{ state: string; acknowledgedBy: string; level: string }>;
-      assert.deepEqual(recent.map((w) => [w.state, w.acknowledgedBy, w.level]), [['closed', 'j.smith', 'CRITICAL']], 'closing keeps the highest level it reached');
+      assert.deepEqual(recent.map((w) => [w.state, w.acknowledgedBy]), [['closed', 'j.smith']]);
       // A decision that changes nothing carries no work order: recognised, nothing stored, nothing refused.
       assert.deepEqual(classifyPayload({ kind: 'urgency', ...tracker.update({ asset: 'pump-1', ts: T0 + 5000, rulHours: 320 }) }), { rows: [], problems: [] });
       const second = { kind: 'urgency', ...new UrgencyTracker().update({ asset: 'spindle-1', ts: T0 + 6000, rulHours: 100 }) } as UrgencyRecord;

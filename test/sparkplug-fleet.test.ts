@@ -51,12 +51,20 @@ const stateEndpoint = (z: string) => [
   { id: `${z}-reply`, type: 'http response', z, statusCode: '200', wires: [] },
 ];
 
+/** The central catalogue: where each site's press sits, for the Fleet overview. */
+const FLEET_CATALOGUE = {
+  format: 'digital-twin-asset-catalogue', version: 1,
+  assets: [['press-a1', 'plant-a', 'pressing'], ['press-b1', 'plant-b', 'stamping']].map(([id, site, line]) =>
+    ({ id, name: id, type: 'press', site, line, ratings: {}, sensors: [{ id: 'seq', unit: '' }] })),
+};
+
 function centralFlow(hostId: string, group: string, schema: string): unknown[] {
   const z = 'central';
   return [
     { id: z, type: 'tab', label: 'central' },
     { id: 'db', type: 'twin-db', mode: 'auto', schema, poolMax: '2' },
-    { id: 'host', type: 'twin-sparkplug-host', z, url: BROKER, hostId, groups: group, keepaliveS: String(KEEPALIVE_S), assetIds: 'device', db: 'db', modelType: 'RUL', modelPollS: '5', wires: [['buffer', 'record'], ['fleet']] },
+    { id: 'catalogue', type: 'twin-catalogue', name: 'fleet', source: 'inline', catalogue: JSON.stringify(FLEET_CATALOGUE) },
+    { id: 'host', type: 'twin-sparkplug-host', z, url: BROKER, hostId, groups: group, keepaliveS: String(KEEPALIVE_S), assetIds: 'device', db: 'db', catalogue: 'catalogue', modelType: 'RUL', modelPollS: '5', wires: [['buffer', 'record'], ['fleet']] },
     { id: 'buffer', type: 'twin-buffer', z, maxReplayRate: '0', ackTimeoutS: '5', maxInFlight: '200', wires: [['historian'], []] },
     { id: 'historian', type: 'twin-historian', z, db: 'db', batchMs: '100', wires: [['buffer']] },
     {
@@ -92,7 +100,10 @@ function edgeFlow(edge: string, asset: string, url: string, hostId: string, grou
   ];
 }
 
-interface FleetEntry { edge: string; online: boolean; since: number; devices: Array<{ device: string; online: boolean }>; nodeMetrics: Record<string, unknown> }
+interface FleetEntry {
+  edge: string; site: string; online: boolean; since: number; lastDataAt?: number; nodeMetrics: Record<string, unknown>; models: Array<{ type: string; version: string }>;
+  devices: Array<{ device: string; site?: string; line?: string; online: boolean; since: number; lastDataAt?: number }>;
+}
 interface CentralState { got: Array<[string, number, boolean, number]>; fleet: FleetEntry[]; changes: Array<{ edge: string; device?: string; online: boolean; at: number; reason: string }> }
 
 describe('Sparkplug B fleet: two edge Node-RED processes and a central one on the real broker', function () {
@@ -157,7 +168,8 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     let edgeA = await start('edge-a', edgeAFlow);
     const edgeB = await start('edge-b', edgeFlow('edge-b', 'press-b1', BROKER, hostId, group));
     const centralState = (): Promise<CentralState> => getJson<CentralState>(`${central.baseUrl}/state`);
-    const edgeOnline = async (edge: string): Promise<boolean> => (await centralState()).fleet?.some((e) => e.edge === edge && e.online) ?? false;
+    const entryOf = async (edge: string): Promise<FleetEntry | undefined> => (await centralState()).fleet?.find((e) => e.edge === edge);
+    const edgeOnline = async (edge: string): Promise<boolean> => (await entryOf(edge))?.online ?? false;
     const waitFor = async (what: string, test: () => Promise<boolean>, ms: number): Promise<number> => {
       const from = Date.now();
       while (!(await test())) { if (Date.now() - from > ms) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`); await sleep(200); }
@@ -193,6 +205,8 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     const cutAt = Date.now();
     proxy.blackhole();
     const offlineAfterMs = await waitFor('edge A offline at the centre', async () => !(await edgeOnline('edge-a')), 30000);
+    const offlineEntry = (await entryOf('edge-a'))!;
+    const otherSite = (await entryOf('edge-b'))!;
     const edgeState = async (): Promise<string | undefined> => {
       const s = await getJson<{ events?: Array<{ topic: string; state?: string }> }>(`${edgeA.baseUrl}/state`);
       return s.events?.filter((e) => e.topic === 'sparkplug/edge').pop()?.state;
@@ -211,7 +225,10 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     const acceptedWhileDown = accepted['press-a1'].filter((i) => acceptedAt['press-a1'].get(i)! > restartedAt && acceptedAt['press-a1'].get(i)! < restoredAt);
     proxy.restore();
     const onlineAfterMs = await waitFor('edge A online again at the centre', () => edgeOnline('edge-a'), 60000);
-    await sleep(3000);
+    // The overview is sent on every birth and death and every 5 s: live data of edge A shows there within that.
+    const liveInOverviewMs = await waitFor('live data of edge A in the Fleet overview', async () => ((await entryOf('edge-a'))?.lastDataAt ?? 0) >= restoredAt, 15000);
+    const backEntry = (await entryOf('edge-a'))!;
+    await sleep(Math.max(0, 3000 - liveInOverviewMs));
 
     // Rebirth on request from the centre, while data flows.
     const birthsBefore = checker.counts.NBIRTH ?? 0;
@@ -293,6 +310,15 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     assert.ok(offlineAfterMs <= 3 * KEEPALIVE_S * 1000, `edge A shown offline ${offlineAfterMs} ms after the cut`);
     const offlineChange = state.changes.find((c) => c.edge === 'edge-a' && !c.device && !c.online);
     assert.equal(offlineChange?.reason, 'NDEATH', 'the death certificate marked it');
+    // The Fleet overview at that moment: edge A and its press offline since the death, after the cut; its last live
+    // data from before the cut; the other site online; sites and lines from the central catalogue.
+    assert.ok(offlineEntry.since >= cutAt && offlineEntry.since <= cutAt + offlineAfterMs, `edge A offline since ${offlineEntry.since - cutAt} ms after the cut`);
+    assert.deepEqual(offlineEntry.devices.map((d) => [d.device, d.site, d.line, d.online, d.since]), [['press-a1', 'plant-a', 'pressing', false, offlineEntry.since]]);
+    assert.equal(offlineEntry.site, 'plant-a');
+    assert.ok(offlineEntry.lastDataAt !== undefined && offlineEntry.lastDataAt < cutAt + 1000, 'the last data edge A sent came before the cut');
+    assert.deepEqual([otherSite.site, otherSite.online, otherSite.devices[0].online], ['plant-b', true, true]);
+    assert.ok(backEntry.online && backEntry.since >= restoredAt && backEntry.since <= restoredAt + onlineAfterMs + 1000, `edge A online since ${backEntry.since - restoredAt} ms after the restore`);
+    assert.ok(backEntry.devices.every((d) => d.online && d.since >= restoredAt), 'its press born again after the restore');
     assert.ok((checker.counts.NDEATH ?? 0) >= 1, 'the broker published the NDEATH will');
     assert.deepEqual(checker.errors, [], 'the independent decoder read every message without error');
     assert.ok(modelAfterMs < 60000);
@@ -300,6 +326,7 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
     process.stdout.write([
       `      accepted: edge A ${accepted['press-a1'].length} (${acceptedBeforeKill} before the kill, ${acceptedWhileDown.length} while restarted and cut off), edge B ${accepted['press-b1'].length}`,
       `      silent cut → NDEATH from the broker ${(deathAfterMs / 1000).toFixed(1)} s, edge A offline at the centre ${(offlineAfterMs / 1000).toFixed(1)} s (keep-alive ${KEEPALIVE_S} s); online ${(onlineAfterMs / 1000).toFixed(1)} s after the restore`,
+      `      Fleet overview: edge A offline since ${((offlineEntry.since - cutAt) / 1000).toFixed(1)} s after the cut, its last data ${((cutAt - offlineEntry.lastDataAt!) / 1000).toFixed(1)} s before it; online since ${((backEntry.since - restoredAt) / 1000).toFixed(1)} s after the restore, its live data shown ${((onlineAfterMs + liveInOverviewMs) / 1000).toFixed(1)} s after`,
       `      ${historical.length} readings replayed flagged historical; live data arrived ${(liveFirstMs / 1000).toFixed(1)} s before the backlog finished; the last historical reading arrived ${((lastHistoricalAt - restoredAt) / 1000).toFixed(1)} s after the restore`,
       `      ${duplicates} reading(s) received twice by the host (at least once; stored once); model promoted in the central registry and running at both edges in ${(modelAfterMs / 1000).toFixed(1)} s`,
       `      Sparkplug messages read by the independent decoder: ${JSON.stringify(checker.counts)}; every accepted reading stored ${(drainMs / 1000).toFixed(1)} s after the model check`,

@@ -12,11 +12,12 @@ describe('maintenance urgency', function () {
     assert.match(seen[5].workOrder?.message ?? '', /CRITICAL: spindle-1, 47 h remaining useful life\. Schedule maintenance now/);
   });
 
-  it('does not flap around a threshold, and closes the work order when the machine is back to normal', function () {
+  it('does not flap around a threshold, and keeps the work order open when the estimate is back to normal', function () {
     const tracker = new UrgencyTracker({ criticalHours: 48, warningHours: 168, hysteresisHours: 12 });
     const levels = [46, 50, 55, 59, 61, 175, 181].map((rulHours, i) => tracker.update({ asset: 'pump-1', ts: i, rulHours }));
     assert.deepEqual(levels.map((d) => d.level), ['CRITICAL', 'CRITICAL', 'CRITICAL', 'CRITICAL', 'WARNING', 'WARNING', 'NORMAL']);
-    assert.deepEqual(levels.filter((d) => d.workOrder).map((d) => d.workOrder?.action), ['open', 'de-escalate', 'close']);
+    assert.deepEqual(levels.filter((d) => d.workOrder).map((d) => d.workOrder?.action), ['open', 'de-escalate', 'de-escalate']);
+    assert.equal(levels[6].workOrder?.id, levels[0].workOrder?.id, 'the same order, still open: only a person completes it');
   });
 
   it('judges on the pessimistic end of the prediction interval', function () {

@@ -1,5 +1,6 @@
 import type { AssetDefinition, SensorDefinition } from '../asset/asset-model';
 import { isWaveform, worseQuality, type Quality, type Reading, type WaveformReading } from '../reading/reading';
+import { computesIn, MachineStateTracker, type MachineStateFact, type MachineStateTrackerState } from '../machine-state/machine-state';
 import type { FeatureVector } from './feature-vector';
 import { isRunning, OperatingHours, type OperatingHoursState, type RunningRule } from './operating-hours';
 import { DEFAULT_WAVEFORM_OPTIONS, namedWaveformFeatures, waveformFeatures, type FrequencyBand, type WaveformFeatures } from './waveform-features';
@@ -25,6 +26,10 @@ export interface FeatureEngineOptions {
   /** Sensor carrying shaft speed in rpm, for bearing defect frequencies. */
   speedSensor?: string;
   running?: RunningRule;
+  /** State code of the running sensor that means the machine is down on a failure (lib/machine-state). */
+  downValue?: number;
+  /** After a start, how long readings are left out while the machine runs up, ms. */
+  warmUpMs: number;
   /** Gap in the running signal beyond which time is not counted as operating. */
   maxGapMs: number;
   /** Readings of this quality or worse are left out of every feature. */
@@ -43,6 +48,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureEngineOptions = {
   envelopeBandHz: DEFAULT_WAVEFORM_OPTIONS.envelopeBandHz,
   velocityBandHz: DEFAULT_WAVEFORM_OPTIONS.velocityBandHz,
   maxGapMs: 10 * 60_000,
+  warmUpMs: 0,
   excludeQuality: 'bad',
   spectrumPoints: 256,
   spectrumMaxHz: 2000,
@@ -51,6 +57,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureEngineOptions = {
 export interface FeatureEngineState {
   windows: Record<string, WindowStatsState>;
   operatingHours?: OperatingHoursState;
+  machineState?: MachineStateTrackerState;
 }
 
 interface LatestWaveform {
@@ -62,6 +69,10 @@ export interface AddResult {
   used: number;
   /** Readings of followed sensors left out for their quality. */
   excluded: number;
+  /** Readings left out because the machine was not running (stopped, down, warming up): lib/machine-state. */
+  standstill: number;
+  /** The machine's state changes the batch brought, oldest first. */
+  stateChanges: MachineStateFact[];
 }
 
 /** Turns one asset's readings into feature vectors; holds only bounded state and can be saved and restored. */
@@ -74,7 +85,10 @@ export class FeatureEngine {
   private readonly latestWaveform = new Map<string, LatestWaveform>();
   private readonly quality = new Map<string, Quality>();
   private readonly operatingHours?: OperatingHours;
+  private readonly machineState?: MachineStateTracker;
   private newestTs = -Infinity;
+  /** Newest reading a feature was computed from (state samples only count operating hours). */
+  private newestUsedTs = -Infinity;
 
   constructor(readonly asset: AssetDefinition, readonly options: FeatureEngineOptions, saved?: FeatureEngineState) {
     for (const name of options.windows) this.windowMs.set(name, parseDuration(name));
@@ -92,15 +106,25 @@ export class FeatureEngine {
         throw new Error(`running-state sensor "${options.running.sensor}" is not a sensor of asset ${asset.id}`);
       }
       this.operatingHours = new OperatingHours(options.maxGapMs, saved?.operatingHours);
+      this.machineState = new MachineStateTracker({ ...options.running, downValue: options.downValue, warmUpMs: options.warmUpMs }, saved?.machineState);
     }
   }
 
   add(readings: readonly Reading[]): AddResult {
-    const result: AddResult = { used: 0, excluded: 0 };
+    const result: AddResult = { used: 0, excluded: 0, standstill: 0, stateChanges: [] };
     for (const reading of readings) {
       if (reading.asset !== this.asset.id) continue;
-      if (this.operatingHours && reading.sensor !== this.options.running?.sensor && reading.quality !== 'bad') this.operatingHours.update(reading.ts);
+      const isStateSample = reading.sensor === this.options.running?.sensor;
+      if (this.operatingHours && !isStateSample && reading.quality !== 'bad') this.operatingHours.update(reading.ts);
+      if (this.machineState && reading.quality !== 'bad') {
+        const change = isStateSample && !isWaveform(reading) ? this.machineState.observe(reading.ts, reading.value) : this.machineState.advance(reading.ts);
+        if (change) result.stateChanges.push(change);
+      }
       const followed = isWaveform(reading) ? this.waveformSensors.has(reading.sensor) : this.scalarSensors.has(reading.sensor);
+      if (followed && this.machineState && !computesIn(this.machineState.fact.state)) {
+        result.standstill++;
+        continue;
+      }
       if (followed && this.excluded(reading.quality)) result.excluded++;
       if (isWaveform(reading) ? this.addWaveform(reading) : this.addScalar(reading.sensor, reading.ts, reading.value, reading.quality)) result.used++;
     }
@@ -124,6 +148,7 @@ export class FeatureEngine {
     const latest = this.latestValue.get(sensor);
     if (!latest || ts >= latest.ts) this.latestValue.set(sensor, { ts, value });
     if (ts > this.newestTs) this.newestTs = ts;
+    if (ts > this.newestUsedTs) this.newestUsedTs = ts;
     return true;
   }
 
@@ -148,6 +173,7 @@ export class FeatureEngine {
     });
     this.latestWaveform.set(reading.sensor, { reading, features });
     if (reading.ts > this.newestTs) this.newestTs = reading.ts;
+    if (reading.ts > this.newestUsedTs) this.newestUsedTs = reading.ts;
     return true;
   }
 
@@ -180,13 +206,24 @@ export class FeatureEngine {
       if (features.spectrum) (vector.spectra ??= {})[sensor] = { ...features.spectrum, unit: reading.unit };
     }
     if (this.operatingHours) put('operatingHours', this.operatingHours.hours, 'h');
+    if (this.machineState) vector.machineState = this.machineState.fact;
     return vector;
   }
 
   toJSON(): FeatureEngineState {
     const windows: Record<string, WindowStatsState> = {};
     for (const [key, stats] of this.stats) windows[key] = stats.toJSON();
-    return { windows, operatingHours: this.operatingHours?.toJSON() };
+    return { windows, operatingHours: this.operatingHours?.toJSON(), machineState: this.machineState?.toJSON() };
+  }
+
+  /** The machine's state by the machine-state rule; undefined without a running sensor. */
+  get state(): MachineStateFact | undefined {
+    return this.machineState?.fact;
+  }
+
+  /** Time of the newest reading used (what the features were computed from), undefined before the first. */
+  get validUntil(): number | undefined {
+    return this.newestUsedTs === -Infinity ? undefined : this.newestUsedTs;
   }
 
   /** Bytes of window statistics held, independent of the reading rate. */

@@ -1,3 +1,4 @@
+import type { MachineStateFact } from '../facts/plant-facts';
 import type { Quality } from '../reading/reading';
 import type { SeverityZone } from './iso-10816';
 
@@ -17,6 +18,8 @@ export interface FeatureVector {
   quality: Record<string, Quality>;
   /** ISO 10816-3 zone per waveform sensor, when the asset states its machine group and mounting. */
   isoZones?: Record<string, SeverityZone>;
+  /** The machine's state when the vector was taken (lib/machine-state), when the asset has a running sensor. */
+  machineState?: MachineStateFact;
   /** Reduced amplitude spectrum per waveform sensor, for charts. */
   spectra?: Record<string, { hz: number[]; amplitude: number[]; unit: string }>;
 }

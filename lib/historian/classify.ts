@@ -1,4 +1,5 @@
 import { isWaveform, type Reading } from '../reading/reading';
+import { isMachineStateRecord } from '../machine-state/machine-state';
 import { isFailureEvent, isRulRecord, isUrgencyRecord, isWorkOrderUpdate } from '../rul/records';
 import { isAlertEvent } from '../threshold/alert';
 import type { TableRow } from './writer';
@@ -47,6 +48,8 @@ function rowsOf(element: unknown): TableRow[] | undefined {
     if (isSetpointAuditRecord(element)) return [row(setpointAuditTable, element)];
     if (isAlarmJournalRecord(element)) return [row(alarmJournalTable, element)];
     if (isAlarmKpiRecord(element)) return [row(alarmKpisTable, element)];
+    // A state change is stored as its state sensor's readings, a failure as the machine-down alert: nothing to add.
+    if (isMachineStateRecord(element)) return [];
     return undefined;
   }
   if (isAlertEvent(element)) return [row(alertsTable, element)];

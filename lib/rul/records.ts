@@ -1,3 +1,4 @@
+import type { MachineStateFact } from '../facts/plant-facts';
 import type { UrgencyDecision, WorkOrderEvent } from './urgency';
 
 /**
@@ -23,6 +24,11 @@ export interface RulRecord {
   modelVersion: string;
   /** The model's inputs as scored, by name. */
   features?: Record<string, number>;
+  /**
+   * Present when the machine is not running (lib/machine-state): this is the last valid estimate, held, not a new
+   * one; `ts` stays the time of the vector it was made from, so its age is the state's time minus `ts`.
+   */
+  held?: MachineStateFact;
 }
 
 export type FailureOutcome = 'failure' | 'false-alarm';

@@ -13,6 +13,10 @@ export interface TwinFeaturesFields {
   runningSensor: string;
   runningTest: string;
   runningValue: string;
+  /** State code of the running sensor that means "down on a failure" (machine-state rule); empty: none. */
+  downValue?: string;
+  /** Seconds after a start before readings count again (the run-up); empty: 0. */
+  warmUpS?: string;
   bands: string;
   envelopeLowHz: string;
   envelopeHighHz: string;
@@ -54,6 +58,9 @@ export function featureOptions(fields: Partial<TwinFeaturesFields>): FeatureEngi
   if (!(low > 0 && low < high)) throw new Error('the envelope band needs 0 < low < high');
   const exclude = fields.excludeQuality === 'uncertain' ? 'uncertain' : 'bad';
   const runningSensor = String(fields.runningSensor ?? '').trim();
+  const downText = String(fields.downValue ?? '').trim();
+  const warmUpS = number(fields.warmUpS, 0, 'warm-up');
+  if (warmUpS < 0) throw new Error(`warm-up "${fields.warmUpS}" must not be negative`);
   return {
     ...DEFAULT_FEATURE_OPTIONS,
     windows: windows.length > 0 ? windows : DEFAULT_FEATURE_OPTIONS.windows,
@@ -64,6 +71,8 @@ export function featureOptions(fields: Partial<TwinFeaturesFields>): FeatureEngi
     running: runningSensor
       ? { sensor: runningSensor, test: fields.runningTest === 'above' ? 'above' : 'equals', value: number(fields.runningValue, 1, 'running value') }
       : undefined,
+    downValue: downText === '' ? undefined : number(downText, 0, 'down value'),
+    warmUpMs: warmUpS * 1000,
     bands: parseBands(fields.bands),
     envelopeBandHz: [low, high],
     excludeQuality: exclude as Quality,

@@ -1,9 +1,11 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { AssetDefinition } from '../../lib/asset/asset-model';
+import { plantFacts, type MachineStateFact } from '../../lib/facts/plant-facts';
 import { FeatureEngine, type FeatureEngineState } from '../../lib/features/feature-engine';
 import type { FeatureVector } from '../../lib/features/feature-vector';
+import { computesIn, machineDownAlert, stateLabel, type MachineStateRecord } from '../../lib/machine-state/machine-state';
 import { resolveAsset } from '../common/asset';
-import { handleInput, toError } from '../common/input';
+import { handleInput, toError, type Send } from '../common/input';
 import { acceptReadings } from '../common/problems';
 import { Status } from '../common/status';
 import { featureOptions, type TwinFeaturesFields } from './options';
@@ -16,6 +18,10 @@ interface TwinFeaturesDef extends NodeDef, TwinFeaturesFields {
 const CONTEXT_KEY = 'twinFeatures';
 /** Window statistics are saved at most this often: a week of hourly buckets for every sensor is tens of kB. */
 const SAVE_INTERVAL_MS = 60_000;
+
+function sinceText(fact: MachineStateFact): string {
+  return `${stateLabel(fact.state)} since ${new Date(fact.since).toISOString().slice(11, 19)}`;
+}
 
 function describe(vector: FeatureVector): string {
   const zones = Object.values(vector.isoZones ?? {});
@@ -43,6 +49,12 @@ export = function register(RED: NodeAPI): void {
       status.failed(setupError.message);
     }
     if (engine) status.idle('waiting for readings');
+    const stateSensor = engine?.options.running?.sensor ?? '';
+    // Alarm suppression and the setpoint interlocks read the state from here (lib/facts), never from a message.
+    const publishState = (fact: MachineStateFact | undefined): void => {
+      if (engine && fact && fact.state !== 'unknown') plantFacts.setMachineState(node.id, engine.asset.id, fact);
+    };
+    publishState(engine?.state);
 
     let fresh = false;
     let excluded = 0;
@@ -56,6 +68,13 @@ export = function register(RED: NodeAPI): void {
 
     const emit = (send: (msg: NodeMessage) => void): void => {
       if (!engine || !fresh) return;
+      const state = engine.state;
+      // Not running: the features are held as they were; the state records already said so.
+      if (state && !computesIn(state.state)) {
+        fresh = false;
+        status.waiting(`${sinceText(state)} · features held`);
+        return;
+      }
       const vector = engine.vector();
       if (!vector) return;
       fresh = false;
@@ -73,6 +92,30 @@ export = function register(RED: NodeAPI): void {
       }
     }, periodMs);
 
+    /**
+     * A change of the machine's state: published to lib/facts, said on output 1 (twin-rul holds its estimate, the
+     * dashboard shows the state), and the machine-down alarm raised or cleared on output 2.
+     */
+    let downSince: MachineStateFact | undefined = engine?.state?.state === 'down' ? engine.state : undefined;
+    const changeState = (fact: MachineStateFact, send: Send): void => {
+      if (!engine) return;
+      publishState(fact);
+      const asset = engine.asset.id;
+      const record: MachineStateRecord = { kind: 'machine-state', asset, state: fact.state, since: fact.since, validUntil: engine.validUntil, ts: Date.now() };
+      const alerts: NodeMessage[] = [];
+      if (downSince && fact.state !== 'down') {
+        alerts.push({ topic: `machine-down/${asset}`, payload: machineDownAlert(asset, stateSensor, downSince, 'cleared', fact.since) });
+        downSince = undefined;
+      }
+      if (fact.state === 'down') {
+        downSince = fact;
+        alerts.push({ topic: `machine-down/${asset}`, payload: machineDownAlert(asset, stateSensor, fact, 'raised', fact.since) });
+      }
+      send([{ topic: `machine-state/${asset}`, payload: record }, alerts.length > 0 ? alerts : null]);
+      if (!computesIn(fact.state)) status.waiting(`${sinceText(fact)} · features held`);
+      save(true);
+    };
+
     handleInput(node, status, (msg, send) => {
       if (!engine) throw setupError as Error;
       if (msg.topic === 'emit') {
@@ -83,12 +126,14 @@ export = function register(RED: NodeAPI): void {
       if (!Array.isArray(msg.payload)) throw new Error('expected msg.payload to be an array of readings (from twin-ingest)');
       const result = engine.add(acceptReadings(node, msg.payload, assetDefinition, msg));
       excluded += result.excluded;
+      for (const change of result.stateChanges) changeState(change, send);
       if (result.used > 0) fresh = true;
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
       clearInterval(timer);
       save(true);
+      plantFacts.withdraw(node.id);
       done();
     });
   }

@@ -1,36 +1,45 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { MachineStateFact } from '../../lib/facts/plant-facts';
 import type { FeatureVector } from '../../lib/features/feature-vector';
 import { isFeatureVector } from '../../lib/historian/tables/features';
+import { computesIn, isMachineStateRecord, stateLabel, type MachineStateRecord } from '../../lib/machine-state/machine-state';
+import { FeatureArrival } from '../../lib/rul/feature-arrival';
+import type { RulRecord } from '../../lib/rul/records';
 import { scoreVectors, type LiveScoringOptions, type ScoredBatch } from '../../lib/rul/live-scoring';
 import type { RulModelHandle } from '../../lib/rul/rul-model';
 import { handleInput, toError, type Send } from '../common/input';
 import { resolveModel, type TwinModelNode } from '../common/model';
 import { Status } from '../common/status';
-import { periodMs, runningRule, scoringOptions, type RunningRule, type TwinRulFields } from './options';
+import { featureGraceMs, periodMs, runningRule, scoringOptions, type RunningRule, type TwinRulFields } from './options';
 import { ScoringCycle } from './scoring-cycle';
 
 interface TwinRulDef extends NodeDef, TwinRulFields {
   model: string;
 }
 
-function vectorsOf(payload: unknown): FeatureVector[] {
+type Scorable = FeatureVector | MachineStateRecord;
+
+function itemsOf(payload: unknown): Scorable[] {
   const items = Array.isArray(payload) ? payload : [payload];
-  const bad = items.findIndex((item) => !isFeatureVector(item));
-  if (bad >= 0) throw new Error(`expected msg.payload to be a feature vector from twin-features (or an array of them); element ${bad} is not one`);
-  return items as FeatureVector[];
+  const bad = items.findIndex((item) => !isFeatureVector(item) && !isMachineStateRecord(item));
+  if (bad >= 0) throw new Error(`expected msg.payload to be a feature vector or machine-state record from twin-features (or an array of them); element ${bad} is not one`);
+  return items as Scorable[];
 }
 
-function missingFeatures(batch: ScoredBatch): Error | undefined {
-  const missing = batch.refused.filter((r) => r.cause === 'missing-features');
+/** Features missing past their arrival (lib/rul/feature-arrival) as one error; those still awaited are only shown. */
+function missingFeatures(batch: ScoredBatch, arrival: FeatureArrival, now: number): Error | undefined {
+  for (const record of batch.records) arrival.arrived(record.asset);
+  const missing = batch.refused.filter((r) => r.cause === 'missing-features' && !arrival.awaited(r.asset, now));
   return missing.length > 0 ? new Error(missing.map((r) => r.reason).join('; ')) : undefined;
 }
 
 function describe(batch: ScoredBatch): string {
-  const { records } = batch;
-  if (records.length === 0) return batch.refused[0]?.reason ?? 'nothing scored';
+  const records = batch.records.filter((r) => !r.held);
+  const held = batch.records.filter((r) => r.held).map((r) => `${r.asset} ${stateLabel((r.held as MachineStateFact).state)}, held`);
+  if (records.length === 0) return held.join(' · ') || (batch.refused[0]?.reason ?? 'nothing scored');
   const lowest = records.reduce((a, b) => (b.rulHours < a.rulHours ? b : a));
   const text = records.length === 1 ? `${lowest.asset} ${lowest.rulHours.toFixed(0)} h` : `${records.length} assets · min ${lowest.rulHours.toFixed(0)} h`;
-  return `${text}${lowest.capped ? '+' : ''}`;
+  return [`${text}${lowest.capped ? '+' : ''}`, ...held].join(' · ');
 }
 
 export = function register(RED: NodeAPI): void {
@@ -42,11 +51,13 @@ export = function register(RED: NodeAPI): void {
     let options: LiveScoringOptions | undefined;
     let running: RunningRule | undefined;
     let cycleMs = 0;
+    let graceMs = 0;
     let setupError: Error | undefined = modelNode instanceof Error ? modelNode : undefined;
     try {
       options = scoringOptions(config);
       running = runningRule(config);
       cycleMs = periodMs(config);
+      graceMs = featureGraceMs(config);
     } catch (err) {
       setupError = toError(err);
     }
@@ -60,17 +71,31 @@ export = function register(RED: NodeAPI): void {
       modelNode.current().then(onModel, (err: unknown) => status.failed(`no model: ${toError(err).message}`));
     }
 
-    const isRunning = (vector: FeatureVector): boolean => !running || (vector.features[running.feature] ?? -Infinity) > running.above;
+    const isRunning = (vector: FeatureVector): boolean => (!vector.machineState || computesIn(vector.machineState.state))
+      && (!running || (vector.features[running.feature] ?? -Infinity) > running.above);
+    /** Each asset's newest estimate, held while its machine does not run. */
+    const lastEstimate = new Map<string, RulRecord>();
 
-    /** Scores the vectors of running machines in one batch and sends what came of it. */
-    const score = async (vectors: FeatureVector[], send: Send): Promise<ScoredBatch> => {
+    /** The last valid estimate of a machine that stopped, marked with its state; none before its first estimate. */
+    const hold = (change: MachineStateRecord): RulRecord[] => {
+      const last = lastEstimate.get(change.asset);
+      if (!last || computesIn(change.state)) return [];
+      return [{ ...last, held: { state: change.state, since: change.since } }];
+    };
+
+    /** Scores the vectors of running machines in one batch, holds the estimates of stopped ones, and sends what came of it. */
+    const score = async (items: Scorable[], send: Send): Promise<ScoredBatch> => {
       const model = await (modelNode as TwinModelNode).current();
+      const vectors = items.filter(isFeatureVector) as FeatureVector[];
+      const held = (items.filter(isMachineStateRecord) as MachineStateRecord[]).flatMap(hold);
       const scored = vectors.filter(isRunning);
-      if (scored.length === 0) {
-        status.idle(`${vectors.map((v) => v.asset).join(', ')} not running`);
+      if (scored.length === 0 && held.length === 0) {
+        status.idle(`${items.map((v) => v.asset).join(', ')} not running`);
         return { records: [], refused: [] };
       }
-      const batch = await scoreVectors(model, scored, options as LiveScoringOptions);
+      const fresh = scored.length > 0 ? await scoreVectors(model, scored, options as LiveScoringOptions) : { records: [], refused: [] };
+      for (const record of fresh.records) lastEstimate.set(record.asset, record);
+      const batch: ScoredBatch = { records: [...fresh.records, ...held], refused: fresh.refused };
       if (batch.records.length > 0 || batch.refused.length > 0) {
         send({ topic: 'rul', payload: batch.records, refused: batch.refused, modelVersion: model.version } as NodeMessage);
       }
@@ -80,29 +105,31 @@ export = function register(RED: NodeAPI): void {
       return batch;
     };
 
-    const cycle = new ScoringCycle();
+    const arrival = new FeatureArrival(graceMs);
+    const cycle = new ScoringCycle<Scorable>();
     const timer = cycleMs > 0 ? setInterval(() => {
       if (cycle.size === 0) return;
-      const { vectors, settle } = cycle.take();
-      score(vectors, (msg) => node.send(msg)).then((batch) => {
-        const missing = missingFeatures(batch);
+      const { items, settle } = cycle.take();
+      score(items, (msg) => node.send(msg)).then((batch) => {
+        const missing = missingFeatures(batch, arrival, Date.now());
         const refused = new Set(batch.refused.filter((r) => r.cause === 'missing-features').map((r) => r.asset));
-        for (const vector of vectors) settle(vector.asset, refused.has(vector.asset) ? missing : undefined);
+        for (const item of items) settle(item.asset, refused.has(item.asset) ? missing : undefined);
       }, (err: unknown) => {
         status.failed(toError(err).message);
-        for (const vector of vectors) settle(vector.asset, toError(err));
+        for (const item of items) settle(item.asset, toError(err));
       });
     }, cycleMs) : undefined;
 
     handleInput(node, status, async (msg, send) => {
       if (setupError) throw setupError;
-      const vectors = vectorsOf(msg.payload);
+      const items = itemsOf(msg.payload);
       if (timer) {
-        await Promise.all(vectors.map((vector) => cycle.put(vector)));
+        // A state change replaces a vector of the same asset still waiting: it was taken before the machine stopped.
+        await Promise.all(items.map((item) => cycle.put(item)));
         return;
       }
-      const batch = await score(vectors, (out) => send(Object.assign(msg, out)));
-      const missing = missingFeatures(batch);
+      const batch = await score(items, (out) => send(Object.assign(msg, out)));
+      const missing = missingFeatures(batch, arrival, Date.now());
       if (missing) throw missing;
     });
 

@@ -1,9 +1,12 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { HostClient } from '../../lib/sparkplug/host-client';
+import { FleetView, placesOfCatalogue, type PlaceOf } from '../../lib/sparkplug/fleet-view';
 import { PromotedModelWatch } from '../../lib/sparkplug/registry-watch';
 import type { HostUpdate, PresenceChange } from '../../lib/sparkplug/host-tracker';
 import { idProblem } from '../../lib/sparkplug/topic';
 import { brokerSettings, type BrokerCredentials, type BrokerDef } from '../common/broker';
+import { CATALOGUE_NODE_TYPE, type TwinCatalogueNode } from '../common/catalogue';
+import { getConfigNode } from '../common/config';
 import { resolveDb } from '../common/db';
 import { handleInput } from '../common/input';
 import { Status } from '../common/status';
@@ -15,9 +18,13 @@ interface TwinSparkplugHostDef extends NodeDef, BrokerDef {
   db: string;
   modelType: string;
   modelPollS: string;
+  /** Optional central asset catalogue: the site, line and cell of each device in the Fleet overview. */
+  catalogue?: string;
 }
 
 const WARN_EVERY_MS = 10000;
+/** The overview is sent again this often, so the age of the last data keeps counting on the dashboard. */
+const FLEET_REFRESH_MS = 5000;
 
 function bytesOf(value: unknown): Uint8Array | undefined {
   if (value instanceof Uint8Array) return value;
@@ -47,6 +54,13 @@ export = function register(RED: NodeAPI): void {
     }
 
     const qualified = config.assetIds === 'qualified';
+    const view = new FleetView();
+    let placeOf: PlaceOf | undefined;
+    if (config.catalogue) {
+      const catalogue = getConfigNode<TwinCatalogueNode>(RED, config.catalogue, CATALOGUE_NODE_TYPE);
+      if (!catalogue || catalogue.failure) node.warn(`the catalogue of the Fleet overview ${catalogue ? `did not load: ${catalogue.failure}` : 'is missing'}: devices are shown without site and line`);
+      else placeOf = placesOfCatalogue(catalogue.catalogue.assets);
+    }
     const counts = { elements: 0, problems: 0, rebirths: 0 };
     let lastWarning = 0;
     let unwarned = 0;
@@ -58,7 +72,7 @@ export = function register(RED: NodeAPI): void {
       if (offline > 0) status.waiting(text); else status.success(text);
     };
     const sendFleet = (changes: PresenceChange[]): void => {
-      node.send([null, { topic: 'sparkplug/fleet', payload: host.fleet(), changes } as NodeMessage]);
+      node.send([null, { topic: 'sparkplug/fleet', payload: view.build(host.fleet(), Date.now(), placeOf), changes } as NodeMessage]);
     };
 
     host.on('update', (update: HostUpdate) => {
@@ -73,6 +87,7 @@ export = function register(RED: NodeAPI): void {
         if (live.length > 0) out.push({ topic, payload: live } as NodeMessage);
         if (late.length > 0) out.push({ topic, payload: late, historical: true } as NodeMessage);
         counts.elements += elements.length;
+        view.observe(origin, elements);
         node.send([out, null]);
       }
       // A model version an edge reports is part of the fleet's picture too.
@@ -127,12 +142,14 @@ export = function register(RED: NodeAPI): void {
     }
 
     const statusTimer = setInterval(showStatus, 2000);
+    const fleetTimer = setInterval(() => { if (host.fleet().length > 0) sendFleet([]); }, FLEET_REFRESH_MS);
     host.start();
     registry?.start();
     status.working('connecting');
 
     node.on('close', (_removed: boolean, done: () => void) => {
       clearInterval(statusTimer);
+      clearInterval(fleetTimer);
       registry?.stop();
       host.close().finally(() => done());
     });

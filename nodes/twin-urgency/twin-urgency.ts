@@ -1,6 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import { plantFacts } from '../../lib/facts/plant-facts';
-import { isRulRecord, type RulRecord, type UrgencyRecord } from '../../lib/rul/records';
+import { stateLabel } from '../../lib/machine-state/machine-state';
+import { isFailureEvent, isRulRecord, isWorkOrderUpdate, type FailureEvent, type RulRecord, type UrgencyRecord, type WorkOrderUpdate } from '../../lib/rul/records';
 import { UrgencyTracker, type UrgencyLevel, type UrgencyOptions, type UrgencyState } from '../../lib/rul/urgency';
 import { handleInput, toError } from '../common/input';
 import { Status } from '../common/status';
@@ -30,11 +31,15 @@ function urgencyOptions(config: TwinUrgencyDef): UrgencyOptions {
   };
 }
 
-function estimatesOf(payload: unknown): RulRecord[] {
+type UrgencyInput = RulRecord | WorkOrderUpdate | FailureEvent;
+
+function inputsOf(payload: unknown): UrgencyInput[] {
   const items = Array.isArray(payload) ? payload : [payload];
-  const bad = items.findIndex((item) => !isRulRecord(item));
-  if (bad >= 0) throw new Error(`expected msg.payload to be RUL estimates from twin-rul ({kind: 'rul', asset, ts, rulHours}); element ${bad} is not one`);
-  return items as RulRecord[];
+  const bad = items.findIndex((item) => !isRulRecord(item) && !isWorkOrderUpdate(item) && !isFailureEvent(item));
+  if (bad >= 0) {
+    throw new Error(`expected msg.payload to be RUL estimates from twin-rul ({kind: 'rul', asset, ts, rulHours}), work-order updates or failure events; element ${bad} is not one`);
+  }
+  return items as UrgencyInput[];
 }
 
 export = function register(RED: NodeAPI): void {
@@ -52,13 +57,16 @@ export = function register(RED: NodeAPI): void {
     }
     const everyEstimate = config.send === 'every';
     const levels = new Map<string, UrgencyLevel>();
+    const stopped = new Map<string, string>();
 
     const showStatus = (): void => {
       const worst = (['CRITICAL', 'WARNING'] as UrgencyLevel[]).map((level) => [level, [...levels].filter(([, l]) => l === level).map(([a]) => a)] as const)
         .find(([, assets]) => assets.length > 0);
-      if (!worst) status.success(`${levels.size} NORMAL`);
-      else if (worst[0] === 'CRITICAL') status.failed(`CRITICAL ${worst[1].join(', ')}`);
-      else status.waiting(`WARNING ${worst[1].join(', ')}`);
+      const held = [...stopped].map(([asset, state]) => `${asset} ${state}`).join(', ');
+      const suffix = held ? ` · held: ${held}` : '';
+      if (!worst) status.success(`${levels.size} NORMAL${suffix}`);
+      else if (worst[0] === 'CRITICAL') status.failed(`CRITICAL ${worst[1].join(', ')}${suffix}`);
+      else status.waiting(`WARNING ${worst[1].join(', ')}${suffix}`);
     };
     if (tracker) {
       // twin-setpoint's urgency interlock reads the level from here (lib/facts), never from a message.
@@ -74,12 +82,23 @@ export = function register(RED: NodeAPI): void {
       if (!tracker) throw setupError as Error;
       const ports: NodeMessage[][] = [[], [], []];
       let changed = false;
-      for (const estimate of estimatesOf(msg.payload)) {
-        const decision = tracker.update({ asset: estimate.asset, ts: estimate.ts, rulHours: estimate.rulHours, lowerHours: estimate.lowerHours });
+      for (const input of inputsOf(msg.payload)) {
+        if (input.kind !== 'rul') {
+          // A person settled the work order: the next rise of the level opens a new one.
+          const id = input.kind === 'work-order' ? (input.action === 'complete' ? input.id : undefined) : input.workOrderId;
+          if (id && tracker.release(input.asset, id)) changed = true;
+          continue;
+        }
+        const estimate = input;
+        const basis = { asset: estimate.asset, ts: estimate.ts, rulHours: estimate.rulHours, lowerHours: estimate.lowerHours };
+        // A machine that stopped or failed holds its level: the held estimate never lowers it.
+        const decision = estimate.held ? tracker.hold(basis, estimate.held) : tracker.update(basis);
+        if (estimate.held) stopped.set(decision.asset, stateLabel(estimate.held.state));
+        else stopped.delete(decision.asset);
         levels.set(decision.asset, decision.level);
         plantFacts.setUrgency(node.id, decision.asset, decision.level, decision.ts);
         changed ||= decision.changed;
-        if (!decision.changed && !everyEstimate) continue;
+        if (!decision.changed && !everyEstimate && !estimate.held) continue;
         const record: UrgencyRecord = {
           kind: 'urgency', ...decision, lowerHours: estimate.lowerHours, upperHours: estimate.upperHours, capped: estimate.capped,
           confidence: estimate.confidence, modelVersion: estimate.modelVersion,

@@ -9,6 +9,8 @@ export interface AlarmSource {
   tab: string;
   threshold: string;
   drift: string;
+  /** twin-features, whose second output is the machine-down alarm. */
+  features: string;
 }
 
 /** The shelve lengths the reference flow offers (the longest is the longest an alarm may stay shelved: a shift). */
@@ -48,6 +50,7 @@ export function alarmsFlow(flow: FlowBuilder, db: string, sources: AlarmSource[]
   for (const source of sources) {
     flow.linkFrom(events, source.threshold, 0);
     flow.linkFrom(events, source.drift, 2);
+    flow.linkFrom(events, source.features, 1);
     const acks = flow.placeLinkIn(`alarms:${source.asset}:acks`, source.tab, 2, 4, 'acknowledged on the Alarms tab');
     flow.linkFrom(acks, alarms, 3);
     flow.wire(acks, source.threshold);

@@ -1,3 +1,6 @@
+import { slopeUnitOfFeature } from '../../lib/features/slope-unit';
+import { STATE_LABELS } from '../../lib/machine-state/machine-state';
+
 /**
  * Dashboard templates of the condition-monitoring group on each asset tab: the key features with the ISO 10816-3
  * zone, the vibration spectrum with the bearing defect frequencies marked, and the sensor-health table. They
@@ -10,32 +13,66 @@ export interface ShownFeature {
   decimals: number;
 }
 
-/** Key features of a feature vector as a table, the ISO zone as a coloured badge. */
+/** A shown feature with the slope unit that fits its window (lib/features/slope-unit), for the template's script. */
+interface ShownFeatureScaled extends ShownFeature {
+  factor: number;
+  per?: 'h' | 'd';
+}
+
+export const STATE_STYLE = `.twin-machine-state { padding: 4px 8px; margin-bottom: 6px; border-radius: 4px; color: #fff; font-weight: bold; }
+.twin-machine-state.state-down { background: #ca3838; } .twin-machine-state.state-stopped, .twin-machine-state.state-warming-up { background: #6d6d6d; }`;
+
+/**
+ * Key features of a feature vector as a table, the ISO zone as a coloured badge. While the machine does not run
+ * (twin-features' machine-state records), the panel says so and since when; the figures are the last valid ones,
+ * labelled as held, and no ISO zone is claimed for a machine that does not turn.
+ */
 export function featureTableTemplate(waveformSensor: string | undefined, shown: ShownFeature[]): string {
+  const scaled: ShownFeatureScaled[] = shown.map((f) => {
+    const slope = slopeUnitOfFeature(f.name);
+    return slope ? { ...f, factor: slope.factor, per: slope.per } : { ...f, factor: 1 };
+  });
   return `<style>
 .twin-features table { width: 100%; border-collapse: collapse; }
 .twin-features td { padding: 3px 6px; border-bottom: 1px solid rgba(128,128,128,0.25); }
 .twin-features td.value { text-align: right; font-variant-numeric: tabular-nums; }
+.twin-features .held td { opacity: 0.55; }
 .twin-features .zone { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff; font-weight: bold; }
 .twin-features .zone-A { background: #2e7d32; } .twin-features .zone-B { background: #7cb342; }
 .twin-features .zone-C { background: #e6a800; } .twin-features .zone-D { background: #ca3838; }
+${STATE_STYLE}
 </style>
 <div class="twin-features">
-  <div ng-if="!msg.payload">Waiting for the first feature vector…</div>
-  <div ng-if="msg.payload && zone" style="margin-bottom:6px">ISO 10816-3 zone <span class="zone zone-{{zone}}">{{zone}}</span> {{zoneText}}</div>
-  <table ng-if="msg.payload"><tr ng-repeat="row in rows"><td>{{row.label}}</td><td class="value">{{row.value}}</td><td>{{row.unit}}</td></tr></table>
+  <div class="twin-machine-state state-{{state.state}}" ng-if="held">{{stateWord}} since {{state.since | date:'dd MMM HH:mm:ss'}}
+    <span ng-if="state.validUntil"> · figures held from {{state.validUntil | date:'HH:mm:ss'}}, when it last ran</span></div>
+  <div ng-if="!rows && !held">Waiting for the first feature vector…</div>
+  <div ng-if="!rows && held">No figures while the machine does not run: they come back once it runs again.</div>
+  <div ng-if="rows && zone && !held" style="margin-bottom:6px">ISO 10816-3 zone <span class="zone zone-{{zone}}">{{zone}}</span> {{zoneText}}</div>
+  <table ng-if="rows" ng-class="{held: held}"><tr ng-repeat="row in rows"><td>{{row.label}}</td><td class="value">{{row.value}}</td><td>{{row.unit}}</td></tr></table>
 </div>
 <script>
 (function (scope) {
-  var shown = ${JSON.stringify(shown)};
+  var shown = ${JSON.stringify(scaled)};
+  var words = ${JSON.stringify(STATE_LABELS)};
   var meaning = { A: 'new machine condition', B: 'unrestricted operation', C: 'restricted: plan action', D: 'damage likely' };
   scope.$watch('msg', function (msg) {
-    if (!msg || !msg.payload || !msg.payload.features) return;
+    if (!msg || !msg.payload) return;
     var v = msg.payload;
+    if (v.kind === 'machine-state') {
+      scope.state = v;
+      scope.stateWord = words[v.state] || v.state;
+      scope.held = v.state !== 'running' && v.state !== 'unknown';
+      return;
+    }
+    if (!v.features) return;
+    if (v.machineState) { scope.state = v.machineState; scope.held = false; }
     scope.zone = ${waveformSensor ? `v.isoZones && v.isoZones[${JSON.stringify(waveformSensor)}]` : 'undefined'};
     scope.zoneText = scope.zone ? meaning[scope.zone] : '';
     scope.rows = shown.filter(function (f) { return typeof v.features[f.name] === 'number'; }).map(function (f) {
-      return { label: f.label, value: v.features[f.name].toFixed(f.decimals), unit: v.units[f.name] === '1' ? '' : v.units[f.name] || '' };
+      // A slope comes per day from twin-features; it is shown in the unit that fits its window (°C/h over an hour).
+      var unit = v.units[f.name] === '1' ? '' : v.units[f.name] || '';
+      if (f.per && unit.slice(-2) === '/d') unit = unit.slice(0, -2) + '/' + f.per;
+      return { label: f.label, value: (v.features[f.name] * f.factor).toFixed(f.decimals), unit: unit };
     });
   });
 })(scope);

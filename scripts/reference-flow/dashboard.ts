@@ -7,8 +7,11 @@ import type { FlowBuilder } from './builder';
 
 const CHART_COLOURS = ['#1F77B4', '#FF7F0E', '#2CA02C', '#D62728', '#9467BD', '#8C564B', '#E377C2', '#7F7F7F', '#BCBD22'];
 
-/** Where each dashboard tab sits in the menu (node-red-dashboard sorts by it; 0 would mean "unordered"). */
-export const TAB_ORDER = { fleet: 1, spindle: 2, pump: 3, whatIf: 4, maintenance: 5, kpis: 6, alarms: 7 } as const;
+/**
+ * Where each dashboard tab sits in the menu (node-red-dashboard sorts by it; 0 would mean "unordered"). The
+ * Sparkplug example's "Fleet of sites" comes after the reference flow's tabs, so both can run in one Node-RED.
+ */
+export const TAB_ORDER = { fleet: 1, spindle: 2, pump: 3, whatIf: 4, maintenance: 5, kpis: 6, alarms: 7, fleetOfSites: 8 } as const;
 
 export function uiTab(flow: FlowBuilder, key: string, name: string, order: number, icon: string): string {
   return flow.add(key, { type: 'ui_tab', name, icon, order, disabled: false, hidden: false });

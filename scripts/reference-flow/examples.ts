@@ -10,6 +10,7 @@ import { FlowBuilder, type FlowNode } from './builder';
 import { alarmExample } from './alarm-example';
 import { catalogueExample } from './catalogue-example';
 import { debug, embeddedDb, inject, spindleAsset } from './example-nodes';
+import { healthExample } from './health-example';
 import { kpiExample, setpointExample } from './kpi-setpoint-examples';
 import { retrainExample, rulUrgencyExample } from './maintenance-examples';
 import { scenarioExample } from './scenario-example';
@@ -151,7 +152,7 @@ function vibrationExample(): FlowNode[] {
     func: VIBRATION_BLOCK_CODE });
   const features = flow.place('features', tab, 2, 2, {
     type: 'twin-features', name: '', asset, periodS: '1', windows: '1h', statistics: 'mean,max', scalarSensors: 'speed', waveformSensors: 'acceleration',
-    speedSensor: 'speed', runningSensor: '', runningTest: 'equals', runningValue: '1', bands: 'shaft:80-120, resonance:2000-5000',
+    speedSensor: 'speed', runningSensor: '', runningTest: 'equals', runningValue: '1', downValue: '', warmUpS: '0', bands: 'shaft:80-120, resonance:2000-5000',
     envelopeLowHz: '2000', envelopeHighHz: '5000', excludeQuality: 'bad', includeSpectrum: false,
   });
   flow.wire(inject(flow, 'healthy', tab, 0, 2, 'healthy bearing', '', '0', 'num'), make);
@@ -201,7 +202,7 @@ function temperatureExample(): FlowNode[] {
   });
   const features = flow.place('features', tab, 3, 2, {
     type: 'twin-features', name: '', asset, periodS: '2', windows: '15m, 1h', statistics: 'mean,max,slope', scalarSensors: 'bearingTemp', waveformSensors: '',
-    speedSensor: '', runningSensor: '', runningTest: 'equals', runningValue: '1', bands: '', envelopeLowHz: '2000', envelopeHighHz: '5000',
+    speedSensor: '', runningSensor: '', runningTest: 'equals', runningValue: '1', downValue: '', warmUpS: '0', bands: '', envelopeLowHz: '2000', envelopeHighHz: '5000',
     excludeQuality: 'bad', includeSpectrum: false,
   });
   flow.wire(ticker, make);
@@ -225,6 +226,7 @@ export const EXAMPLES: Record<string, () => FlowNode[]> = {
   'Alarm management (ISA-18.2)': alarmExample,
   'Historian write and query': historianExample,
   'Remaining useful life and urgency': rulUrgencyExample,
+  'Machine health and the RUL ladder': healthExample,
   'Retrain on confirmed failures': retrainExample,
   'What-if scenarios': scenarioExample,
   'OEE and savings': kpiExample,

@@ -4,7 +4,7 @@ import { historianQuery, storeAndForward } from './historian-nodes';
 import { TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
 import {
   FAILURE_EVENT_CODE, failureFormTemplate, FLEET_STATE_CODE, FLEET_TEMPLATE, MODELS_BOARD_CODE, MODELS_TEMPLATE, rulChartPointsCode, rulHistoryCode,
-  WORK_ORDER_DONE_TEXT, WORK_ORDERS_TEMPLATE,
+  RUL_STATE_TEMPLATE, WORK_ORDER_DONE_TEXT, WORK_ORDERS_TEMPLATE,
 } from './maintenance-widgets';
 
 /** What the maintenance tab needs of each asset's own tab. */
@@ -37,7 +37,9 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
     info: [
       'Feature vectors of both machines arrive through the link node; twin-rul scores the newest of each every 10 s in one batch',
       'with the registry\'s promoted model (the shipped default until a retrain beats it). twin-urgency turns each estimate into',
-      'CRITICAL / WARNING / NORMAL and opens, escalates and closes work orders, stored through the buffer like everything else.',
+      'CRITICAL / WARNING / NORMAL and opens and escalates work orders, stored through the buffer like everything else. A machine that',
+      'stops or fails is not scored: its last estimate is held with its state, and the level never drops because of it. A work order',
+      'stays open until maintenance completes it or confirms a failure or false alarm against it (both go back to twin-urgency).',
       'On the Maintenance dashboard tab, maintenance acknowledges and completes work orders and confirms failures or false alarms;',
       'twin-train learns from those, quarterly or on "Retrain now", and promotes its model only if it beats the one in use on',
       'the newest failures it did not train on. Time scale: the simulator\'s speed-up (TWIN_SPEEDUP); set 1 for a real plant.',
@@ -79,7 +81,7 @@ function fleetOverview(flow: FlowBuilder, tab: string, urgency: string): void {
 
 function rulTrends(flow: FlowBuilder, tab: string, db: string, rul: string, assets: MaintainedAsset[]): void {
   const ids = assets.map((a) => a.asset.id);
-  const points = flow.placeFunction('rul:points', tab, 2, 6, 'RUL → chart per asset', rulChartPointsCode(ids), assets.length);
+  const points = flow.placeFunction('rul:points', tab, 2, 6, 'RUL → chart and state per asset', rulChartPointsCode(ids), assets.length * 2);
   flow.wire(rul, points);
   const history = flow.placeFunction('rul:history', tab, 1, 7, 'last hour per chart', rulHistoryCode(ids));
   flow.wire(every(flow, 'rul:history-inject', tab, 7, 'load RUL history on start', 0, 6), history);
@@ -90,7 +92,9 @@ function rulTrends(flow: FlowBuilder, tab: string, db: string, rul: string, asse
   flow.wire(reader, toChart);
   assets.forEach((a, i) => {
     const group = uiGroup(flow, `${a.asset.id}:ui-rul`, a.liveTab, 'Remaining useful life', 7, 12);
-    const chart = uiChart(flow, `${a.asset.id}:rul-chart`, tab, 4, 6 + i, group, 1, 'Remaining useful life, with its 80 % interval', 'h');
+    const state = uiTemplate(flow, `${a.asset.id}:rul-state`, tab, 5, 6 + i, group, 1, 'RUL state line', RUL_STATE_TEMPLATE, { width: 12, height: 2 });
+    flow.wire(points, state, assets.length + i);
+    const chart = uiChart(flow, `${a.asset.id}:rul-chart`, tab, 4, 6 + i, group, 2, 'Remaining useful life, with its 80 % interval', 'h');
     flow.wire(points, chart, i);
     flow.wire(toChart, chart, i);
   });
@@ -121,6 +125,8 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
   const orderUser = flow.place('maintenance:orders-user', tab, 5, 10, { type: 'twin-user', name: '', property: 'payload.by', requireLogin: false });
   flow.wire(orders, orderUser);
   flow.wire(orderUser, store.buffer);
+  // A completed work order is settled for twin-urgency too: the next rise of the level opens a new one.
+  flow.wire(orderUser, store.urgency);
   const orderDone = flow.place('maintenance:orders-done', tab, 6, 10, { type: 'change', name: 'work order done text',
     rules: [{ t: 'set', p: 'payload', pt: 'msg', to: WORK_ORDER_DONE_TEXT, tot: 'jsonata' }, { t: 'set', p: 'topic', pt: 'msg', to: 'Maintenance', tot: 'str' }] });
   flow.wire(orderUser, orderDone);
@@ -141,6 +147,7 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
   flow.wire(fromForm, stoppedReader, 1);
   flow.wire(stoppedReader, form);
   flow.wire(toEvent, store.buffer, 0);
+  flow.wire(toEvent, store.urgency, 0);
   flow.wire(toEvent, form, 1);
 
   const stored = flow.place('maintenance:stored', tab, 7, 1, { type: 'switch', name: 'maintenance record stored', property: 'payload.tables', propertyType: 'msg',

@@ -1,4 +1,6 @@
 import { MACHINE_STATE } from '../../lib/asset/presets';
+import { STATE_LABELS } from '../../lib/machine-state/machine-state';
+import { STATE_STYLE } from './condition-widgets';
 
 /** The state code of a machine that has stopped on a failure. */
 const MACHINE_DOWN = MACHINE_STATE.down;
@@ -9,10 +11,10 @@ const MACHINE_DOWN = MACHINE_STATE.down;
  * messages as they are; the little code in between is commented for the integrators who extend it.
  */
 
-const LEVEL_STYLE = `.twin-level { display: inline-block; min-width: 74px; text-align: center; padding: 2px 8px; border-radius: 4px; color: #fff; font-weight: bold; }
+export const LEVEL_STYLE = `.twin-level { display: inline-block; min-width: 74px; text-align: center; padding: 2px 8px; border-radius: 4px; color: #fff; font-weight: bold; }
 .twin-level-CRITICAL { background: #ca3838; } .twin-level-WARNING { background: #e6a800; } .twin-level-NORMAL { background: #2e7d32; }`;
 
-const TABLE_STYLE = (cls: string) => `.${cls} table { width: 100%; border-collapse: collapse; }
+export const TABLE_STYLE = (cls: string) => `.${cls} table { width: 100%; border-collapse: collapse; }
 .${cls} th, .${cls} td { text-align: left; padding: 4px 6px; border-bottom: 1px solid rgba(128,128,128,0.3); vertical-align: top; }
 .${cls} td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .${cls} .none { padding: 8px; opacity: 0.7; }`;
@@ -23,9 +25,10 @@ export const FLEET_STATE_CODE = `// Keeps the newest urgency decision of every a
 const d = msg.payload;
 if (!d || d.kind !== 'urgency') return null;
 const fleet = context.get('fleet') || {};
+// A held decision (machine stopped, down or warming up) carries machineState: the row says so instead of a number.
 fleet[d.asset] = { asset: d.asset, level: d.level, since: d.changed || !fleet[d.asset] ? d.ts : fleet[d.asset].since, rulHours: d.rulHours,
     lowerHours: d.lowerHours, upperHours: d.upperHours, capped: d.capped, confidence: d.confidence, actions: d.actions, ts: d.ts,
-    modelVersion: d.modelVersion };
+    modelVersion: d.modelVersion, machineState: d.machineState };
 context.set('fleet', fleet);
 const rank = { CRITICAL: 0, WARNING: 1, NORMAL: 2 };
 const rows = Object.values(fleet).sort((a, b) => rank[a.level] - rank[b.level] || a.rulHours - b.rulHours);
@@ -34,6 +37,8 @@ return { topic: 'fleet', payload: rows };`;
 export const FLEET_TEMPLATE = `<style>
 ${TABLE_STYLE('twin-fleet')}
 ${LEVEL_STYLE}
+${STATE_STYLE}
+.twin-fleet .twin-machine-state { display: inline-block; margin: 0; }
 </style>
 <div class="twin-fleet">
   <div class="none" ng-if="!msg.payload || msg.payload.length === 0">Waiting for the first remaining-life estimates…</div>
@@ -42,8 +47,10 @@ ${LEVEL_STYLE}
     <tr ng-repeat="a in msg.payload track by a.asset" class="twin-fleet-row">
       <td>{{a.asset}}</td>
       <td><span class="twin-level twin-level-{{a.level}}">{{a.level}}</span></td>
-      <td class="num">{{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h</td>
-      <td class="num"><span ng-if="a.lowerHours !== undefined && a.lowerHours !== null">{{a.lowerHours | number:0}}–{{a.upperHours | number:0}} h</span>
+      <td class="num" ng-if="a.machineState"><span class="twin-machine-state state-{{a.machineState.state}}">${stateWord('a.machineState.state')} since {{a.machineState.since | date:'dd MMM HH:mm:ss'}}</span>
+        <div>last valid estimate {{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h at {{a.ts | date:'HH:mm:ss'}}, held</div></td>
+      <td class="num" ng-if="!a.machineState">{{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h</td>
+      <td class="num"><span ng-if="!a.machineState && a.lowerHours !== undefined && a.lowerHours !== null">{{a.lowerHours | number:0}}–{{a.upperHours | number:0}} h</span>
         <span ng-if="a.confidence === 'reduced'" title="a sensor the estimate depends on is not healthy"> (reduced confidence)</span></td>
       <td>{{a.actions.join('; ')}}</td>
       <td>{{a.ts | date:'HH:mm:ss'}}</td>
@@ -52,19 +59,43 @@ ${LEVEL_STYLE}
   </table>
 </div>`;
 
-/** twin-rul batches → the RUL, lower and upper series of each asset's trend chart, one output per asset. */
+/** A template expression naming a machine state as lib/machine-state does. */
+function stateWord(expression: string): string {
+  return `{{(${JSON.stringify(STATE_LABELS).replace(/"/g, "'")})[${expression}] || ${expression}}}`;
+}
+
+/**
+ * twin-rul batches → the RUL, lower and upper series of each asset's trend chart, one output per asset, then one per
+ * asset's state line above its chart. A held estimate (machine not running) adds no point: the trend stops where
+ * the machine did, and the state line says why and since when.
+ */
 export function rulChartPointsCode(assets: string[]): string {
-  return `// One output per asset chart: the estimate and its interval as three series.
+  return `// One output per asset chart (the estimate and its interval as three series), then one per asset's state line.
 const assets = ${JSON.stringify(assets)};
 const out = assets.map(() => []);
+const states = assets.map(() => null);
 for (const e of msg.payload) {
     const i = assets.indexOf(e.asset);
     if (i < 0) continue;
+    states[i] = { topic: 'rul-state', payload: e };
+    if (e.held) continue;
     out[i].push({ topic: 'RUL', payload: e.rulHours, timestamp: e.ts });
     if (typeof e.lowerHours === 'number') out[i].push({ topic: 'lower', payload: e.lowerHours, timestamp: e.ts }, { topic: 'upper', payload: e.upperHours, timestamp: e.ts });
 }
-return out;`;
+return [...out, ...states];`;
 }
+
+/** The line above an asset's RUL trend: the newest estimate, or the machine's state and the estimate held. */
+export const RUL_STATE_TEMPLATE = `<style>
+${STATE_STYLE}
+</style>
+<div class="twin-rul-state">
+  <div ng-if="!msg.payload">Waiting for the first remaining-life estimate…</div>
+  <div ng-if="msg.payload && msg.payload.held" class="twin-machine-state state-{{msg.payload.held.state}}">${stateWord('msg.payload.held.state')}
+    since {{msg.payload.held.since | date:'dd MMM HH:mm:ss'}} · last valid estimate {{msg.payload.capped ? '≥ ' : ''}}{{msg.payload.rulHours | number:0}} h
+    at {{msg.payload.ts | date:'HH:mm:ss'}}, held</div>
+  <div ng-if="msg.payload && !msg.payload.held">Running · {{msg.payload.capped ? '≥ ' : ''}}{{msg.payload.rulHours | number:0}} h at {{msg.payload.ts | date:'HH:mm:ss'}}</div>
+</div>`;
 
 /** Asks the historian for the last hour of each asset's RUL trend, so the charts survive a restart. */
 export function rulHistoryCode(assets: string[]): string {
@@ -151,9 +182,15 @@ export function failureFormTemplate(assets: Array<{ id: string; name: string; co
   var askStoppedSince = function () {
     scope.send({ topic: 'stopped-since', payload: { heldSince: scope.f.asset, sensor: 'state', value: ${MACHINE_DOWN} } });
   };
+  // The confirmation answers the asset's open work order: the newest one is proposed.
+  var proposeOrder = function () {
+    var open = scope.orders.filter(function (w) { return w.asset === scope.f.asset; });
+    if (!open.some(function (w) { return w.id === scope.f.workOrderId; })) scope.f.workOrderId = open.length > 0 ? open[0].id : '';
+  };
   scope.chooseAsset = function () {
     scope.f.component = scope.components[scope.f.asset];
     scope.stoppedAt = null;
+    proposeOrder();
     askStoppedSince();
   };
   scope.f = fresh();
@@ -161,6 +198,7 @@ export function failureFormTemplate(assets: Array<{ id: string; name: string; co
     if (!msg) return;
     if (msg.topic === 'orders') {
       scope.orders = msg.payload || [];
+      proposeOrder();
       // The machine may have gone down since the form was opened: ask again with each refresh until it is known.
       if (!scope.stoppedAt) askStoppedSince();
     }

@@ -106,6 +106,9 @@ const PUMP_LAYOUT: AssetLayout = {
   },
 };
 
+/** Seconds after a start before the machine's readings feed its features again. */
+const WARM_UP_S = '15';
+
 function assetConfig(flow: FlowBuilder, asset: AssetDefinition): string {
   const r = asset.ratings;
   const b = asset.bearing;
@@ -205,7 +208,7 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
     ingest,
     maintained: { asset: layout.asset, features, liveTab: uiTabId, component: layout.component },
     prescribed: { asset: layout.asset, config: asset, readings: drift, features },
-    alarms: { asset: id, tab, threshold, drift },
+    alarms: { asset: id, tab, threshold, drift, features },
   };
 }
 
@@ -219,12 +222,17 @@ function conditionMonitoring(flow: FlowBuilder, tab: string, layout: AssetLayout
     allowance: '0.5', intervalS: '60', learnMinutes: '30', stuckMinutes: '10', spikeZ: '6', dropoutFactor: '5',
     runningSensor: 'state', runningTest: 'equals', runningValue: String(MACHINE_STATE.running), reportS: '30', outputs: 3,
   });
-  // The same settings the shipped RUL model's training data was computed with.
-  const features = flow.place(`${id}:features`, tab, 4, 19, { type: 'twin-features', name: '', asset, periodS: PLANT_FEATURE_PERIOD_S, ...plantFeatureSettings(id) });
+  // The same settings the shipped RUL model's training data was computed with; live, the run-up after a start (the
+  // spindle and pump reach speed in under 15 s) is left out too.
+  const features = flow.place(`${id}:features`, tab, 4, 19, { type: 'twin-features', name: '', asset, periodS: PLANT_FEATURE_PERIOD_S,
+    ...plantFeatureSettings(id), warmUpS: WARM_UP_S, outputs: 2 });
   // Features see the readings after twin-drift has marked the doubtful ones, so a bad sensor cannot skew them.
   flow.wire(ingest, drift);
   flow.wire(drift, features, 0);
   flow.wire(features, buffer);
+  // The machine-down alarm: stored through the buffer and popped up (the Alarms tab hears it through alarms-flow).
+  flow.wire(features, buffer, 1);
+  flow.wire(features, pipeline.toastText, 1);
   // A suspect or faulty sensor is an alert like any other: stored through the buffer and popped up.
   flow.wire(drift, buffer, 2);
   flow.wire(drift, pipeline.toastText, 2);
@@ -286,8 +294,8 @@ function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: num
 
 /**
  * The PLC connection a real plant uses: Sign & Encrypt with Basic256Sha256 and a user. Shipped beside the demo's
- * anonymous one; switching is choosing it in the three OpcUa-Client nodes and entering the user and password in it
- * (README "OPC UA security"). The simulator serves it with `--opcua-user` and `--opcua-pki`.
+ * anonymous one; switching is enabling it, entering the user and password in it and choosing it in the three OpcUa-Client
+ * nodes (README "OPC UA security"). The simulator serves it with `--opcua-user` and `--opcua-pki`.
  */
 export const SECURE_OPCUA_ENDPOINT = {
   type: 'OpcUa-Endpoint', name: 'Plant PLC (OPC UA, Sign & Encrypt)', endpoint: '${TWIN_OPCUA_ENDPOINT}', secpol: 'Basic256Sha256', secmode: 'SignAndEncrypt',
@@ -297,7 +305,8 @@ export const SECURE_OPCUA_ENDPOINT = {
 export function buildReferenceFlow(): FlowBuilder['nodes'] {
   const flow = new FlowBuilder();
   const spindleTab = flow.add('tab:spindle', { type: 'tab', label: 'Spindle 1 (OPC UA)', disabled: false, info: 'CNC spindle read over OPC UA from the simulated plant.' });
-  flow.add('opcua-endpoint-secure', SECURE_OPCUA_ENDPOINT);
+  // Shipped disabled until a client uses it: the editor then neither starts it nor warns of an unused config node on Deploy.
+  flow.add('opcua-endpoint-secure', { ...SECURE_OPCUA_ENDPOINT, d: true });
   const pumpTab = flow.add('tab:pump', { type: 'tab', label: 'Pump 1 (Modbus TCP)', disabled: false, info: 'Centrifugal pump read over Modbus TCP from the simulated plant.' });
   const shared: SharedConfig = {
     db: flow.add('db', { type: 'twin-db', name: 'Historian database', mode: 'auto', host: '127.0.0.1', port: '5432', database: 'postgres',

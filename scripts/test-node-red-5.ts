@@ -18,7 +18,7 @@ const LINE_5_TESTS = [
   // (not e2e-maintenance: five minutes of failure, confirmation and retraining logic that does not depend on the line,
   // whose Maintenance tab the dashboard test covers; `npm run test:node-red-5 -- dist/test/e2e-maintenance.test.js`)
   'package-install', 'editor', 'dashboard', 'dashboard-login', 'alarm-dashboard', 'e2e-reference-flow',
-  'buffer-outage', 'condition-nodes', 'sparkplug-fleet',
+  'buffer-outage', 'condition-nodes', 'health-node', 'sparkplug-fleet',
   // every shipped flow and example loads; the nodes that talk through node-red-contrib-opcua and -modbus of this line
   'flows', 'opcua-security', 'poll', 'setpoint-node',
 ];

@@ -25,8 +25,9 @@ import { startPlant, type Plant } from '../plant/plant';
 import { contribNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import { until } from './support/until';
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const root = path.resolve(__dirname, '..', '..');
 

@@ -12,8 +12,9 @@ import { testNode, type TestNode } from './support/test-node';
 import { RecordingRulModel } from './support/tiny-rul-model';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import scenarioNode = require('../nodes/twin-scenario/twin-scenario');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const ASSET_CONFIG = {
   id: 'a1', type: 'twin-asset', assetId: 'spindle-1', nominalRpm: '12000', maxRpm: '15000', ratedPowerKw: '15', machineGroup: '2',

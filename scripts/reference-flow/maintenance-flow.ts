@@ -1,5 +1,8 @@
 import type { AssetDefinition } from '../../lib/asset/asset-model';
+import { PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
+import { zoneBoundaries } from '../../lib/features/iso-10816';
 import type { FlowBuilder } from './builder';
+import { HEALTH_EXAMPLE_FEATURES } from './health-example';
 import { historianQuery, storeAndForward } from './historian-nodes';
 import { TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
 import {
@@ -17,6 +20,16 @@ export interface MaintainedAsset {
   /** The component whose life is predicted, proposed on the failure form. */
   component: string;
 }
+
+/**
+ * The rated bearing of each machine for the bottom rung of the RUL ladder (ISO 281 L10), as an engineer would take it
+ * from the bearing catalogue: the spindle's angular-contact pair and the pump's 6309-size deep-groove bearing (52.7 kN),
+ * at their equivalent load and nominal speed.
+ */
+const BEARING_RATINGS: Record<string, { ratingN: string; loadN: string; rpm: string }> = {
+  [SPINDLE_ASSET.id]: { ratingN: '30000', loadN: '3000', rpm: String(SPINDLE_ASSET.ratings.nominalRpm) },
+  [PUMP_ASSET.id]: { ratingN: '52700', loadN: '5000', rpm: String(PUMP_ASSET.ratings.nominalRpm) },
+};
 
 /** Retrains are scheduled quarterly (03:00 on the first day of January, April, July and October). */
 export const RETRAIN_CRON = '0 3 1 1,4,7,10 *';
@@ -49,18 +62,45 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
   const { buffer, historian } = storeAndForward(flow, 'maintenance', tab, db, 'maintenance records');
   const model = flow.add('maintenance:model', { type: 'twin-model', name: 'RUL model registry', source: 'registry', file: '', db, pollS: '60' });
   const rul = flow.place('maintenance:rul', tab, 1, 2, { type: 'twin-rul', name: '', model, periodS: '10', unhealthy: 'widen', unhealthyQuality: 'uncertain',
-    runningFeature: 'speed.last', runningAbove: '100' });
+    runningFeature: 'speed.last', runningAbove: '100', ladder: 'until-site-model' });
   const urgency = flow.place('maintenance:urgency', tab, 2, 2, { type: 'twin-urgency', name: '', criticalHours: '48', warningHours: '168', hysteresisHours: '12',
     send: 'every', outputs: 3 });
   flow.wire(linkIn, rul);
   flow.wire(rul, buffer);
   flow.wire(rul, urgency);
   for (let port = 0; port < 3; port++) flow.wire(urgency, buffer, port);
+  const health = assets.map((a, i) => machineHealth(flow, tab, a, 9 + i, { rul, buffer }));
 
   fleetOverview(flow, tab, urgency);
   rulTrends(flow, tab, db, rul, assets);
-  maintenanceDashboard(flow, tab, db, { buffer, historian, urgency }, assets);
+  const failures = maintenanceDashboard(flow, tab, db, { buffer, historian, urgency }, assets);
+  // A confirmed failure ends the life twin-health was following: to the asset's own twin-health.
+  const toAsset = flow.place('maintenance:failure-to-health', tab, 8, 11, { type: 'switch', name: 'failure → its twin-health', property: 'payload.asset',
+    propertyType: 'msg', checkall: 'false', repair: false, rules: assets.map((a) => ({ t: 'eq', v: a.asset.id, vt: 'str' })), outputs: assets.length });
+  flow.wire(failures, toAsset, 0);
+  health.forEach((node, i) => flow.wire(toAsset, node, i));
   return { rul, urgency, model };
+}
+
+/**
+ * twin-health of one asset: its health from its own normal (readings to the historian) and the RUL ladder's estimate
+ * to twin-rul, which sends it on to twin-urgency until a model trained on this site's failures is promoted. The
+ * failure threshold is the ISO 10816-3 zone C/D velocity of the machine's group and mounting.
+ */
+function machineHealth(flow: FlowBuilder, tab: string, a: MaintainedAsset, row: number, to: { rul: string; buffer: string }): string {
+  const id = a.asset.id;
+  const failureVelocity = zoneBoundaries(a.asset.ratings.machineGroup ?? 2, a.asset.ratings.mounting ?? 'rigid')[2];
+  const linkIn = flow.placeLinkIn(`${id}:machine-health-in`, tab, 0, row, `${id} feature vectors`);
+  flow.linkFrom(linkIn, a.features);
+  const health = flow.place(`${id}:machine-health`, tab, 1, row, {
+    type: 'twin-health', name: '', features: HEALTH_EXAMPLE_FEATURES.join(', '), thresholds: `acceleration.velocityRms=${failureVelocity}`, thresholdSource: 'engineer',
+    anomalyFailure: '', learnMinutes: String(24 * 60), smoothing: '3', regimes: '', ...BEARING_RATINGS[id], bearingType: 'ball', ageHours: '0',
+    timeScale: '${TWIN_SPEEDUP}', outputs: 3,
+  });
+  flow.wire(linkIn, health);
+  flow.wire(health, to.buffer, 0);
+  flow.wire(health, to.rul, 1);
+  return health;
 }
 
 function fleetOverview(flow: FlowBuilder, tab: string, urgency: string): void {
@@ -110,7 +150,8 @@ function lookup(flow: FlowBuilder, key: string, tab: string, row: number, db: st
   return { ask, answer };
 }
 
-function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store: { buffer: string; historian: string; urgency: string }, assets: MaintainedAsset[]): void {
+/** The maintenance dashboard; returns the node that sends confirmed failure events. */
+function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store: { buffer: string; historian: string; urgency: string }, assets: MaintainedAsset[]): string {
   const uiMaintenance = uiTab(flow, 'maintenance:ui-tab', 'Maintenance', TAB_ORDER.maintenance, 'fa-wrench');
   const ordersGroup = uiGroup(flow, 'maintenance:ui-orders', uiMaintenance, 'Work orders', 1, 24);
   const confirmGroup = uiGroup(flow, 'maintenance:ui-confirm', uiMaintenance, 'Confirm a failure or a false alarm', 2, 12);
@@ -175,4 +216,5 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
   const failure = flow.placeSet('maintenance:train-error', tab, 6, 15, 'as retrain error', [{ p: 'topic', to: 'retrain/error', tot: 'str' }, { p: 'payload', to: 'error.message', tot: 'msg' }]);
   flow.wire(failed, failure);
   flow.wire(failure, board);
+  return toEvent;
 }

@@ -28,7 +28,7 @@ const fleet = context.get('fleet') || {};
 // A held decision (machine stopped, down or warming up) carries machineState: the row says so instead of a number.
 fleet[d.asset] = { asset: d.asset, level: d.level, since: d.changed || !fleet[d.asset] ? d.ts : fleet[d.asset].since, rulHours: d.rulHours,
     lowerHours: d.lowerHours, upperHours: d.upperHours, capped: d.capped, confidence: d.confidence, actions: d.actions, ts: d.ts,
-    modelVersion: d.modelVersion, machineState: d.machineState };
+    modelVersion: d.modelVersion, health: d.health, machineState: d.machineState };
 context.set('fleet', fleet);
 const rank = { CRITICAL: 0, WARNING: 1, NORMAL: 2 };
 const rows = Object.values(fleet).sort((a, b) => rank[a.level] - rank[b.level] || a.rulHours - b.rulHours);
@@ -54,7 +54,7 @@ ${STATE_STYLE}
         <span ng-if="a.confidence === 'reduced'" title="a sensor the estimate depends on is not healthy"> (reduced confidence)</span></td>
       <td>{{a.actions.join('; ')}}</td>
       <td>{{a.ts | date:'HH:mm:ss'}}</td>
-      <td>{{a.modelVersion}}</td>
+      <td class="twin-fleet-model">{{a.modelVersion}}<div ng-if="a.health !== undefined && a.health !== null" class="twin-fleet-health">health index {{a.health | number:2}}</div></td>
     </tr>
   </table>
 </div>`;

@@ -22,8 +22,6 @@ export interface RulRecord {
   /** Sensors whose quality lowered the confidence, and their quality. */
   unhealthy?: Record<string, string>;
   modelVersion: string;
-  /** The asset's health index (0 at its normal, 1 at the failure threshold) when twin-health's ladder made the estimate. */
-  health?: number;
   /** The model's inputs as scored, by name. */
   features?: Record<string, number>;
   /**
@@ -62,7 +60,6 @@ export interface UrgencyRecord extends UrgencyDecision {
   capped?: boolean;
   confidence?: RulRecord['confidence'];
   modelVersion?: string;
-  health?: number;
 }
 
 /** What maintenance does to a work order from the dashboard. */

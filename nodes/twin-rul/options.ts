@@ -1,4 +1,3 @@
-import type { LadderUse } from '../../lib/rul/ladder/handover';
 import { DEFAULT_LIVE_SCORING, type LiveScoringOptions } from '../../lib/rul/live-scoring';
 
 /** The editor's fields of twin-rul, as Node-RED stores them. */
@@ -8,8 +7,6 @@ export interface TwinRulFields {
   unhealthyQuality: string;
   runningFeature: string;
   runningAbove: string;
-  /** `until-site-model`: twin-health's ladder estimates are sent until a model trained on this site is promoted. */
-  ladder?: string;
 }
 
 export interface RunningRule {
@@ -38,8 +35,4 @@ export function periodMs(fields: Partial<TwinRulFields>): number {
   const seconds = Number(fields.periodS ?? 0);
   if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`scoring period "${fields.periodS}" must be 0 (each message) or a number of seconds`);
   return seconds * 1000;
-}
-
-export function ladderUse(fields: Partial<TwinRulFields>): LadderUse {
-  return fields.ladder === 'until-site-model' ? 'until-site-model' : 'off';
 }

@@ -3,14 +3,13 @@ import type { MachineStateFact } from '../../lib/facts/plant-facts';
 import type { FeatureVector } from '../../lib/features/feature-vector';
 import { isFeatureVector } from '../../lib/historian/tables/features';
 import { computesIn, isMachineStateRecord, stateLabel, type MachineStateRecord } from '../../lib/machine-state/machine-state';
-import { chooseEstimates, isLadderRecord } from '../../lib/rul/ladder/handover';
 import type { RulRecord } from '../../lib/rul/records';
 import { scoreVectors, type LiveScoringOptions, type ScoredBatch } from '../../lib/rul/live-scoring';
 import type { RulModelHandle } from '../../lib/rul/rul-model';
 import { handleInput, toError, type Send } from '../common/input';
 import { resolveModel, type TwinModelNode } from '../common/model';
 import { Status } from '../common/status';
-import { ladderUse, periodMs, runningRule, scoringOptions, type RunningRule, type TwinRulFields } from './options';
+import { periodMs, runningRule, scoringOptions, type RunningRule, type TwinRulFields } from './options';
 import { ScoringCycle } from './scoring-cycle';
 
 interface TwinRulDef extends NodeDef, TwinRulFields {
@@ -49,7 +48,6 @@ export = function register(RED: NodeAPI): void {
     let options: LiveScoringOptions | undefined;
     let running: RunningRule | undefined;
     let cycleMs = 0;
-    const ladder = ladderUse(config);
     let setupError: Error | undefined = modelNode instanceof Error ? modelNode : undefined;
     try {
       options = scoringOptions(config);
@@ -72,8 +70,6 @@ export = function register(RED: NodeAPI): void {
       && (!running || (vector.features[running.feature] ?? -Infinity) > running.above);
     /** Each asset's newest estimate, held while its machine does not run. */
     const lastEstimate = new Map<string, RulRecord>();
-    /** Each asset's newest ladder estimate from twin-health not sent yet. */
-    const ladderEstimates = new Map<string, RulRecord>();
 
     /** The last valid estimate of a machine that stopped, marked with its state; none before its first estimate. */
     const hold = (change: MachineStateRecord): RulRecord[] => {
@@ -92,8 +88,7 @@ export = function register(RED: NodeAPI): void {
         status.idle(`${items.map((v) => v.asset).join(', ')} not running`);
         return { records: [], refused: [] };
       }
-      const trees = scored.length > 0 ? await scoreVectors(model, scored, options as LiveScoringOptions) : { records: [], refused: [] };
-      const fresh = { ...trees, records: chooseEstimates(ladder, model.version, trees.records, ladderEstimates) };
+      const fresh = scored.length > 0 ? await scoreVectors(model, scored, options as LiveScoringOptions) : { records: [], refused: [] };
       for (const record of fresh.records) lastEstimate.set(record.asset, record);
       const batch: ScoredBatch = { records: [...fresh.records, ...held], refused: fresh.refused };
       if (batch.records.length > 0 || batch.refused.length > 0) {
@@ -121,11 +116,7 @@ export = function register(RED: NodeAPI): void {
 
     handleInput(node, status, async (msg, send) => {
       if (setupError) throw setupError;
-      const all = Array.isArray(msg.payload) ? msg.payload as unknown[] : [msg.payload];
-      const estimates = all.filter(isLadderRecord);
-      for (const estimate of estimates) ladderEstimates.set(estimate.asset, estimate);
-      if (estimates.length === all.length) return;
-      const items = itemsOf(estimates.length > 0 ? all.filter((item) => !isLadderRecord(item)) : msg.payload);
+      const items = itemsOf(msg.payload);
       if (timer) {
         // A state change replaces a vector of the same asset still waiting: it was taken before the machine stopped.
         await Promise.all(items.map((item) => cycle.put(item)));

@@ -101,7 +101,7 @@ export = function register(RED: NodeAPI): void {
         if (!decision.changed && !everyEstimate && !estimate.held) continue;
         const record: UrgencyRecord = {
           kind: 'urgency', ...decision, lowerHours: estimate.lowerHours, upperHours: estimate.upperHours, capped: estimate.capped,
-          confidence: estimate.confidence, modelVersion: estimate.modelVersion, health: estimate.health,
+          confidence: estimate.confidence, modelVersion: estimate.modelVersion,
         };
         ports[PORT[decision.level]].push({ topic: `urgency/${decision.asset}`, payload: record });
       }

@@ -68,7 +68,7 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
   const { buffer, historian } = storeAndForward(flow, 'maintenance', tab, db, 'maintenance records');
   const model = flow.add('maintenance:model', { type: 'twin-model', name: 'RUL model registry', source: 'registry', file: '', db, pollS: '60' });
   const rul = flow.place('maintenance:rul', tab, 1, 2, { type: 'twin-rul', name: '', model, periodS: '10', unhealthy: 'widen', unhealthyQuality: 'uncertain',
-    runningFeature: 'speed.last', runningAbove: '100', ladder: 'off' });
+    runningFeature: 'speed.last', runningAbove: '100' });
   const urgency = flow.place('maintenance:urgency', tab, 2, 2, { type: 'twin-urgency', name: '', criticalHours: '48', warningHours: '168', hysteresisHours: '12',
     send: 'every', outputs: 3 });
   flow.wire(linkIn, rul);
@@ -96,8 +96,9 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
  * Here the trees decide, not the ladder (twin-rul's `ladder` is off), on this evidence: the simulated plant is the
  * physics the shipped model learned, and at the end-to-end test's speed-up a vector spans 8 operating hours, so
  * twin-health has learned its normal only with 12 of a life's ~35 vectors gone and sees no onset before the failure:
- * its ISO 281 prior said 4,700 h on a spindle 30 h from failing (health index 0.91). On a real new site, set twin-rul's
- * ladder to "until a model trained on this site is promoted".
+ * its ISO 281 prior said 4,700 h on a spindle 30 h from failing (health index 0.91). On a real new site with no
+ * failures, wire twin-health's second output to twin-urgency instead of twin-rul's until a retrain on the site's own
+ * confirmed failures is promoted (README "Machine health and the RUL ladder").
  */
 function machineHealth(flow: FlowBuilder, tab: string, a: MaintainedAsset, row: number, buffer: string): string {
   const id = a.asset.id;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { PLANT_CATALOGUE_FILE } from '../plant/machine-mix';
+import { prepareOpcuaClientPki } from './opcua-client-pki';
 import { parseStartOptions, type StartOptions } from './start-options';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   plant.once('exit', (code) => { if (!stopping) { log(`plant simulator exited (${code})`); void shutdown(1); } });
   await waitForPort('127.0.0.1', options.opcuaPort, 60000);
   await waitForPort('127.0.0.1', options.modbusPort, 60000);
+  await prepareOpcuaClientPki();
 
   const env = {
     ...process.env,

@@ -82,6 +82,16 @@ describe('editor in Chromium', function () {
         assert.equal(await page.locator('#node-input-checks-container .twin-drift-sensor').first().inputValue(), 'motorCurrent');
       }
       if (type === 'twin-features') assert.equal(await page.locator('#node-input-windows').inputValue(), '1h, 24h, 7d');
+      if (type === 'twin-scenario') {
+        assert.equal(await page.locator('#node-input-costsExample').isChecked(), true, 'the shipped what-if costs are marked as examples');
+        await page.fill('#node-input-energyPerKwh', '0.31');
+        assert.equal(await page.locator('#node-input-costsExample').isChecked(), false, 'a cost typed in is the plant\'s own');
+      }
+      if (type === 'twin-kpi') {
+        assert.equal(await page.locator('#node-input-baselineExample').isChecked(), true, 'the shipped baseline is marked as example figures');
+        await page.fill('#node-input-baselineHours', '5800');
+        assert.equal(await page.locator('#node-input-baselineExample').isChecked(), false, 'a figure typed in is the plant\'s own');
+      }
       await page.click('#node-dialog-cancel');
       await page.waitForTimeout(300);
     }
@@ -166,6 +176,52 @@ describe('editor in Chromium', function () {
     const merged = JSON.parse(await page.inputValue('#node-config-input-catalogue')) as { assets: Array<{ id: string; site: string; sensors: Array<{ id: string }> }> };
     assert.deepEqual(merged.assets.map((a) => [a.id, a.site, a.sensors.map((x) => x.id)]), [['m1', 's', ['speed']], ['m2', 's', ['flow']]]);
     await shot(page, 'edit-twin-catalogue');
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('loads the reference flow and every example with no node flagged, and deploys each without a warning', async function () {
+    this.timeout(600000);
+    const flowFiles = [path.join(root, 'flows', 'reference-twin.json'),
+      ...fs.readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(root, 'examples', f))];
+    const problems: string[] = [];
+    for (const file of flowFiles) {
+      const label = path.basename(file, '.json');
+      const emptied = await fetch(`${nodeRed!.baseUrl}/flows`, { method: 'POST', body: '[]',
+        headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' } });
+      assert.equal(emptied.status, 204, await emptied.text());
+      const page = await openPage(`${nodeRed!.baseUrl}/`);
+      await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });
+      await page.waitForFunction(() => !document.querySelector('#red-ui-header-shade')?.checkVisibility(), undefined, { timeout: 30000 }).catch(() => undefined);
+      const flagged = await page.evaluate((flow) => {
+        interface EditorNode { id: string; type: string; name?: string; valid?: boolean; validationErrors?: string[] }
+        const red = (window as unknown as { RED: {
+          view: { importNodes(nodes: unknown, options: Record<string, unknown>): void };
+          nodes: { eachNode(cb: (n: EditorNode) => void): void; eachConfig(cb: (n: EditorNode) => void): void };
+        } }).RED;
+        red.view.importNodes(flow, { addFlow: false, touchImport: false, generateIds: false, notify: false });
+        const found: string[] = [];
+        const check = (n: EditorNode): void => {
+          if (n.type === 'unknown' || n.valid === false || (n.validationErrors?.length ?? 0) > 0) {
+            found.push(`${n.type} ${n.name || n.id}: ${n.type === 'unknown' ? 'unknown type' : (n.validationErrors ?? []).join(', ') || 'invalid'}`);
+          }
+        };
+        red.nodes.eachNode(check);
+        red.nodes.eachConfig(check);
+        return found;
+      }, JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
+      problems.push(...flagged.map((f) => `${label}: ${f}`));
+      await page.click('#red-ui-header-button-deploy');
+      const notice = page.locator('.red-ui-notification');
+      await notice.first().waitFor({ state: 'visible', timeout: 90000 }).catch(async (err: Error) => { await shot(page, 'deploy-stuck'); throw err; });
+      await page.waitForTimeout(500);
+      const notices = await notice.allTextContents();
+      await shot(page, `deploy-${label.replace(/[^A-Za-z0-9-]+/g, '-')}`);
+      if (!notices.some((t) => /Successfully deployed/.test(t)) || notices.some((t) => /not properly configured|unknown|unused|Confirm deploy/i.test(t))) {
+        problems.push(`${label}: deploy said ${JSON.stringify(notices)}`);
+      }
+      await page.close();
+    }
+    assert.deepEqual(problems, []);
     assert.deepEqual(consoleErrors, []);
   });
 });

@@ -225,6 +225,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     await page.close();
     const healthRows = await query<{ n: string }>(`SELECT count(*) AS n FROM "${twin!.schema}".twin_readings WHERE asset = 'spindle-1' AND sensor = 'health.index'`);
     assert.ok(Number(healthRows[0].n) > 0, 'the health index is stored as a reading');
+    assert.doesNotMatch(twin!.nodeRed.output(), /\[error\] \[twin-health/, 'twin-health took every message it was sent, the confirmations included');
     // twin-model hears of the promotion at once: the next scoring cycles use the new model.
     const deadlineUse = Date.now() + 60000;
     for (;;) {

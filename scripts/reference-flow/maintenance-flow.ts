@@ -80,10 +80,14 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
   fleetOverview(flow, tab, urgency, health);
   rulTrends(flow, tab, db, rul, assets);
   const failures = maintenanceDashboard(flow, tab, db, { buffer, historian, urgency }, assets);
-  // A confirmed failure ends the life twin-health was following: to the asset's own twin-health.
-  const toAsset = flow.place('maintenance:failure-to-health', tab, 8, 11, { type: 'switch', name: 'failure → its twin-health', property: 'payload.asset',
+  // A confirmed failure ends the life twin-health was following: to the asset's own twin-health (the work order it
+  // completes, sent on the same output, is not for twin-health).
+  const eventsOnly = flow.place('maintenance:failure-events-only', tab, 8, 11, { type: 'switch', name: 'failure events', property: 'payload.kind',
+    propertyType: 'msg', checkall: 'true', repair: false, rules: [{ t: 'eq', v: 'failure-event', vt: 'str' }], outputs: 1 });
+  const toAsset = flow.place('maintenance:failure-to-health', tab, 9, 11, { type: 'switch', name: 'failure → its twin-health', property: 'payload.asset',
     propertyType: 'msg', checkall: 'false', repair: false, rules: assets.map((a) => ({ t: 'eq', v: a.asset.id, vt: 'str' })), outputs: assets.length });
-  flow.wire(failures, toAsset, 0);
+  flow.wire(failures, eventsOnly, 0);
+  flow.wire(eventsOnly, toAsset);
   health.forEach((node, i) => flow.wire(toAsset, node, i));
   return { rul, urgency, model };
 }

@@ -36,7 +36,8 @@ function testModelNode(RED: NodeAPI): void {
 
 const flow = (extra: Record<string, unknown> = {}): unknown[] => [
   ASSET_CONFIG, { id: 'm1', type: 'twin-model' },
-  { id: 'n1', type: 'twin-scenario', asset: 'a1', model: 'm1', wires: [['results'], ['setpoint']], ...extra },
+  // The bearing's life, as the reference flow gives it: without it the maintenance term, so the ROI, is unknown.
+  { id: 'n1', type: 'twin-scenario', asset: 'a1', model: 'm1', bearingLifeHours: '480', wires: [['results'], ['setpoint']], ...extra },
   { id: 'results', type: 'helper' }, { id: 'setpoint', type: 'helper' },
 ];
 

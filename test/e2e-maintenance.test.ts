@@ -8,6 +8,9 @@
  * While the failed spindle stands DOWN, the twin says so everywhere (fleet, RUL line, Condition panel, the
  * machine-down alarm) instead of scoring the standstill, holds CRITICAL, and keeps the work order open until the
  * confirmation, which the form links to that order.
+ * Beside each estimate, twin-health learns the spindle's own normal: the Fleet overview shows its health index and
+ * the RUL ladder's rung before any failure is confirmed; after its failures and the promoted retrain, the spindle's
+ * estimate comes from the trees trained on this site.
  * Wear runs 5,760 times faster than the clock (a bearing life in under three minutes). Skips without Chromium.
  */
 import assert from 'node:assert/strict';
@@ -30,6 +33,10 @@ interface LifeTimeline {
   criticalAt?: number;
   criticalTrueRul?: number;
   failedAt?: number;
+  /** What the Fleet overview's spindle row named as its model and ladder rung, and the health indices it showed. */
+  fleetModels: Set<string>;
+  ladderRungs: Set<string>;
+  healthShown: number[];
 }
 
 describe('predictive maintenance end to end: urgency ahead of failures, confirmation, retrain, promotion', function () {
@@ -67,9 +74,20 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
 
   /** Watches one life of the spindle to its failure: when its work order became WARNING and CRITICAL, and the truth then. */
   async function watchLife(): Promise<LifeTimeline> {
-    const life: LifeTimeline = {};
+    const life: LifeTimeline = { fleetModels: new Set(), ladderRungs: new Set(), healthShown: [] };
+    const fleet = await openTab(FLEET_TAB, 'Fleet overview');
+    const row = fleet.locator('.twin-fleet-row', { hasText: 'spindle-1' });
     const deadline = Date.now() + 300000;
     while (spindle().state !== 'down') {
+      if (await row.count() > 0) {
+        const model = (await row.locator('.twin-fleet-model').innerText()).split('\n')[0].trim();
+        life.fleetModels.add(model);
+        const shown = /ladder (\S+) [\d,]+ h · health index (\d+\.\d\d)/.exec(await row.innerText());
+        if (shown) {
+          life.ladderRungs.add(shown[1]);
+          life.healthShown.push(Number(shown[2]));
+        }
+      }
       if (Date.now() > deadline) throw new Error(`the spindle did not fail within 5 min (wear ${spindle().wear})`);
       const levels = await query<{ level: string }>(`SELECT level FROM "${twin!.schema}".twin_work_orders WHERE asset = 'spindle-1' AND state <> 'closed'`);
       const level = levels[0]?.level;
@@ -78,6 +96,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     life.failedAt = Date.now();
+    await fleet.close();
     return life;
   }
 
@@ -173,7 +192,12 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     assert.match(twin!.plant.command('stop spindle-1'), /^ok/);
     assert.match(twin!.plant.command('start pump-1'), /^ok/);
     for (const [i, life] of lives.entries()) {
-      const detail = JSON.stringify(life);
+      const detail = JSON.stringify({ ...life, fleetModels: [...life.fleetModels], ladderRungs: [...life.ladderRungs] });
+      // Before any retrain on this site the shipped model decides; twin-health's rung and health index are shown beside it.
+      assert.ok([...life.fleetModels].every((m) => m.startsWith('default-')), `life ${i + 1}: the shipped model decides before a retrain ${detail}`);
+      assert.ok([...life.ladderRungs].length > 0 && [...life.ladderRungs].every((m) => /^(survival-iso281|degradation-(exponential|linear))$/.test(m)),
+        `life ${i + 1}: the Fleet overview names the ladder's rung ${detail}`);
+      assert.ok(Math.max(...life.healthShown) - Math.min(...life.healthShown) > 0.2, `life ${i + 1}: the health index shown rose as the bearing wore ${detail}`);
       assert.ok(life.warningAt !== undefined && life.criticalAt !== undefined, `life ${i + 1}: WARNING and CRITICAL were raised ${detail}`);
       assert.ok(life.warningAt! <= life.criticalAt! && life.criticalAt! < life.failedAt!, `life ${i + 1}: NORMAL → WARNING → CRITICAL → failure ${detail}`);
       assert.ok(life.warningTrueRul! > 48, `life ${i + 1}: the warning came more than 48 h of life ahead ${detail}`);
@@ -199,6 +223,9 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     await screenshot(page, 'maintenance-retrained');
     const promotedAt = Date.now();
     await page.close();
+    const healthRows = await query<{ n: string }>(`SELECT count(*) AS n FROM "${twin!.schema}".twin_readings WHERE asset = 'spindle-1' AND sensor = 'health.index'`);
+    assert.ok(Number(healthRows[0].n) > 0, 'the health index is stored as a reading');
+    assert.doesNotMatch(twin!.nodeRed.output(), /\[error\] \[twin-health/, 'twin-health took every message it was sent, the confirmations included');
     // twin-model hears of the promotion at once: the next scoring cycles use the new model.
     const deadlineUse = Date.now() + 60000;
     for (;;) {
@@ -207,6 +234,14 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
       if (Date.now() > deadlineUse) throw new Error(`estimates after the promotion used ${JSON.stringify(used)}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    // The spindle, with its failures learned, moves to the top of the ladder: the retrained trees estimate it. It runs
+    // long enough for one scoring cycle after its warm-up (a fraction of a life at this speed-up), then stops again.
+    assert.match(twin!.plant.command('start spindle-1'), /^ok/);
+    const fleetAfter = await openTab(FLEET_TAB, 'Fleet overview');
+    await fleetAfter.locator('.twin-fleet-row', { hasText: 'spindle-1' }).locator('.twin-fleet-model', { hasText: promoted.version }).waitFor({ timeout: 60000 });
+    assert.match(twin!.plant.command('stop spindle-1'), /^ok/);
+    await screenshot(fleetAfter, 'fleet-after-retrain');
+    await fleetAfter.close();
 
     const kpis = await openTab(KPI_TAB, 'KPIs & ROI');
     await kpis.waitForSelector('.twin-kpi-mttr', { timeout: 60000 });

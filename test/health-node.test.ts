@@ -83,6 +83,29 @@ describe('twin-health node', function () {
     assert.equal(critical[0].level, 'CRITICAL');
   });
 
+  it('on an accelerated plant, learns and estimates in operating hours and keeps clock time; a stopped machine is not scored', async function () {
+    await helper.load([healthNode, urgencyNode], [{ ...HEALTH, timeScale: '60' }, ...flow.slice(1)] as never);
+    const readings = collect<ScalarReading>('readings');
+    const records = collect<LadderRulRecord>('rul');
+    const random = new Random(5);
+    // One vector a second of clock time, a minute of operating time at a speed-up of 60: the 60-minute learning
+    // period is 60 vectors, as in the test above, and the onset 300 vectors in.
+    const clockVector = (second: number): FeatureVector => ({ ...vector(random, second, 300), ts: START + second * 1000 });
+    const stopped = { kind: 'machine-state', asset: 'spindle-1', state: 'stopped', since: START, ts: START };
+    testNode('h1').receive({ payload: [stopped, { ...clockVector(0), machineState: { state: 'stopped', since: START } }] });
+    for (let batch = 0; batch < 60; batch++) {
+      testNode('h1').receive({ payload: Array.from({ length: 10 }, (_, i) => clockVector(batch * 10 + i)) });
+      await settle();
+    }
+    assert.ok(readings.length > 0 && readings.every((r) => r.ts >= START + 60_000 && r.ts < START + 600_000), 'clock time, after 60 operating minutes');
+    const last = records[records.length - 1];
+    assert.match(last.model, /^degradation-(exponential|linear)$/);
+    assert.ok(last.ts < START + 600_000 && last.onsetTs !== undefined && last.onsetTs > START + 280_000 && last.onsetTs < START + 600_000, `onset at clock ${last.onsetTs}`);
+    // The remaining life in operating hours, as the test above: about 3.4 h, not 60 times less.
+    const truthHours = (300 + 120 * Math.log(20) - 599) / 60;
+    assert.ok((last.lowerHours ?? 0) <= truthHours + 0.5 && truthHours - 0.5 <= (last.upperHours ?? Infinity), `RUL ${last.lowerHours}..${last.upperHours} h vs ${truthHours.toFixed(2)} h`);
+  });
+
   it('sets a faulty thermometer apart on twin-drift\'s word, and counts a confirmed failure', async function () {
     await helper.load([healthNode, urgencyNode], flow as never);
     const readings = collect<ScalarReading>('readings');

@@ -21,6 +21,8 @@ export interface TwinHealthFields {
   rpm: string;
   bearingType: string;
   ageHours: string;
+  /** Operating hours per clock hour: 1 on a real plant, the speed-up of an accelerated simulation. */
+  timeScale?: string;
 }
 
 const list = (text: string | undefined, separator: RegExp): string[] => (text ?? '').split(separator).map((item) => item.trim()).filter((item) => item !== '');
@@ -42,6 +44,10 @@ function bearing(config: Partial<TwinHealthFields>): BearingRating | undefined {
   };
   if (![rating.dynamicLoadRatingN, rating.equivalentLoadN, rating.rpm].every(Number.isFinite)) throw new Error('give the bearing rating C, the equivalent load P and the speed together, or none of them');
   return rating;
+}
+
+export function timeScale(config: Partial<TwinHealthFields>): number {
+  return number(config.timeScale, 1, 'time scale');
 }
 
 export function twinHealthOptions(config: Partial<TwinHealthFields>): HealthTwinOptions {

@@ -1,5 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { FeatureVector } from '../../lib/features/feature-vector';
+import { OperatingClock } from '../../lib/machine-health/operating-clock';
+import { computesIn, isMachineStateRecord } from '../../lib/machine-state/machine-state';
 import { HealthTwin, type HealthTwinRow, type HealthTwinState } from '../../lib/machine-health/health-twin';
 import type { SensorVerdict } from '../../lib/machine-health/machine-health';
 import { healthReadings, ladderRecord, type LadderRulRecord } from '../../lib/machine-health/health-messages';
@@ -7,11 +9,12 @@ import type { ScalarReading } from '../../lib/reading/reading';
 import { isFailureEvent } from '../../lib/rul/records';
 import { handleInput, toError } from '../common/input';
 import { Status } from '../common/status';
-import { twinHealthOptions, type TwinHealthFields } from './options';
+import { timeScale, twinHealthOptions, type TwinHealthFields } from './options';
 
 interface TwinHealthDef extends NodeDef, TwinHealthFields {}
 
 const CONTEXT_KEY = 'twinHealth';
+const CLOCK_KEY = 'twinHealthClockStart';
 const SAVE_INTERVAL_MS = 60_000;
 
 function isFeatureVector(item: unknown): item is FeatureVector {
@@ -43,8 +46,10 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const status = new Status(node);
     let twin: HealthTwin | undefined;
+    let clock = new OperatingClock(1);
     let setupError: Error | undefined;
     try {
+      clock = new OperatingClock(timeScale(config), node.context().get(CLOCK_KEY) as number | undefined);
       // What was learned survives a restart or redeploy: a baseline relearned on a machine already wearing would call the wear normal.
       twin = new HealthTwin(twinHealthOptions(config), node.context().get(CONTEXT_KEY) as HealthTwinState | undefined);
       status.idle('waiting for feature vectors');
@@ -57,6 +62,7 @@ export = function register(RED: NodeAPI): void {
     const save = (force: boolean): void => {
       if (!twin || (!force && Date.now() - lastSave < SAVE_INTERVAL_MS)) return;
       node.context().set(CONTEXT_KEY, twin.toJSON());
+      node.context().set(CLOCK_KEY, clock.start);
       lastSave = Date.now();
     };
 
@@ -72,7 +78,7 @@ export = function register(RED: NodeAPI): void {
       };
       // A failure event as the maintenance dashboard records it; a false alarm ends no life.
       if (isFailureEvent(payload)) {
-        if (payload.outcome === 'failure') confirmFailure(payload.asset, payload.failedAt);
+        if (payload.outcome === 'failure') confirmFailure(payload.asset, clock.toOperating(payload.failedAt));
         return;
       }
       if (msg.topic === 'relearn' || msg.topic === 'failure') {
@@ -85,7 +91,7 @@ export = function register(RED: NodeAPI): void {
           return;
         }
         const tsField = (payload as { ts?: unknown }).ts;
-        confirmFailure(asset, typeof tsField === 'number' ? tsField : Date.now());
+        confirmFailure(asset, clock.toOperating(typeof tsField === 'number' ? tsField : Date.now()));
         return;
       }
       if (isSensorHealthReport(payload)) {
@@ -96,7 +102,8 @@ export = function register(RED: NodeAPI): void {
         save(false);
         return;
       }
-      const vectors = Array.isArray(payload) ? payload : [payload];
+      // twin-features sends machine-state changes beside its vectors; a stopped or failed machine is not scored.
+      const vectors = (Array.isArray(payload) ? payload : [payload]).filter((item) => !isMachineStateRecord(item));
       const bad = vectors.findIndex((item) => !isFeatureVector(item));
       if (bad >= 0) throw new Error(`expected msg.payload to be feature vectors from twin-features ({asset, ts, features}) or a batch of them; element ${bad} is not one`);
       const readings: ScalarReading[] = [];
@@ -106,17 +113,18 @@ export = function register(RED: NodeAPI): void {
       // A vector refused (a feature missing, out of time order) costs only itself: the rest of the batch is scored and sent.
       const refused: string[] = [];
       for (const [index, vector] of (vectors as FeatureVector[]).entries()) {
+        if (vector.machineState && !computesIn(vector.machineState.state)) continue;
         let row: HealthTwinRow;
         try {
-          row = twin.update(vector.asset, vector.ts, vector.features);
+          row = twin.update(vector.asset, clock.toOperating(vector.ts), vector.features);
         } catch (err) {
           refused.push(`element ${index}: ${toError(err).message}`);
           continue;
         }
-        readings.push(...healthReadings(row));
+        readings.push(...healthReadings(row).map((reading) => ({ ...reading, ts: clock.toClock(reading.ts) })));
         const record = ladderRecord(row);
-        if (record) records.push(record);
-        if (row.reading.alert) alerts.push({ topic: `alert/${row.reading.asset}/health`, payload: row.reading.alert });
+        if (record) records.push({ ...record, ts: clock.toClock(record.ts), onsetTs: record.onsetTs === undefined ? undefined : clock.toClock(record.onsetTs) });
+        if (row.reading.alert) alerts.push({ topic: `alert/${row.reading.asset}/health`, payload: { ...row.reading.alert, ts: clock.toClock(row.reading.alert.ts) } });
         last = row;
       }
       if (last) {

@@ -21,14 +21,22 @@ export const TABLE_STYLE = (cls: string) => `.${cls} table { width: 100%; border
 
 /** twin-urgency decisions (every estimate) → one row per asset, most urgent first, for the fleet table. */
 export const FLEET_STATE_CODE = `// Keeps the newest urgency decision of every asset (twin-urgency sends one per estimate) and sends the fleet,
-// most urgent first, lowest remaining life first within a level.
+// most urgent first, lowest remaining life first within a level. twin-health's ladder estimates (an array of RUL
+// records) are kept beside each asset's row: its rung, remaining life and health index.
 const d = msg.payload;
-if (!d || d.kind !== 'urgency') return null;
 const fleet = context.get('fleet') || {};
-// A held decision (machine stopped, down or warming up) carries machineState: the row says so instead of a number.
-fleet[d.asset] = { asset: d.asset, level: d.level, since: d.changed || !fleet[d.asset] ? d.ts : fleet[d.asset].since, rulHours: d.rulHours,
-    lowerHours: d.lowerHours, upperHours: d.upperHours, capped: d.capped, confidence: d.confidence, actions: d.actions, ts: d.ts,
-    modelVersion: d.modelVersion, machineState: d.machineState };
+const ladder = context.get('ladder') || {};
+if (Array.isArray(d)) {
+  for (const e of d) if (e && e.kind === 'rul' && typeof e.model === 'string') ladder[e.asset] = { model: e.model, rulHours: e.rulHours, health: e.health, ts: e.ts };
+  context.set('ladder', ladder);
+  for (const asset of Object.keys(fleet)) fleet[asset].ladder = ladder[asset];
+} else {
+  if (!d || d.kind !== 'urgency') return null;
+  // A held decision (machine stopped, down or warming up) carries machineState: the row says so instead of a number.
+  fleet[d.asset] = { asset: d.asset, level: d.level, since: d.changed || !fleet[d.asset] ? d.ts : fleet[d.asset].since, rulHours: d.rulHours,
+      lowerHours: d.lowerHours, upperHours: d.upperHours, capped: d.capped, confidence: d.confidence, actions: d.actions, ts: d.ts,
+      modelVersion: d.modelVersion, ladder: ladder[d.asset], machineState: d.machineState };
+}
 context.set('fleet', fleet);
 const rank = { CRITICAL: 0, WARNING: 1, NORMAL: 2 };
 const rows = Object.values(fleet).sort((a, b) => rank[a.level] - rank[b.level] || a.rulHours - b.rulHours);
@@ -54,7 +62,7 @@ ${STATE_STYLE}
         <span ng-if="a.confidence === 'reduced'" title="a sensor the estimate depends on is not healthy"> (reduced confidence)</span></td>
       <td>{{a.actions.join('; ')}}</td>
       <td>{{a.ts | date:'HH:mm:ss'}}</td>
-      <td>{{a.modelVersion}}</td>
+      <td class="twin-fleet-model">{{a.modelVersion}}<div ng-if="a.ladder" class="twin-fleet-ladder" title="twin-health: the RUL ladder from the machine's own normal">ladder {{a.ladder.model}} {{a.ladder.rulHours | number:0}} h · health index {{a.ladder.health | number:2}}</div></td>
     </tr>
   </table>
 </div>`;

@@ -111,18 +111,21 @@ return [${JSON.stringify(assets)}.map((asset) => ({ topic: 'rul-history', asset,
 export const WORK_ORDERS_TEMPLATE = `<style>
 ${TABLE_STYLE('twin-orders')}
 ${LEVEL_STYLE}
+.twin-orders td.id { white-space: nowrap; }
+.twin-orders td.actions { white-space: nowrap; text-align: right; }
+.twin-orders td.actions .md-button { margin: 0 0 0 6px; vertical-align: top; }
 </style>
 <div class="twin-orders">
   <div class="none" ng-if="!msg.payload || msg.payload.length === 0">No open work orders</div>
   <table ng-if="msg.payload && msg.payload.length > 0">
     <tr><th>Opened</th><th>Asset</th><th>Level</th><th>State</th><th>Work order</th><th></th></tr>
     <tr ng-repeat="w in msg.payload track by w.id" class="twin-order-row">
-      <td>{{w.openedAt | date:'dd MMM HH:mm'}}</td>
-      <td>{{w.asset}}</td>
+      <td class="id">{{w.openedAt | date:'dd MMM HH:mm'}}</td>
+      <td class="id">{{w.asset}}</td>
       <td><span class="twin-level twin-level-{{w.level}}">{{w.level}}</span></td>
       <td>{{w.state}}<span ng-if="w.acknowledgedBy"> by {{w.acknowledgedBy}}</span></td>
       <td>{{w.message}}</td>
-      <td style="white-space:nowrap">
+      <td class="actions">
         <md-button class="md-raised" ng-if="w.state === 'open'" ng-click="act(w, 'acknowledge')">Acknowledge</md-button>
         <md-button class="md-raised" ng-click="act(w, 'complete')">Complete</md-button>
       </td>

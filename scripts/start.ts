@@ -1,12 +1,13 @@
 /**
  * `npm start`: the simulated plant, then Node-RED with the pack and the reference twin flow, on embedded defaults.
- * Typing a plant command (e.g. `fault spindle-1 bearingTemp drift 2`) in this terminal sends it to the simulator.
+ * Typing a plant command (e.g. `fault spindle-1 bearingTemp drift 30`) in this terminal sends it to the simulator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { PLANT_CATALOGUE_FILE } from '../plant/machine-mix';
+import { prepareOpcuaClientPki } from './opcua-client-pki';
 import { parseStartOptions, type StartOptions } from './start-options';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   plant.once('exit', (code) => { if (!stopping) { log(`plant simulator exited (${code})`); void shutdown(1); } });
   await waitForPort('127.0.0.1', options.opcuaPort, 60000);
   await waitForPort('127.0.0.1', options.modbusPort, 60000);
+  await prepareOpcuaClientPki();
 
   const env = {
     ...process.env,
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
   log(`editor:    ${base}/`);
   log(`dashboard: ${base}/ui`);
   log(`database:  ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded TimescaleDB in ${path.relative(root, path.join(userDir, 'twin-db'))}`}`);
-  log('type plant commands here, e.g. "fault spindle-1 bearingTemp drift 2", "status", "help"; Ctrl-C stops everything');
+  log('type plant commands here, e.g. "fault spindle-1 bearingTemp drift 30", "status", "help"; Ctrl-C stops everything');
 }
 
 main().catch((err: unknown) => {

@@ -152,4 +152,16 @@ describe('forwarder', function () {
     assert.ok(element.samples instanceof Float32Array);
     assert.deepEqual(element.samples, samples);
   });
+
+  it('encodes a waveform as base64 under the node\'s size limit too, and plain readings as plain JSON', function () {
+    const samples = Float32Array.from({ length: 1000 }, (_, i) => Math.cos(i) / 7);
+    const limit = 16 * 1024 * 1024;
+    const waveform = encodeMessage({ topic: 't', payload: [{ sensor: 'acc', ts: 1, samples, sampleRate: 12800 }] }, limit);
+    assert.ok(waveform.includes('$float32'), 'samples kept as base64');
+    assert.deepEqual((decodeMessage(waveform).payload as Array<{ samples: Float32Array }>)[0].samples, samples);
+    const readings = [{ sensor: 'temp', ts: 2, value: 41.5, unit: '°C' }, { sensor: 'text', ts: 3, value: 0, note: 'says $float32' }];
+    const plain = encodeMessage({ topic: 'r', payload: readings }, limit);
+    assert.equal(plain.toString('utf8'), JSON.stringify({ topic: 'r', payload: readings }));
+    assert.deepEqual(decodeMessage(plain), { topic: 'r', payload: readings });
+  });
 });

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import { SPINDLE_ASSET } from '../lib/asset/presets';
 import type { FeatureVector } from '../lib/features/feature-vector';
@@ -9,7 +6,8 @@ import type { HealthAssessment } from '../lib/health/sensor-health';
 import type { Reading } from '../lib/reading/reading';
 import { Random } from '../lib/math/random';
 import { accelerationBlock } from '../plant/physics/waveform';
-import { httpGet, startNodeRed, type NodeRedProcess } from './support/node-red-process';
+import { httpGet, type NodeRedProcess } from './support/node-red-process';
+import { persistentNodeRed, type PersistentNodeRed } from './support/persistent-node-red';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import driftNode = require('../nodes/twin-drift/twin-drift');
@@ -17,7 +15,6 @@ import featuresNode = require('../nodes/twin-features/twin-features');
 
 helper.init(require.resolve('node-red'));
 
-const root = path.resolve(__dirname, '..', '..');
 const ASSET_CONFIG = {
   id: 'a1', type: 'twin-asset', assetId: 'spindle-1', nominalRpm: '12000', machineGroup: '2', mounting: 'rigid',
   bearingElements: '18', bearingRollerMm: '11.1', bearingPitchMm: '92.5', bearingAngleDeg: '15', sensors: SPINDLE_ASSET.sensors,
@@ -172,7 +169,6 @@ describe('twin-drift node', function () {
 
 describe('twin-features keeps operating hours across a Node-RED restart', function () {
   this.timeout(120_000);
-  let workDir: string;
   let nodeRed: NodeRedProcess | undefined;
 
   const flow = [
@@ -190,19 +186,16 @@ describe('twin-features keeps operating hours across a Node-RED restart', functi
     { id: 'reply', type: 'http response', z: 'tab', statusCode: '200', wires: [] },
   ];
 
+  let directory: PersistentNodeRed;
   before(function () {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-hours-'));
-    fs.mkdirSync(path.join(workDir, 'user'));
-    fs.writeFileSync(path.join(workDir, 'user', 'flows.json'), JSON.stringify(flow));
-    fs.writeFileSync(path.join(workDir, 'settings.js'), `module.exports = Object.assign({}, require(${JSON.stringify(path.join(root, 'scripts', 'node-red-settings.js'))}), {
-      contextStorage: { default: { module: 'localfilesystem' }, memory: { module: 'memory' } } });\n`);
+    directory = persistentNodeRed('twin-hours-', flow);
   });
   after(async function () {
     await nodeRed?.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
+    directory.remove();
   });
 
-  const start = (): Promise<NodeRedProcess> => startNodeRed(['--settings', path.join(workDir, 'settings.js'), '--userDir', path.join(workDir, 'user')], {});
+  const start = (): Promise<NodeRedProcess> => directory.start();
 
   async function runHour(from: number): Promise<number> {
     const res = await fetch(`${nodeRed!.baseUrl}/hours`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from }) });

@@ -125,7 +125,12 @@ describe('operator dashboards in Chromium', function () {
     assert.match(kpiText, /spindle-1/);
     assert.match(kpiText, /Unplanned downtime\s+\d+\.\d\d h/);
     assert.match(kpiText, /MTTR/);
-    await until('the savings report', async () => /Saved in this period\s+-?[\d,]+ EUR/.test(await kpis.locator('.twin-kpis').innerText()), 120000);
+    await until('the savings report of both machines', async () => /Saved in this period\s+(cost )?[\d,.]+ EUR\s+(cost )?[\d,.]+ EUR/.test(await kpis.locator('.twin-kpis').innerText()), 120000);
+    const savingsText = await kpis.locator('.twin-kpis').innerText();
+    assert.match(savingsText, /Example baseline: the figures before the twin are the demo's examples/, 'the shipped baseline is labelled as an example');
+    // Columns: pump-1, spindle-1. The pump makes no parts: no scrap figure; its energy is compared by the hour.
+    assert.match(savingsText, /Scrap\s+not compared: the machine makes no parts\s/, `the pump has no scrap figure: ${savingsText}`);
+    assert.match(savingsText, /Energy\s+[\d,.]+ kWh (saved|more) \((cost )?[\d,.]+ EUR\)/, `the pump's energy, priced: ${savingsText}`);
     await screenshot(kpis, 'dashboard-kpis');
     assert.deepEqual(consoleErrors, []);
   });
@@ -145,6 +150,9 @@ describe('operator dashboards in Chromium', function () {
     for (const figure of ['Energy per part', 'Bearing temperature, steady', 'Vibration', 'Bearing life', 'Remaining useful life', 'ROI per year']) {
       assert.match(result, new RegExp(`${figure.replace(/[()]/g, '.')}[^\\n]*\\d`), `${figure} is quantified: ${result}`);
     }
+    // The ROI's five terms, each a figure or "unknown"; the total only when all are known; the demo's costs are examples.
+    assert.match(result, /ROI terms per year: good parts (unknown|[-\d,.]+ EUR\/yr) · scrap (unknown|[-\d,.]+ EUR\/yr) · energy [-\d,.]+ EUR\/yr · maintenance [-\d,.]+ EUR\/yr · labour [-\d,.]+ EUR\/yr/, result);
+    assert.match(result, /ROI priced with example costs/, result);
     const before = await estimatesSince(Date.now() - 60_000);
     await page.click('text=Apply +15 % speed');
     await page.waitForSelector('.twin-approval .pending', { timeout: 30000 });

@@ -82,9 +82,45 @@ describe('editor in Chromium', function () {
         assert.equal(await page.locator('#node-input-checks-container .twin-drift-sensor').first().inputValue(), 'motorCurrent');
       }
       if (type === 'twin-features') assert.equal(await page.locator('#node-input-windows').inputValue(), '1h, 24h, 7d');
+      if (type === 'twin-scenario') {
+        assert.equal(await page.locator('#node-input-costsExample').isChecked(), true, 'the shipped what-if costs are marked as examples');
+        await page.fill('#node-input-energyPerKwh', '0.31');
+        assert.equal(await page.locator('#node-input-costsExample').isChecked(), false, 'a cost typed in is the plant\'s own');
+      }
+      if (type === 'twin-kpi') {
+        assert.equal(await page.locator('#node-input-baselineExample').isChecked(), true, 'the shipped baseline is marked as example figures');
+        await page.fill('#node-input-baselineHours', '5800');
+        assert.equal(await page.locator('#node-input-baselineExample').isChecked(), false, 'a figure typed in is the plant\'s own');
+      }
       await page.click('#node-dialog-cancel');
       await page.waitForTimeout(300);
     }
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('imports the machine-health example with no node flagged and opens twin-health\'s dialog', async function () {
+    const example = JSON.parse(fs.readFileSync(path.join(root, 'examples', 'Machine health and the RUL ladder.json'), 'utf8')) as unknown[];
+    const page = await openPage(`${nodeRed!.baseUrl}/`);
+    await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });
+    assert.equal(await page.locator('#red-ui-palette-digital_twin .red-ui-palette-node[data-palette-type="twin-health"]').count(), 1, 'twin-health in the palette');
+    const flagged = await page.evaluate((nodes) => {
+      type EditorNode = { id: string; type: string; valid?: boolean; z?: string };
+      const red = (window as unknown as { RED: { view: { importNodes(n: unknown[], o: object): void }; nodes: { filterNodes(f: object): EditorNode[] } } }).RED;
+      red.view.importNodes(nodes, { generateIds: true, addFlow: true });
+      const health = red.nodes.filterNodes({ type: 'twin-health' });
+      const tab = health[health.length - 1].z;
+      return red.nodes.filterNodes({ z: tab }).filter((n) => n.valid === false).map((n) => `${n.type} ${n.id}`);
+    }, example);
+    assert.deepEqual(flagged, [], 'no node of the example is flagged invalid');
+    await page.evaluate(() => {
+      const red = (window as unknown as { RED: { nodes: { filterNodes(f: { type: string }): Array<{ id: string }> }; editor: { edit(n: unknown): void } } }).RED;
+      const health = red.nodes.filterNodes({ type: 'twin-health' });
+      red.editor.edit(health[health.length - 1]);
+    });
+    await page.waitForSelector('.red-ui-tray-body', { state: 'visible' });
+    assert.equal(await page.locator('#node-input-thresholds').inputValue(), 'acceleration.velocityRms=4.5');
+    await shot(page, 'edit-twin-health');
+    await page.click('#node-dialog-cancel');
     assert.deepEqual(consoleErrors, []);
   });
 
@@ -140,6 +176,52 @@ describe('editor in Chromium', function () {
     const merged = JSON.parse(await page.inputValue('#node-config-input-catalogue')) as { assets: Array<{ id: string; site: string; sensors: Array<{ id: string }> }> };
     assert.deepEqual(merged.assets.map((a) => [a.id, a.site, a.sensors.map((x) => x.id)]), [['m1', 's', ['speed']], ['m2', 's', ['flow']]]);
     await shot(page, 'edit-twin-catalogue');
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('loads the reference flow and every example with no node flagged, and deploys each without a warning', async function () {
+    this.timeout(600000);
+    const flowFiles = [path.join(root, 'flows', 'reference-twin.json'),
+      ...fs.readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(root, 'examples', f))];
+    const problems: string[] = [];
+    for (const file of flowFiles) {
+      const label = path.basename(file, '.json');
+      const emptied = await fetch(`${nodeRed!.baseUrl}/flows`, { method: 'POST', body: '[]',
+        headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' } });
+      assert.equal(emptied.status, 204, await emptied.text());
+      const page = await openPage(`${nodeRed!.baseUrl}/`);
+      await page.waitForSelector('#red-ui-palette-digital_twin', { timeout: 60000 });
+      await page.waitForFunction(() => !document.querySelector('#red-ui-header-shade')?.checkVisibility(), undefined, { timeout: 30000 }).catch(() => undefined);
+      const flagged = await page.evaluate((flow) => {
+        interface EditorNode { id: string; type: string; name?: string; valid?: boolean; validationErrors?: string[] }
+        const red = (window as unknown as { RED: {
+          view: { importNodes(nodes: unknown, options: Record<string, unknown>): void };
+          nodes: { eachNode(cb: (n: EditorNode) => void): void; eachConfig(cb: (n: EditorNode) => void): void };
+        } }).RED;
+        red.view.importNodes(flow, { addFlow: false, touchImport: false, generateIds: false, notify: false });
+        const found: string[] = [];
+        const check = (n: EditorNode): void => {
+          if (n.type === 'unknown' || n.valid === false || (n.validationErrors?.length ?? 0) > 0) {
+            found.push(`${n.type} ${n.name || n.id}: ${n.type === 'unknown' ? 'unknown type' : (n.validationErrors ?? []).join(', ') || 'invalid'}`);
+          }
+        };
+        red.nodes.eachNode(check);
+        red.nodes.eachConfig(check);
+        return found;
+      }, JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
+      problems.push(...flagged.map((f) => `${label}: ${f}`));
+      await page.click('#red-ui-header-button-deploy');
+      const notice = page.locator('.red-ui-notification');
+      await notice.first().waitFor({ state: 'visible', timeout: 90000 }).catch(async (err: Error) => { await shot(page, 'deploy-stuck'); throw err; });
+      await page.waitForTimeout(500);
+      const notices = await notice.allTextContents();
+      await shot(page, `deploy-${label.replace(/[^A-Za-z0-9-]+/g, '-')}`);
+      if (!notices.some((t) => /Successfully deployed/.test(t)) || notices.some((t) => /not properly configured|unknown|unused|Confirm deploy/i.test(t))) {
+        problems.push(`${label}: deploy said ${JSON.stringify(notices)}`);
+      }
+      await page.close();
+    }
+    assert.deepEqual(problems, []);
     assert.deepEqual(consoleErrors, []);
   });
 });

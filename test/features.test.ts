@@ -5,6 +5,7 @@ import type { BearingGeometry } from '../lib/asset/asset-model';
 import { envelopeSpectrum } from '../lib/features/envelope';
 import { FeatureEngine, DEFAULT_FEATURE_OPTIONS } from '../lib/features/feature-engine';
 import { severityZone } from '../lib/features/iso-10816';
+import { slopeUnitForWindow, slopeUnitOfFeature } from '../lib/features/slope-unit';
 import { OperatingHours } from '../lib/features/operating-hours';
 import { amplitudeNear, bandRms, dominantFrequency, spectrumOf, transformBlock } from '../lib/features/spectrum';
 import { velocityRms } from '../lib/features/velocity';
@@ -375,5 +376,29 @@ describe('feature engine', function () {
     for (let i = 0; i < 100_000; i++) engine.add([scalar('bearingTemp', start + i * 100, 60)]);
     assert.equal(engine.memoryBytes, before);
     assert.ok(before < 16 * 1024 * SPINDLE_ASSET.sensors.length, `${before} bytes`);
+  });
+});
+
+describe('slope units', function () {
+  it('reads a slope over an hour or a day per hour and a week per day', function () {
+    assert.deepEqual(slopeUnitOfFeature('bearingTemp.slope.1h'), { factor: 1 / 24, per: 'h' });
+    assert.deepEqual(slopeUnitOfFeature('bearingTemp.slope.24h'), { factor: 1 / 24, per: 'h' });
+    assert.deepEqual(slopeUnitOfFeature('bearingTemp.slope.7d'), { factor: 1, per: 'd' });
+    assert.equal(slopeUnitOfFeature('bearingTemp.mean.1h'), undefined, 'only slopes');
+    assert.deepEqual(slopeUnitForWindow(parseDuration('48h')), { factor: 1 / 24, per: 'h' });
+  });
+
+  it('gives a warming bearing over an hour window a trend in °C/h an operator can check against the chart', function () {
+    // 40 → 60 °C over the last hour, a reading a minute: 20 °C/h.
+    const engine = new FeatureEngine(SPINDLE_ASSET, { ...DEFAULT_FEATURE_OPTIONS, windows: ['1h'] });
+    const start = Date.UTC(2026, 0, 5);
+    for (let minute = 0; minute <= 60; minute++) {
+      engine.add([{ asset: SPINDLE_ASSET.id, sensor: 'bearingTemp', unit: '°C', ts: start + minute * 60_000, value: 40 + minute / 3, quality: 'good' }]);
+    }
+    const vector = engine.vector()!;
+    const perDay = vector.features['bearingTemp.slope.1h'];
+    assert.equal(vector.units['bearingTemp.slope.1h'], '°C/d', 'the engine keeps one unit for its models');
+    const unit = slopeUnitOfFeature('bearingTemp.slope.1h')!;
+    assert.ok(Math.abs(perDay * unit.factor - 20) < 1e-6, `${perDay * unit.factor} °C/${unit.per}`);
   });
 });

@@ -14,8 +14,7 @@ import { acquireEmbedded } from '../lib/historian/embedded/embedded-registry';
 import { readingsTable } from '../lib/historian/tables/readings';
 import { BatchWriter, type BatchResult, type TableRow } from '../lib/historian/writer';
 import type { ScalarReading } from '../lib/reading/reading';
-import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './support/database';
-import { TcpProxy } from './support/tcp-proxy';
+import { LOCAL_POSTGRES_URL, postgresAnswers, proxiedPostgres, uniqueSchema, withClient } from './support/database';
 import { makeCertificates, startTlsPostgres } from './support/tls-postgres';
 
 const reading = (i: number, start: number, overrides: Partial<ScalarReading> = {}): TableRow => ({
@@ -113,13 +112,9 @@ describe('historian over a black-holed database link', function () {
 
   it('reports the half-open link within 30 s, and once it is back writes every row once, in order', async function () {
     if (!(await postgresAnswers())) this.skip();
-    const target = new URL(LOCAL_POSTGRES_URL);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    const url = new URL(LOCAL_POSTGRES_URL);
-    url.port = String(proxy.port);
+    const { proxy, url } = await proxiedPostgres();
     const schema = uniqueSchema('twin_hole');
-    const connection = new HistorianConnection(settings({ kind: 'url', url: url.toString(), ssl: false }, schema));
+    const connection = new HistorianConnection(settings({ kind: 'url', url, ssl: false }, schema));
     const results: Array<BatchResult & { at: number }> = [];
     const writer = new BatchWriter(connection, { batchSize: 100, batchMs: 50, maxQueuedRows: 100000 }, (r) => results.push({ ...r, at: Date.now() }));
     try {
@@ -145,6 +140,54 @@ describe('historian over a black-holed database link', function () {
       await withClient(LOCAL_POSTGRES_URL, async (client) => {
         const stored = await client.query(`SELECT value FROM "${schema}".twin_readings ORDER BY ts`);
         assert.deepEqual(stored.rows.map((r: { value: number }) => r.value), Array.from({ length: 300 }, (_, i) => i));
+      });
+    } finally {
+      await writer.close(2000);
+      await withClient(LOCAL_POSTGRES_URL, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
+      await connection.close();
+      await proxy.stop();
+    }
+  });
+});
+
+describe('historian queue bound', function () {
+  this.timeout(60000);
+
+  it('queues a buffer\'s messages whole while the database answers, cuts the oldest when it does not and reports their ack tokens', async function () {
+    if (!(await postgresAnswers())) this.skip();
+    const { proxy, url } = await proxiedPostgres();
+    const schema = uniqueSchema('twin_bound');
+    const connection = new HistorianConnection(settings({ kind: 'url', url, ssl: false }, schema));
+    const results: BatchResult[] = [];
+    const writer = new BatchWriter(connection, { batchSize: 1000, batchMs: 20, maxQueuedRows: 100 }, (r) => results.push(r));
+    const start = Date.UTC(2026, 5, 1);
+    const message = (first: number): TableRow[] => Array.from({ length: 50 }, (_, i) => reading(first + i, start));
+    try {
+      await connection.ready();
+      // 150 rows from a buffer: over the bound, all kept while the database answers.
+      await Promise.all([writer.write(message(0), 'a'), writer.write(message(50), 'b'), writer.write(message(100), 'c')]);
+      assert.deepEqual(results.map((r) => [r.ok, r.acks]), [[true, ['a', 'b', 'c']]]);
+      // Rows that exist nowhere else are bounded all the same.
+      const unbuffered = await Promise.allSettled([writer.write(message(150)), writer.write(message(200)), writer.write(message(250))]);
+      assert.deepEqual(unbuffered.map((o) => o.status), ['rejected', 'fulfilled', 'fulfilled']);
+      assert.match(String((unbuffered[0] as PromiseRejectedResult).reason), /queue full \(100 rows\): 50 oldest rows not written/);
+      results.length = 0;
+
+      proxy.cut();
+      const first = writer.write(message(300), 'd');
+      while (!results.some((r) => /unreachable/.test(r.error ?? ''))) await new Promise((resolve) => setTimeout(resolve, 20));
+      const later = [writer.write(message(350), 'e'), writer.write(message(400), 'f')];
+      const cut = results.filter((r) => /queue full/.test(r.error ?? ''));
+      assert.equal(cut.length, 1);
+      assert.deepEqual([cut[0].ok, cut[0].acks, cut[0].rows, cut[0].tables], [false, ['d'], 50, { twin_readings: 50 }]);
+      assert.notEqual(cut[0].permanent, true, 'a buffer must send them again, not let them go');
+      await assert.rejects(first, /queue full/);
+      proxy.restore();
+      await Promise.all(later);
+      await withClient(LOCAL_POSTGRES_URL, async (client) => {
+        const stored = (await client.query(`SELECT value FROM "${schema}".twin_readings ORDER BY ts`)).rows.map((r: { value: number }) => r.value);
+        const expected = [...Array.from({ length: 150 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => 200 + i), ...Array.from({ length: 100 }, (_, i) => 350 + i)];
+        assert.deepEqual(stored, expected);
       });
     } finally {
       await writer.close(2000);

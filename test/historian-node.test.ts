@@ -3,8 +3,7 @@ import helper from 'node-red-node-test-helper';
 import { HistorianConnection } from '../lib/historian/connection';
 import { readingsTable } from '../lib/historian/tables/readings';
 import { BatchWriter, type BatchResult, type TableRow } from '../lib/historian/writer';
-import { LOCAL_POSTGRES_URL, postgresAnswers, testDatabase, uniqueSchema, withClient, type TestDatabase } from './support/database';
-import { TcpProxy } from './support/tcp-proxy';
+import { LOCAL_POSTGRES_URL, postgresAnswers, proxiedPostgres, testDatabase, uniqueSchema, withClient, type TestDatabase } from './support/database';
 import { coreNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import dbNode = require('../nodes/twin-db/twin-db');
@@ -106,13 +105,9 @@ describe('historian writer across a broken connection', function () {
 
   it('queues while the database is unreachable, reconnects by itself and writes every row once, in order', async function () {
     if (!(await postgresAnswers())) this.skip();
-    const target = new URL(LOCAL_POSTGRES_URL);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
+    const { proxy, url } = await proxiedPostgres();
     const schema = uniqueSchema('twin_cut');
-    const url = new URL(LOCAL_POSTGRES_URL);
-    url.port = String(proxy.port);
-    const connection = new HistorianConnection({ target: { kind: 'url', url: url.toString(), ssl: false }, poolMax: 2, schema, compressAfterDays: 7, retentionDays: undefined });
+    const connection = new HistorianConnection({ target: { kind: 'url', url, ssl: false }, poolMax: 2, schema, compressAfterDays: 7, retentionDays: undefined });
     const results: BatchResult[] = [];
     const states: string[] = [];
     const writer = new BatchWriter(connection, { batchSize: 50, batchMs: 20, maxQueuedRows: 100000 }, (r) => results.push(r), (s) => states.push(s));

@@ -44,15 +44,16 @@ describe('twin-kpi node', function () {
           assert.ok(msg.payload.some((r) => r.period === 'rolling-24h'));
           const saved = helper.getNode('n1').context().get('twinKpi') as { cursor: number };
           assert.equal(saved.cursor, START + 2 * HOUR);
-          n1.receive({ topic: 'savings', payload: { baseline: { hours: 20, downtimeHours: 5, energyKWh: 100, scrap: 0 } } });
+          n1.receive({ topic: 'savings', payload: { baseline: { hours: 20, downtimeHours: 5, energyKWh: 100, parts: 1000, scrap: 0 } } });
         } catch (err) { done(err); }
       });
       testNode('savings').on('input', (msg: { payload: SavingsReport }) => {
         try {
           // Baseline 5 h downtime in 20 h = 0.5 h expected in the 2 twin hours, where the failure took 0.5 h: nothing saved.
           assert.ok(Math.abs(msg.payload.saved.downtimeHours) < 1e-9, `downtime saved ${msg.payload.saved.downtimeHours}`);
-          // 10 kWh expected; 1.5 h × 4 kW = 6 kWh used: 4 kWh × 0.2 saved.
-          assert.ok(Math.abs(msg.payload.money.energy - 0.8) < 1e-9, `energy money ${msg.payload.money.energy}`);
+          // Energy per part: 0.1 kWh a part before, so 9 kWh expected for the 90 parts made; 1.5 h × 4 kW = 6 kWh used: 3 kWh × 0.2 saved.
+          assert.ok(Math.abs((msg.payload.money.energy ?? NaN) - 0.6) < 1e-9, `energy money ${msg.payload.money.energy}`);
+          assert.deepEqual(msg.payload.notCompared, []);
           done();
         } catch (err) { done(err); }
       });

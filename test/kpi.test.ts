@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { SPINDLE_ASSET } from '../lib/asset/presets';
 import { counterIncrease } from '../lib/kpi/counter-increase';
 import { DEFAULT_KPI_OPTIONS, KpiTracker, type KpiOptions } from '../lib/kpi/kpi-tracker';
-import type { KpiRecord } from '../lib/kpi/kpi-record';
+import { emptyTotals, kpiRecord, type KpiRecord } from '../lib/kpi/kpi-record';
 import { enteredFigures, figuresFromRecords, savingsReport, type PeriodFigures } from '../lib/kpi/savings';
 import { WeeklySchedule } from '../lib/kpi/weekly-schedule';
 import type { ScalarReading } from '../lib/reading/reading';
@@ -243,10 +243,11 @@ describe('savings report', function () {
   const costs = { currency: 'EUR', downtimePerHour: 500, energyPerKWh: 0.25, scrapPerPart: 15, labourPerHour: 60, crewSize: 2 };
 
   it('scales the baseline to the twin period and prices the differences', function () {
-    const baseline = enteredFigures({ hours: 720, downtimeHours: 36, repairHours: 30, mttrHours: 6, energyKWh: 36000, scrap: 720 }, 'baseline');
-    const twin: PeriodFigures = { hours: 240, downtimeHours: 6, repairHours: 4, mttrHours: 2, energyKWh: 11000, scrap: 120, parts: null };
+    const baseline = enteredFigures({ hours: 720, downtimeHours: 36, repairHours: 30, mttrHours: 6, energyKWh: 36000, parts: 36000, scrap: 720 }, 'baseline');
+    const twin: PeriodFigures = { hours: 240, downtimeHours: 6, repairHours: 4, mttrHours: 2, energyKWh: 11000, scrap: 120, parts: 12000 };
     const report = savingsReport('spindle-1', baseline, twin, costs, MONDAY);
-    // The twin period is a third of the baseline: 12 h downtime, 10 h repair, 12,000 kWh, 240 scrap expected.
+    // The twin period is a third of the baseline: 12 h downtime, 10 h repair expected; at 1 kWh and 2 % scrap a part
+    // before, 12,000 kWh and 240 scrap expected for the 12,000 parts made.
     close(report.scale, 1 / 3, 'scale');
     close(report.saved.downtimeHours, 6, 'downtime saved');
     close(report.saved.energyKWh, 1000, 'energy saved', 1e-9);
@@ -260,6 +261,48 @@ describe('savings report', function () {
     close(report.money.perYear, (5770 * 8760) / 240, 'per year', 1e-6);
     close(report.mttr.changeHours, -4, 'MTTR change');
     close(report.mttr.changePercent, -200 / 3, 'MTTR change %', 1e-9);
+  });
+
+  it('compares scrap and energy only per part made: no parts made, no saving claimed', function () {
+    const baseline = enteredFigures({ hours: 6000, downtimeHours: 120, repairHours: 120, energyKWh: 108000, parts: 360000, scrap: 10800, example: true }, 'baseline');
+    // Two hours of warm-up: running, power drawn, not a part cut yet.
+    const twin: PeriodFigures = { hours: 2, downtimeHours: 0, repairHours: 0, mttrHours: null, energyKWh: 12, scrap: 0, parts: 0 };
+    const report = savingsReport('spindle-1', baseline, twin, costs, MONDAY);
+    assert.equal(report.saved.scrap, null, 'no scrap saving without parts');
+    assert.equal(report.money.scrap, null);
+    assert.equal(report.saved.energyKWh, null, 'no energy per part without parts');
+    assert.equal(report.money.energy, null);
+    assert.deepEqual(report.notCompared, [{ figure: 'scrap', reason: 'no parts made in this period' }, { figure: 'energy', reason: 'no parts made in this period' }]);
+    close(report.money.total, report.money.downtime + report.money.labour, 'the total holds the compared figures only');
+    assert.equal(report.exampleBaseline, true, 'the demo baseline is marked as an example');
+  });
+
+  it('gives a machine without a part counter no scrap figure, compares its energy by the hour, and prices more energy as a cost', function () {
+    const baseline = enteredFigures({ hours: 100, downtimeHours: 2, energyKWh: 1800 }, 'baseline');
+    assert.deepEqual([baseline.parts, baseline.scrap, baseline.example], [null, null, false]);
+    // A pump: 18 kW before, 23 kW now over 10 h, so 50 kWh more.
+    const twin: PeriodFigures = { hours: 10, downtimeHours: 0.2, repairHours: 0.2, mttrHours: null, energyKWh: 230, scrap: null, parts: null };
+    const report = savingsReport('pump-1', baseline, twin, costs, MONDAY);
+    assert.equal(report.saved.scrap, null);
+    assert.deepEqual(report.notCompared, [{ figure: 'scrap', reason: 'the machine makes no parts' }]);
+    close(report.saved.energyKWh, -50, 'energy: 50 kWh more than before', 1e-9);
+    close(report.money.energy, -12.5, 'priced as a cost', 1e-9);
+    close(report.money.total, report.money.downtime + (report.money.energy ?? NaN) + report.money.labour, 'the cost lowers the total');
+  });
+
+  it('compares no scrap or energy per part against a baseline without parts made', function () {
+    const baseline = enteredFigures({ hours: 100, downtimeHours: 2, energyKWh: 1800, scrap: 30 }, 'baseline');
+    const twin: PeriodFigures = { hours: 10, downtimeHours: 0, repairHours: 0, mttrHours: null, energyKWh: 150, scrap: 2, parts: 600 };
+    const report = savingsReport('spindle-1', baseline, twin, costs, MONDAY);
+    assert.deepEqual(report.notCompared, [{ figure: 'scrap', reason: 'the baseline has no parts made' }, { figure: 'energy', reason: 'the baseline has no parts made' }]);
+  });
+
+  it('builds figures of a machine without a part counter with no parts or scrap', function () {
+    const record = { ...kpiRecord(emptyTotals(), { asset: 'pump-1', period: '1h', periodStart: MONDAY, periodEnd: MONDAY + HOUR, complete: true, ts: MONDAY + HOUR,
+      idealCycleTimeS: undefined, counters: { parts: false, good: false, scrap: false } }), knownHours: 1 };
+    const figures = figuresFromRecords([record], false);
+    assert.deepEqual([figures.hours, figures.parts, figures.scrap], [1, null, null]);
+    assert.deepEqual([figuresFromRecords([record]).parts, figuresFromRecords([record]).scrap], [0, 0], 'with a counter, none made is 0');
   });
 
   it('builds figures from stored bucket records and refuses overlapping rolling windows', function () {

@@ -36,7 +36,7 @@ describe('twin-model and twin-rul nodes', function () {
 
   const flow = (rul: Record<string, unknown> = {}) => [
     { id: 'm1', type: 'twin-model', source: 'file', file: modelFile },
-    { id: 'r1', type: 'twin-rul', model: 'm1', periodS: '0', runningFeature: 'speed.last', runningAbove: '100', wires: [['out']], ...rul },
+    { id: 'r1', type: 'twin-rul', model: 'm1', periodS: '0', runningFeature: 'speed.last', runningAbove: '100', featureGraceS: '0', wires: [['out']], ...rul },
     { id: 'out', type: 'helper' },
   ];
 
@@ -58,6 +58,39 @@ describe('twin-model and twin-rul nodes', function () {
     const error = new Promise<Error>((resolve) => testNode('r1').once('call:error', (call: { firstArg: Error }) => resolve(call.firstArg)));
     testNode('r1').receive({ payload: { ...vector('pump-1', 1), features: { 'speed.last': 3000 } } });
     assert.match((await error).message, /the model needs vibration\.rms, missing from pump-1's features/);
+  });
+
+  it('waits for features still on their way after an asset first appears, and reports them once the wait is over', async function () {
+    await helper.load([modelNode, rulNode], flow({ featureGraceS: '0.3' }) as never);
+    const r1 = testNode('r1');
+    const errors: Error[] = [];
+    r1.on('call:error', (call: { firstArg: Error }) => errors.push(call.firstArg));
+    const scalarOnly = (): FeatureVector => ({ ...vector('pump-1', 1), features: { 'speed.last': 3000 } });
+    // The pump's first vectors before its first waveform block: awaited, shown, not an error.
+    const refusedOut = nextMessage<{ payload: RulRecord[]; refused: Array<{ reason: string }> }>('out');
+    r1.receive({ payload: scalarOnly() });
+    assert.match((await refusedOut).refused[0].reason, /missing from pump-1's features/);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(errors, [], 'no error while the features may still come');
+    // Still missing after the wait: a fault.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const late = new Promise<Error>((resolve) => r1.once('call:error', (call: { firstArg: Error }) => resolve(call.firstArg)));
+    r1.receive({ payload: scalarOnly() });
+    assert.match((await late).message, /the model needs vibration\.rms, missing from pump-1's features/);
+    // Another asset that had all its features once and loses one: a fault at once, whatever the wait.
+    const scored = new Promise<RulRecord[]>((resolve) => {
+      const onOut = (msg: { payload: RulRecord[] }): void => {
+        if (!msg.payload.some((r) => r.asset === 'spindle-1')) return;
+        testNode('out').off('input', onOut);
+        resolve(msg.payload);
+      };
+      testNode('out').on('input', onOut);
+    });
+    r1.receive({ payload: vector('spindle-1', 2) });
+    assert.equal((await scored).length, 1);
+    const lost = new Promise<Error>((resolve) => r1.once('call:error', (call: { firstArg: Error }) => resolve(call.firstArg)));
+    r1.receive({ payload: { ...vector('spindle-1', 2), features: { 'speed.last': 12000 } } });
+    assert.match((await lost).message, /missing from spindle-1's features/);
   });
 
   it('scores the newest vector of every asset in one cycle, and skips a machine standing still', async function () {

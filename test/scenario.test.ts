@@ -13,12 +13,16 @@ import type { VibrationParameters } from '../lib/scenario/vibration-model';
 import { dominates } from '../lib/scenario/ranking';
 import { throughputFactor } from '../lib/scenario/throughput';
 import { PumpModel } from '../plant/physics/pump';
+import { SPINDLE_NOMINAL_LIFE_H } from '../plant/physics/spindle';
 import { runProgram } from './support/simulated-operation';
 import { AMBIENT_C, identificationRun, spindle, START, steadyMeans, stepResponse } from './support/spindle-fixture';
 import { RecordingRulModel, TINY_MODEL_FEATURES } from './support/tiny-rul-model';
 
+/** The simulated spindle's settings: the defaults and its bearing life at nominal conditions (the ROI's maintenance term). */
+const SPINDLE_SETTINGS: ScenarioSettings = { ...DEFAULT_SCENARIO_SETTINGS, bearing: { ...DEFAULT_SCENARIO_SETTINGS.bearing, lifeHours: SPINDLE_NOMINAL_LIFE_H } };
+
 function twinWith(settings: Partial<ScenarioSettings> = {}, options: Partial<ScenarioTwinOptions> = {}): ScenarioTwin {
-  return new ScenarioTwin(SPINDLE_ASSET, { settings: { ...DEFAULT_SCENARIO_SETTINGS, ...settings }, ...options });
+  return new ScenarioTwin(SPINDLE_ASSET, { settings: { ...SPINDLE_SETTINGS, ...settings }, ...options });
 }
 
 function value(f: { value: number | null }): number {
@@ -256,6 +260,26 @@ describe('scenario engine on the simulated spindle', function () {
       assert.ok(Math.abs(value(result.scenarios[0].rul.hours) - 300 * ratio) < 1e-9);
       assert.ok(Math.abs(value(result.scenarios[0].rul.lower) - 250 * ratio) < 1e-9);
     });
+  });
+
+  it('gives no ROI total while a term is unknown, and keeps the known terms with what is missing', async function () {
+    const noLife = new ScenarioTwin(SPINDLE_ASSET, { settings: DEFAULT_SCENARIO_SETTINGS, reidentifyMs: Infinity }, twin.identified);
+    for (const batch of run.batches) noLife.addReadings(batch);
+    const roi = (await noLife.evaluate([{ speedPercent: 15 }], 'roi', {})).scenarios[0].roi;
+    assert.equal(roi.perYear.value, null, `no total without the bearing life: ${JSON.stringify(roi.perYear)}`);
+    assert.equal(roi.perPeriod.value, null);
+    assert.equal(roi.paybackMonths.value, null);
+    assert.match(roi.perYear.unavailable ?? '', /^not every term is known: maintenance: set the bearing life/);
+    assert.deepEqual(roi.excluded.map((e) => e.split(':')[0]), ['maintenance']);
+    for (const known of [roi.terms.goodParts, roi.terms.scrap, roi.terms.energy, roi.terms.labour]) assert.notEqual(known.value, null, 'the known terms stay');
+    assert.equal(roi.exampleCosts, false, 'the plant\'s own costs unless marked');
+    const marked = new ScenarioTwin(SPINDLE_ASSET, { settings: { ...SPINDLE_SETTINGS, costs: { ...SPINDLE_SETTINGS.costs, example: true } }, reidentifyMs: Infinity }, twin.identified);
+    for (const batch of run.batches) marked.addReadings(batch);
+    assert.equal((await marked.evaluate([{ speedPercent: 15 }], 'roi', {})).scenarios[0].roi.exampleCosts, true, 'example costs are said to be examples');
+    const withLife = plus15.roi;
+    assert.ok(withLife.perYear.value !== null && withLife.excluded.length === 0, `with the bearing life every term is known: ${JSON.stringify(withLife.perYear)}`);
+    const sum = Object.values(withLife.terms).reduce((total, t) => total + (t.value as number), 0);
+    assert.ok(Math.abs(sum - withLife.perYear.value) < 1e-6, 'the total is the sum of the five terms');
   });
 
   it('projects a bearing still warming up to where it settles, with the identified time constant', async function () {

@@ -1,4 +1,4 @@
-import { formatBytes, jsonSizeWithin, MessageSizeError } from './message-size';
+import { formatBytes, measureJson, MessageSizeError } from './message-size';
 
 /**
  * What a buffered message keeps on disk: its topic and payload as JSON, with Float32Array waveform blocks
@@ -32,14 +32,17 @@ function reviver(_key: string, value: unknown): unknown {
  */
 export function encodeMessage(message: BufferedMessage, maxBytes = Infinity): Buffer {
   const stored = { topic: message.topic, payload: message.payload };
-  if (Number.isFinite(maxBytes)) jsonSizeWithin(stored, maxBytes);
-  const bytes = Buffer.from(JSON.stringify(stored, replacer));
+  // A replacer is called for every value and makes JSON.stringify several times slower: only waveforms need it.
+  const float32 = Number.isFinite(maxBytes) ? measureJson(stored, maxBytes).float32 : true;
+  const bytes = Buffer.from(JSON.stringify(stored, float32 ? replacer : undefined));
   if (bytes.length > maxBytes) throw new MessageSizeError(`the message is ${formatBytes(bytes.length)} as JSON, over the per-message limit of ${formatBytes(maxBytes)}`);
   return bytes;
 }
 
 export function decodeMessage(bytes: Buffer): BufferedMessage {
-  return JSON.parse(bytes.toString('utf8'), reviver) as BufferedMessage;
+  // A reviver is called for every value: only a record that spells the waveform marker can need it.
+  const text = bytes.toString('utf8');
+  return JSON.parse(text, text.includes(F32) ? reviver : undefined) as BufferedMessage;
 }
 
 /** Marks every reading of a replayed batch as historical, so live-only logic (alerts) can skip it. */

@@ -29,9 +29,21 @@ function viewBytes(view: ArrayBufferView): number {
   return elements * 26 + 2;
 }
 
+export interface JsonMeasure {
+  bytes: number;
+  /** A Float32Array was met: the codec must encode it as base64 (plain JSON would spell out every sample). */
+  float32: boolean;
+}
+
 /** Bytes `value` takes as JSON, or throws MessageSizeError once past `limit` (or for a cycle or a BigInt). */
 export function jsonSizeWithin(value: unknown, limit: number): number {
+  return measureJson(value, limit).bytes;
+}
+
+/** As jsonSizeWithin, and whether the value holds a Float32Array. */
+export function measureJson(value: unknown, limit: number): JsonMeasure {
   let size = 0;
+  let float32 = false;
   const ancestors = new Set<object>();
   const stack: Frame[] = [{ value }];
   while (stack.length > 0) {
@@ -45,6 +57,7 @@ export function jsonSizeWithin(value: unknown, limit: number): number {
     if (scalar !== undefined) {
       size += scalar;
     } else if (ArrayBuffer.isView(current)) {
+      if (current instanceof Float32Array) float32 = true;
       size += viewBytes(current);
     } else if (current instanceof Date) {
       size += 26;
@@ -78,7 +91,7 @@ export function jsonSizeWithin(value: unknown, limit: number): number {
     }
     if (size > limit) throw new MessageSizeError(`the message is larger than ${formatBytes(limit)} as JSON (the per-message limit)`);
   }
-  return size;
+  return { bytes: size, float32 };
 }
 
 export function formatBytes(bytes: number): string {

@@ -10,7 +10,11 @@ import { deadLettersTable, type DeadLetter } from './tables/dead-letters';
 export interface WriterOptions {
   batchSize: number;
   batchMs: number;
-  /** Rows kept in memory while the database is unreachable; beyond it the oldest are failed, never silently. */
+  /**
+   * Rows kept in memory; beyond it the oldest are failed, never silently. While the database answers, a message that
+   * came with an ack token (from a buffer, which keeps it and bounds what it sends by its in-flight window) is queued
+   * whole and does not trigger the bound; once the database is unreachable every message does.
+   */
   maxQueuedRows: number;
   /**
    * Share (0–1] of the writer's time that late rows (replayed from a buffer) may take: after a batch with late rows
@@ -68,6 +72,12 @@ export interface QueuedRow extends TableRow {
 
 const REPORTED_REFUSALS = 5;
 
+function countByTable(rows: TableRow[]): Record<string, number> {
+  const tables: Record<string, number> = {};
+  for (const row of rows) tables[row.table.table] = (tables[row.table.table] ?? 0) + 1;
+  return tables;
+}
+
 /**
  * Batches rows into one transaction per batch (bounded by size and time), keeps order within each lane, and waits
  * out database outages with backoff while holding a bounded queue. Live rows go first; late rows (replayed after an
@@ -120,8 +130,10 @@ export class BatchWriter {
       const ticket: Ticket = { remaining: rows.length, settled: false, ack, resolve, reject };
       const lane = late ? this.late : this.live;
       if (!late && this.live.length === 0) this.liveSince = Date.now();
-      for (const row of rows) lane.push({ ...row, ticket });
-      this.enforceBound();
+      for (const { table, row } of rows) lane.push({ table, row, ticket });
+      // Rows a buffer sent (with its ack token) are bounded by the buffer's in-flight window while the database
+      // answers; cutting them would only make the buffer send them all again, which overruns the bound once more.
+      if (ack === undefined || this.state === 'reconnecting') this.enforceBound();
       this.schedule();
     });
   }
@@ -146,8 +158,13 @@ export class BatchWriter {
       dropped.push(...removed);
       excess -= removed.length;
     }
-    const error = new Error(`historian queue full (${this.options.maxQueuedRows} rows) while the database is unreachable: ${dropped.length} oldest rows not written`);
-    this.settleFailed(dropped, error);
+    const error = new Error(`historian queue full (${this.options.maxQueuedRows} rows): ${dropped.length} oldest rows not written`);
+    const acks = this.settleFailed(dropped, error);
+    // A buffer in front learns at once that these messages were let go and sends them again after its back-off,
+    // instead of waiting out its acknowledgement timeout.
+    if (acks.length > 0) {
+      this.onResult({ ok: false, tables: countByTable(dropped), rows: dropped.length, inserted: 0, durationMs: 0, error: error.message, acks });
+    }
   }
 
   private lane(lane: Lane): QueuedRow[] {
@@ -178,8 +195,7 @@ export class BatchWriter {
     const count = Math.min(queue.length, lane === 'live' ? this.options.batchSize : this.options.replayBatchSize);
     this.writing[lane] = count;
     const batch = queue.slice(0, count);
-    const tables: Record<string, number> = {};
-    for (const row of batch) tables[row.table.table] = (tables[row.table.table] ?? 0) + 1;
+    const tables = countByTable(batch);
     try {
       const outcome: StoreOutcome = await storeSplitting(batch, (rows) => this.insert(rows));
       if (outcome.deadLetters.length > 0) await this.keepDeadLetters(outcome.deadLetters);
@@ -225,6 +241,7 @@ export class BatchWriter {
 
   private async reconnect(cause: Error): Promise<void> {
     this.state = 'reconnecting';
+    this.enforceBound();
     this.onState('reconnecting', this.queued);
     this.onResult({ ok: false, tables: {}, rows: 0, inserted: 0, durationMs: 0, error: `database unreachable, ${this.queued} rows queued: ${cause.message}`, acks: [] });
     // Probed at least every 2 s (a probe is one small query): once the database is back, live rows should not wait

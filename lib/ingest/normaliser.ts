@@ -136,16 +136,17 @@ export class Normaliser {
   private fromCanonical(msg: IngestMessage, problems: string[]): Candidate[] {
     const elements = Array.isArray(msg.payload) ? msg.payload : [msg.payload];
     const candidates: Candidate[] = [];
-    elements.forEach((element, index) => {
+    for (let index = 0; index < elements.length; index++) {
+      const element: unknown = elements[index];
       const label = `element ${index}`;
       if (!element || typeof element !== 'object') {
         problems.push(`${label}: expected a reading object, got ${typeof element}`);
-        return;
+        continue;
       }
       const record = element as Record<string, unknown>;
       if (record.asset !== undefined && record.asset !== this.asset.id) {
         problems.push(`${label}: reading of asset "${String(record.asset)}" sent to the ingest of "${this.asset.id}"`);
-        return;
+        continue;
       }
       const sensorName = String(record.sensor ?? '');
       const given = record.ts ?? record.timestamp;
@@ -158,7 +159,7 @@ export class Normaliser {
         badTs: given !== undefined && given !== null && ts === undefined ? `timestamp ${describeValue(given)} is not a time` : undefined,
         quality: isQuality(record.quality) ? record.quality : 'good',
       });
-    });
+    }
     return candidates;
   }
 
@@ -211,14 +212,14 @@ export class Normaliser {
       problems.push(`${label}: timestamp ${new Date(ts).toISOString()} is in the future`);
       return undefined;
     }
-    const base = { asset: this.asset.id, sensor: sensor.id, unit: sensor.unit, ts };
+    // Object literals of one shape rather than spreads: this runs once per reading on the ingest's hot path.
     if (sensor.kind === 'waveform') {
       const samples = toSamples(candidate.value);
       if (typeof samples === 'string') {
         problems.push(`${label}: ${samples}`);
         return undefined;
       }
-      return { ...base, samples, sampleRate: sensor.sampleRate ?? 0, quality: candidate.quality };
+      return { asset: this.asset.id, sensor: sensor.id, unit: sensor.unit, ts, samples, sampleRate: sensor.sampleRate ?? 0, quality: candidate.quality };
     }
     const value = toScalar(candidate.value);
     if (typeof value === 'string') {
@@ -226,7 +227,7 @@ export class Normaliser {
       return undefined;
     }
     const outOfRange = sensor.range !== undefined && (value < sensor.range.min || value > sensor.range.max);
-    return { ...base, value, quality: outOfRange ? worseQuality(candidate.quality, 'bad') : candidate.quality };
+    return { asset: this.asset.id, sensor: sensor.id, unit: sensor.unit, ts, value, quality: outOfRange ? worseQuality(candidate.quality, 'bad') : candidate.quality };
   }
 }
 

@@ -95,6 +95,11 @@ export class KpiTracker {
   private readonly counterKind = new Map<string, keyof CounterSet>();
   private state: KpiTrackerState;
 
+  /** The machine has a part counter (parts, good or scrap): it makes parts, so it has parts and scrap figures. */
+  get countsParts(): boolean {
+    return this.counterSet.parts || this.counterSet.good || this.counterSet.scrap;
+  }
+
   constructor(asset: AssetDefinition, options: KpiOptions, saved?: KpiTrackerState) {
     this.asset = asset.id;
     this.options = options;

@@ -2,8 +2,11 @@ import type { KpiRecord } from './kpi-record';
 
 /**
  * Before/after savings: a baseline period (the plant before the twin, from stored KPI periods or figures an engineer
- * enters) against the twin period. Periods differ in length, so the baseline is scaled to the twin period's length
- * first ("what the old plant would have lost in as long"), and the differences are priced with configurable costs.
+ * enters) against the twin period. Periods differ in length, so downtime and repairs of the baseline are scaled to the
+ * twin period's length ("what the old plant would have lost in as long"); scrap and, on a machine that makes parts,
+ * energy are compared per part made, so a machine that made nothing saves nothing. A figure without evidence on both
+ * sides is left out (null) with the reason, never counted as zero; the differences are priced with configurable costs,
+ * and a negative one is a cost.
  */
 
 const HOURS_PER_YEAR = 8760;
@@ -17,8 +20,12 @@ export interface PeriodFigures {
   repairHours: number;
   mttrHours: number | null;
   energyKWh: number;
-  scrap: number;
+  /** Scrap parts; null when the machine makes no parts or the figure was not entered. */
+  scrap: number | null;
+  /** Parts made; null when the machine has no part counter (a pump) or the figure was not entered. */
   parts: number | null;
+  /** Figures an engineer has not yet replaced with the plant's own (the demo's examples). */
+  example?: boolean;
 }
 
 export interface SavingsCosts {
@@ -42,16 +49,24 @@ export interface SavingsReport {
   twin: PeriodFigures;
   /** twin hours / baseline hours: the factor the baseline is scaled by. */
   scale: number;
-  /** The baseline at the twin period's length. */
-  expected: { downtimeHours: number; repairHours: number; energyKWh: number; scrap: number };
-  /** expected − twin (negative: worse than before). */
-  saved: { downtimeHours: number; energyKWh: number; scrap: number; labourHours: number };
+  /** The baseline at the twin period's length (downtime, repairs), at its parts made (scrap, energy of a producing machine). */
+  expected: { downtimeHours: number; repairHours: number; energyKWh: number | null; scrap: number | null };
+  /** expected − twin (negative: worse than before, a cost); null where there is no evidence to compare. */
+  saved: { downtimeHours: number; energyKWh: number | null; scrap: number | null; labourHours: number };
   mttr: { baselineHours: number | null; twinHours: number | null; changeHours: number | null; changePercent: number | null };
-  money: { downtime: number; energy: number; scrap: number; labour: number; total: number; perYear: number };
+  /** Money of each compared figure; `total` and `perYear` add up the compared ones only. */
+  money: { downtime: number; energy: number | null; scrap: number | null; labour: number; total: number; perYear: number };
+  /** Why a figure is left out of the comparison, e.g. `{ figure: 'scrap', reason: 'no parts made in this period' }`. */
+  notCompared: Array<{ figure: 'energy' | 'scrap'; reason: string }>;
+  /** The baseline holds example figures, not the plant's own. */
+  exampleBaseline: boolean;
 }
 
-/** Figures of a measured period from its bucket records (one per bucket; rolling windows overlap and are refused). */
-export function figuresFromRecords(records: readonly KpiRecord[]): PeriodFigures {
+/**
+ * Figures of a measured period from its bucket records (one per bucket; rolling windows overlap and are refused).
+ * `countsParts` false: the machine has no part counter, so it has no parts or scrap figure at all.
+ */
+export function figuresFromRecords(records: readonly KpiRecord[], countsParts = true): PeriodFigures {
   const rolling = records.find((r) => r.period.startsWith('rolling'));
   if (rolling) throw new Error(`savings need bucket records (e.g. period "1h"), not rolling windows ("${rolling.period}"), which overlap`);
   const unique = new Map<string, KpiRecord>();
@@ -64,12 +79,13 @@ export function figuresFromRecords(records: readonly KpiRecord[]): PeriodFigures
     figures.downtimeHours += r.downtimeHours;
     figures.repairHours += r.failureHours;
     figures.energyKWh += r.energyKWh;
-    figures.scrap += r.scrap;
+    figures.scrap = (figures.scrap ?? 0) + r.scrap;
     figures.parts = (figures.parts ?? 0) + r.parts;
     repairs += r.repairs;
     repairEpisodeHours += r.repairHours;
   }
   figures.mttrHours = repairs > 0 ? repairEpisodeHours / repairs : null;
+  if (!countsParts) Object.assign(figures, { parts: null, scrap: null });
   return figures;
 }
 
@@ -86,7 +102,8 @@ function field(source: Record<string, unknown>, name: string, label: string, req
 
 /**
  * Figures an engineer enters, e.g. the plant's KPIs before the twin: `hours` (or `from`/`to` epoch ms),
- * `downtimeHours`, `energyKWh`, `scrap`, optional `mttrHours`, `repairHours` (defaults to the downtime) and `parts`.
+ * `downtimeHours`, `energyKWh`, optional `parts` and `scrap` (a machine that makes parts: both, for a comparison per
+ * part), `mttrHours`, `repairHours` (defaults to the downtime) and `example` (true: the demo's figures, not the plant's).
  */
 export function enteredFigures(input: unknown, label: string): PeriodFigures {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw new Error(`${label} must be an object of figures {hours, downtimeHours, energyKWh, scrap, mttrHours}`);
@@ -102,36 +119,52 @@ export function enteredFigures(input: unknown, label: string): PeriodFigures {
     repairHours: field(source, 'repairHours', label, false) ?? downtimeHours,
     mttrHours: field(source, 'mttrHours', label, false) ?? null,
     energyKWh: field(source, 'energyKWh', label, true) as number,
-    scrap: field(source, 'scrap', label, true) as number,
+    scrap: field(source, 'scrap', label, false) ?? null,
     parts: field(source, 'parts', label, false) ?? null,
+    example: source.example === true,
   };
+}
+
+/** Per part made: the baseline's rate applied to the twin period's parts, or the reason there is no evidence for it. */
+function perPart(baselineAmount: number | null, baseline: PeriodFigures, twin: PeriodFigures): number | string {
+  if (twin.parts === null) return 'the machine makes no parts';
+  if (twin.parts === 0) return 'no parts made in this period';
+  if (baseline.parts === null || baseline.parts === 0) return 'the baseline has no parts made';
+  if (baselineAmount === null) return 'the baseline has no figure for it';
+  return (baselineAmount / baseline.parts) * twin.parts;
 }
 
 export function savingsReport(asset: string, baseline: PeriodFigures, twin: PeriodFigures, costs: SavingsCosts, ts: number): SavingsReport {
   if (!(baseline.hours > 0)) throw new Error('the baseline period covers no time: nothing to compare with');
   if (!(twin.hours > 0)) throw new Error('the twin period covers no time yet: wait for data, or choose a period with data');
   const scale = twin.hours / baseline.hours;
+  const notCompared: SavingsReport['notCompared'] = [];
+  const scrapExpected = perPart(baseline.scrap, baseline, twin);
+  if (typeof scrapExpected === 'string') notCompared.push({ figure: 'scrap', reason: scrapExpected });
+  // A machine without a part counter (a pump) is compared by the hour; one that makes parts, per part made.
+  const energyExpected = twin.parts === null ? baseline.energyKWh * scale : perPart(baseline.energyKWh, baseline, twin);
+  if (typeof energyExpected === 'string') notCompared.push({ figure: 'energy', reason: energyExpected });
   const expected = {
     downtimeHours: baseline.downtimeHours * scale,
     repairHours: baseline.repairHours * scale,
-    energyKWh: baseline.energyKWh * scale,
-    scrap: baseline.scrap * scale,
+    energyKWh: typeof energyExpected === 'number' ? energyExpected : null,
+    scrap: typeof scrapExpected === 'number' ? scrapExpected : null,
   };
   const saved = {
     downtimeHours: expected.downtimeHours - twin.downtimeHours,
-    energyKWh: expected.energyKWh - twin.energyKWh,
-    scrap: expected.scrap - twin.scrap,
+    energyKWh: expected.energyKWh === null ? null : expected.energyKWh - twin.energyKWh,
+    scrap: expected.scrap === null ? null : expected.scrap - (twin.scrap ?? 0),
     labourHours: (expected.repairHours - twin.repairHours) * costs.crewSize,
   };
   const money = {
     downtime: saved.downtimeHours * costs.downtimePerHour,
-    energy: saved.energyKWh * costs.energyPerKWh,
-    scrap: saved.scrap * costs.scrapPerPart,
+    energy: saved.energyKWh === null ? null : saved.energyKWh * costs.energyPerKWh,
+    scrap: saved.scrap === null ? null : saved.scrap * costs.scrapPerPart,
     labour: saved.labourHours * costs.labourPerHour,
     total: 0,
     perYear: 0,
   };
-  money.total = money.downtime + money.energy + money.scrap + money.labour;
+  money.total = money.downtime + (money.energy ?? 0) + (money.scrap ?? 0) + money.labour;
   money.perYear = (money.total * HOURS_PER_YEAR) / twin.hours;
   const mttrChange = baseline.mttrHours !== null && twin.mttrHours !== null ? twin.mttrHours - baseline.mttrHours : null;
   return {
@@ -143,5 +176,7 @@ export function savingsReport(asset: string, baseline: PeriodFigures, twin: Peri
       changePercent: mttrChange !== null && baseline.mttrHours ? (100 * mttrChange) / baseline.mttrHours : null,
     },
     money,
+    notCompared,
+    exampleBaseline: baseline.example === true,
   };
 }

@@ -6,8 +6,8 @@ import type { CostSettings } from './settings';
  * Money per year of a scenario against today: good parts at their margin, scrap at its cost, energy at its price,
  * bearing replacements (part, labour and downtime) at the rate the bearing life implies, and machine hours at the
  * labour rate. In the `capacity` market the production hours stay and the parts change; in the `demand` market the
- * good parts stay and the hours change. A term whose inputs are unavailable is left out and named in `excluded`, so
- * a total is never silently incomplete.
+ * good parts stay and the hours change. A term whose inputs are unavailable is named in `excluded`, and there is no
+ * total (per year, per period, payback) until every term is known.
  */
 export interface RoiResult {
   perYear: Figure;
@@ -25,6 +25,8 @@ export interface RoiResult {
   /** One-off cost of the scenario (a cooling retrofit), and the months it takes to pay back. */
   investment: Figure;
   paybackMonths: Figure;
+  /** Priced with example costs, not the plant's own (CostSettings.example). */
+  exampleCosts: boolean;
 }
 
 export interface YearlyFigures {
@@ -89,15 +91,16 @@ export function returnOnInvestment(scenario: YearlyFigures, baseline: YearlyFigu
       replacementDelta === undefined ? undefined : -replacementDelta * replacementCost, scenario.replacementReason ?? baseline.replacementReason ?? 'no bearing life'),
     labour: figure(-(scenario.operatingHours - baseline.operatingHours) * costs.labourPerHour, unit, `machine hours × ${costs.labourPerHour} ${costs.currency}/h labour`),
   };
-  const available = Object.values(terms).filter((t) => t.value !== null);
-  const total = available.reduce((sum, t) => sum + (t.value as number), 0);
-  const model = `sum of ${available.length} of 5 terms (${costs.market} market)`;
+  const total = Object.values(terms).reduce((sum, t) => sum + (t.value ?? 0), 0);
+  const model = `sum of the 5 terms (${costs.market} market)`;
   const periodHours = costs.periodHours;
   const periodUnit = `${costs.currency} per ${periodHours} production hours`;
   // A machine that makes parts earns its money with them: without their value the sum of the costs alone would read
-  // as a loss, so there is no total until the scrap share is known.
+  // as a loss, so there is no total until the scrap share is known. Nor is there one while any other term is
+  // unknown: a sum of the known terms reads as the return of the change, which it is not. The known terms stay shown.
   const pending = scenario.partsPerYear !== undefined && scenario.scrapShare === undefined
-    ? `the value of the parts is not known yet: ${scenario.scrapModel}` : undefined;
+    ? `the value of the parts is not known yet: ${scenario.scrapModel}`
+    : excluded.length > 0 ? `not every term is known: ${excluded.join('; ')}` : undefined;
   const payback = (): Figure => {
     if (pending) return unavailable('months', 'investment / ROI per year', pending);
     if (investment <= 0) return figure(0, 'months', 'no investment');
@@ -112,5 +115,6 @@ export function returnOnInvestment(scenario: YearlyFigures, baseline: YearlyFigu
     operatingHours: figure(scenario.operatingHours, 'h/yr', hoursModel),
     investment: figure(investment, costs.currency, 'the cooling configuration\'s investment'),
     paybackMonths: payback(),
+    exampleCosts: costs.example === true,
   };
 }

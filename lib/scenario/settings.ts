@@ -24,6 +24,8 @@ export interface CostSettings {
    * makes the same good parts a year, and a faster scenario saves machine hours (labour, energy, wear) instead.
    */
   market: 'capacity' | 'demand';
+  /** The costs are example figures (the demo's), not yet the plant's own: the ROI says so. */
+  example?: boolean;
 }
 
 export const DEFAULT_COSTS: CostSettings = {

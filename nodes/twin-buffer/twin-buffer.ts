@@ -1,7 +1,7 @@
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { BufferWriteError, DiskQueue } from '../../lib/buffer/disk-queue';
 import { Forwarder, type ForwarderMetrics } from '../../lib/buffer/forwarder';
-import { decodeMessage, encodeMessage, markHistorical } from '../../lib/buffer/message-codec';
+import { decodeMessage, encodeMessage, markHistorical, type BufferedMessage } from '../../lib/buffer/message-codec';
 import { handleInput } from '../common/input';
 import { Status } from '../common/status';
 import { forwarderOptions, maxMessageBytes, queueOptions, type TwinBufferDef } from './options';
@@ -45,8 +45,10 @@ export = function register(RED: NodeAPI): void {
     if (opened.corrupt > 0 || opened.tornBytes > 0) {
       node.warn(`buffer reopened: skipped ${opened.corrupt} damaged stretch(es), cut ${opened.tornBytes} bytes of a torn final record`);
     }
+    /** The message being stored: the live lane sends it on as it came instead of decoding the bytes just encoded. */
+    let storing: { record: Buffer; message: BufferedMessage } | undefined;
     const forwarder = new Forwarder(queue, forwarderOptions(config), (record, historical) => {
-      const message = decodeMessage(record.payload);
+      const message = storing?.record === record.payload ? storing.message : decodeMessage(record.payload);
       const out: NodeMessage = { topic: message.topic as string | undefined, payload: historical ? markHistorical(message.payload) : message.payload, ack: { buffer: node.id, seq: record.seq } };
       if (historical) out.historical = true;
       node.send([out, null]);
@@ -123,12 +125,16 @@ export = function register(RED: NodeAPI): void {
 
     handleInput(node, status, async (msg) => {
       if (handleAck(msg)) return;
-      const record = encodeMessage({ topic: msg.topic, payload: msg.payload }, limit);
+      const message: BufferedMessage = { topic: msg.topic, payload: msg.payload };
+      const record = encodeMessage(message, limit);
       let stored: number;
+      storing = { record, message };
       try {
         stored = forwarder.push([record]);
       } catch (err) {
         return diskFailed(err as Error);
+      } finally {
+        storing = undefined;
       }
       if (stored === 0) {
         watch();

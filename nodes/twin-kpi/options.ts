@@ -29,6 +29,9 @@ export interface TwinKpiFields {
   baselineMttrHours: string;
   baselineEnergyKWh: string;
   baselineScrap: string;
+  baselineParts: string;
+  /** 'true' while the baseline holds the demo's example figures rather than the plant's own. */
+  baselineExample: string | boolean;
 }
 
 function blank(text: string | undefined): boolean {
@@ -105,8 +108,8 @@ export function overrideCosts(costs: SavingsCosts, input: unknown): SavingsCosts
 export function configuredBaseline(fields: Partial<TwinKpiFields>): PeriodFigures | undefined {
   const entered = {
     hours: fields.baselineHours, downtimeHours: fields.baselineDowntimeHours, repairHours: fields.baselineRepairHours,
-    mttrHours: fields.baselineMttrHours, energyKWh: fields.baselineEnergyKWh, scrap: fields.baselineScrap,
+    mttrHours: fields.baselineMttrHours, energyKWh: fields.baselineEnergyKWh, scrap: fields.baselineScrap, parts: fields.baselineParts,
   };
   if (Object.values(entered).every(blank)) return undefined;
-  return enteredFigures(entered, 'baseline in the node settings');
+  return { ...enteredFigures(entered, 'baseline in the node settings'), example: String(fields.baselineExample) === 'true' };
 }

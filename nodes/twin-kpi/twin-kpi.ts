@@ -114,7 +114,7 @@ export = function register(RED: NodeAPI): void {
         const lifetime = kpi.lifetimeRecord();
         twinRecords = lifetime ? [lifetime] : [];
       }
-      const report = savingsReport(kpi.asset, base, figuresFromRecords(twinRecords), overrideCosts(costs as SavingsCosts, request.costs), kpi.cursor ?? Date.now());
+      const report = savingsReport(kpi.asset, base, figuresFromRecords(twinRecords, kpi.countsParts), overrideCosts(costs as SavingsCosts, request.costs), kpi.cursor ?? Date.now());
       return { topic: `kpi-savings/${kpi.asset}`, payload: report };
     };
 

@@ -1,3 +1,4 @@
+import { DEFAULT_FEATURE_GRACE_MS } from '../../lib/rul/feature-arrival';
 import { DEFAULT_LIVE_SCORING, type LiveScoringOptions } from '../../lib/rul/live-scoring';
 
 /** The editor's fields of twin-rul, as Node-RED stores them. */
@@ -7,6 +8,7 @@ export interface TwinRulFields {
   unhealthyQuality: string;
   runningFeature: string;
   runningAbove: string;
+  featureGraceS: string;
 }
 
 export interface RunningRule {
@@ -34,5 +36,14 @@ export function runningRule(fields: Partial<TwinRulFields>): RunningRule | undef
 export function periodMs(fields: Partial<TwinRulFields>): number {
   const seconds = Number(fields.periodS ?? 0);
   if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`scoring period "${fields.periodS}" must be 0 (each message) or a number of seconds`);
+  return seconds * 1000;
+}
+
+/** How long after an asset's first vector its missing features are awaited rather than reported (lib/rul/feature-arrival). */
+export function featureGraceMs(fields: Partial<TwinRulFields>): number {
+  const text = String(fields.featureGraceS ?? '').trim();
+  if (text === '') return DEFAULT_FEATURE_GRACE_MS;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`"wait for features" "${fields.featureGraceS}" must be a number of seconds, 0 or more`);
   return seconds * 1000;
 }

@@ -3,13 +3,14 @@ import type { MachineStateFact } from '../../lib/facts/plant-facts';
 import type { FeatureVector } from '../../lib/features/feature-vector';
 import { isFeatureVector } from '../../lib/historian/tables/features';
 import { computesIn, isMachineStateRecord, stateLabel, type MachineStateRecord } from '../../lib/machine-state/machine-state';
+import { FeatureArrival } from '../../lib/rul/feature-arrival';
 import type { RulRecord } from '../../lib/rul/records';
 import { scoreVectors, type LiveScoringOptions, type ScoredBatch } from '../../lib/rul/live-scoring';
 import type { RulModelHandle } from '../../lib/rul/rul-model';
 import { handleInput, toError, type Send } from '../common/input';
 import { resolveModel, type TwinModelNode } from '../common/model';
 import { Status } from '../common/status';
-import { periodMs, runningRule, scoringOptions, type RunningRule, type TwinRulFields } from './options';
+import { featureGraceMs, periodMs, runningRule, scoringOptions, type RunningRule, type TwinRulFields } from './options';
 import { ScoringCycle } from './scoring-cycle';
 
 interface TwinRulDef extends NodeDef, TwinRulFields {
@@ -25,8 +26,10 @@ function itemsOf(payload: unknown): Scorable[] {
   return items as Scorable[];
 }
 
-function missingFeatures(batch: ScoredBatch): Error | undefined {
-  const missing = batch.refused.filter((r) => r.cause === 'missing-features');
+/** Features missing past their arrival (lib/rul/feature-arrival) as one error; those still awaited are only shown. */
+function missingFeatures(batch: ScoredBatch, arrival: FeatureArrival, now: number): Error | undefined {
+  for (const record of batch.records) arrival.arrived(record.asset);
+  const missing = batch.refused.filter((r) => r.cause === 'missing-features' && !arrival.awaited(r.asset, now));
   return missing.length > 0 ? new Error(missing.map((r) => r.reason).join('; ')) : undefined;
 }
 
@@ -48,11 +51,13 @@ export = function register(RED: NodeAPI): void {
     let options: LiveScoringOptions | undefined;
     let running: RunningRule | undefined;
     let cycleMs = 0;
+    let graceMs = 0;
     let setupError: Error | undefined = modelNode instanceof Error ? modelNode : undefined;
     try {
       options = scoringOptions(config);
       running = runningRule(config);
       cycleMs = periodMs(config);
+      graceMs = featureGraceMs(config);
     } catch (err) {
       setupError = toError(err);
     }
@@ -100,12 +105,13 @@ export = function register(RED: NodeAPI): void {
       return batch;
     };
 
+    const arrival = new FeatureArrival(graceMs);
     const cycle = new ScoringCycle<Scorable>();
     const timer = cycleMs > 0 ? setInterval(() => {
       if (cycle.size === 0) return;
       const { items, settle } = cycle.take();
       score(items, (msg) => node.send(msg)).then((batch) => {
-        const missing = missingFeatures(batch);
+        const missing = missingFeatures(batch, arrival, Date.now());
         const refused = new Set(batch.refused.filter((r) => r.cause === 'missing-features').map((r) => r.asset));
         for (const item of items) settle(item.asset, refused.has(item.asset) ? missing : undefined);
       }, (err: unknown) => {
@@ -123,7 +129,7 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       const batch = await score(items, (out) => send(Object.assign(msg, out)));
-      const missing = missingFeatures(batch);
+      const missing = missingFeatures(batch, arrival, Date.now());
       if (missing) throw missing;
     });
 

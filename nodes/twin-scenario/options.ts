@@ -51,6 +51,8 @@ export interface TwinScenarioFields {
   historyHours: string;
   reidentifyMinutes: string;
   minThermalMinutes: string;
+  /** 'true' while the costs are the demo's example figures rather than the plant's own. */
+  costsExample: string | boolean;
 }
 
 function text(value: unknown): string {
@@ -132,6 +134,7 @@ export function scenarioOptions(fields: Partial<TwinScenarioFields>): ScenarioTw
         productionHoursPerYear: number(fields.productionHoursPerYear, d.costs.productionHoursPerYear, 'production hours per year'),
         periodHours: number(fields.periodHours, d.costs.periodHours, 'ROI period'),
         market,
+        example: String(fields.costsExample) === 'true',
       },
       bearing: {
         type: bearingType,

@@ -12,7 +12,8 @@ const CYCLE_S = 60;
 const CUT_END_S = 45;
 const RETRACT_END_S = 52;
 const NOMINAL_CUT_LOAD = 60;
-const NOMINAL_LIFE_H = 480;
+/** Bearing life at nominal speed and load, hours: short, so the demo shows a life in days at its speed-up. */
+export const SPINDLE_NOMINAL_LIFE_H = 480;
 const MOTOR_EFFICIENCY = 0.9;
 const POWER_FACTOR = 0.85;
 
@@ -54,7 +55,7 @@ export class SpindleModel extends MachineBase {
     const defect = speedRatio > 0.05 ? 5.2 * Math.pow(this.currentWear, 1.6) : 0;
     this.velocity = Math.max(0, (imbalance + defect) * (1 + 0.03 * random.gaussian()));
     if (running && wearHours > 0) {
-      this.currentWear = advanceWear(this.currentWear, wearHours, NOMINAL_LIFE_H * this.lifeFactor, this.stress());
+      this.currentWear = advanceWear(this.currentWear, wearHours, SPINDLE_NOMINAL_LIFE_H * this.lifeFactor, this.stress());
       if (this.currentWear >= 1) this.failed = true;
     }
   }
@@ -94,7 +95,7 @@ export class SpindleModel extends MachineBase {
 
   remainingLifeHours(): number {
     if (this.failed) return 0;
-    return remainingLifeHours(this.currentWear, NOMINAL_LIFE_H * this.lifeFactor, { speedRatio: this.setpoint / this.nominalRpm, loadRatio: 1 });
+    return remainingLifeHours(this.currentWear, SPINDLE_NOMINAL_LIFE_H * this.lifeFactor, { speedRatio: this.setpoint / this.nominalRpm, loadRatio: 1 });
   }
 }
 

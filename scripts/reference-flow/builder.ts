@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { editorDefaults, isPackType } from './editor-defaults';
 
 /** A node of a Node-RED flow file: id, type, and whatever properties the node type defines. */
 export type FlowNode = { id: string; type: string; [property: string]: unknown };
@@ -15,12 +16,17 @@ export class FlowBuilder {
     return createHash('sha256').update(key).digest('hex').slice(0, 16);
   }
 
-  /** Adds a node and returns its id. `wires` are filled in by `wire`. */
+  /**
+   * Adds a node and returns its id. `wires` are filled in by `wire`. A node of this pack gets every property its
+   * editor defines, at the editor's default where the flow does not set it, as the editor itself saves nodes.
+   */
   add(key: string, node: Omit<FlowNode, 'id'>): string {
     const id = FlowBuilder.idFor(key);
     if (this.ids.has(id)) throw new Error(`flow key "${key}" used twice`);
     this.ids.add(id);
-    this.nodes.push({ ...node, id } as FlowNode);
+    const type = String(node.type);
+    const unset = Object.entries(isPackType(type) ? editorDefaults(type) : {}).filter(([property]) => !(property in node));
+    this.nodes.push({ ...node, ...structuredClone(Object.fromEntries(unset)), id } as FlowNode);
     return id;
   }
 

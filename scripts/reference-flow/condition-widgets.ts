@@ -1,3 +1,4 @@
+import { slopeUnitOfFeature } from '../../lib/features/slope-unit';
 import { STATE_LABELS } from '../../lib/machine-state/machine-state';
 
 /**
@@ -12,6 +13,12 @@ export interface ShownFeature {
   decimals: number;
 }
 
+/** A shown feature with the slope unit that fits its window (lib/features/slope-unit), for the template's script. */
+interface ShownFeatureScaled extends ShownFeature {
+  factor: number;
+  per?: 'h' | 'd';
+}
+
 export const STATE_STYLE = `.twin-machine-state { padding: 4px 8px; margin-bottom: 6px; border-radius: 4px; color: #fff; font-weight: bold; }
 .twin-machine-state.state-down { background: #ca3838; } .twin-machine-state.state-stopped, .twin-machine-state.state-warming-up { background: #6d6d6d; }`;
 
@@ -21,6 +28,10 @@ export const STATE_STYLE = `.twin-machine-state { padding: 4px 8px; margin-botto
  * labelled as held, and no ISO zone is claimed for a machine that does not turn.
  */
 export function featureTableTemplate(waveformSensor: string | undefined, shown: ShownFeature[]): string {
+  const scaled: ShownFeatureScaled[] = shown.map((f) => {
+    const slope = slopeUnitOfFeature(f.name);
+    return slope ? { ...f, factor: slope.factor, per: slope.per } : { ...f, factor: 1 };
+  });
   return `<style>
 .twin-features table { width: 100%; border-collapse: collapse; }
 .twin-features td { padding: 3px 6px; border-bottom: 1px solid rgba(128,128,128,0.25); }
@@ -41,7 +52,7 @@ ${STATE_STYLE}
 </div>
 <script>
 (function (scope) {
-  var shown = ${JSON.stringify(shown)};
+  var shown = ${JSON.stringify(scaled)};
   var words = ${JSON.stringify(STATE_LABELS)};
   var meaning = { A: 'new machine condition', B: 'unrestricted operation', C: 'restricted: plan action', D: 'damage likely' };
   scope.$watch('msg', function (msg) {
@@ -58,7 +69,10 @@ ${STATE_STYLE}
     scope.zone = ${waveformSensor ? `v.isoZones && v.isoZones[${JSON.stringify(waveformSensor)}]` : 'undefined'};
     scope.zoneText = scope.zone ? meaning[scope.zone] : '';
     scope.rows = shown.filter(function (f) { return typeof v.features[f.name] === 'number'; }).map(function (f) {
-      return { label: f.label, value: v.features[f.name].toFixed(f.decimals), unit: v.units[f.name] === '1' ? '' : v.units[f.name] || '' };
+      // A slope comes per day from twin-features; it is shown in the unit that fits its window (°C/h over an hour).
+      var unit = v.units[f.name] === '1' ? '' : v.units[f.name] || '';
+      if (f.per && unit.slice(-2) === '/d') unit = unit.slice(0, -2) + '/' + f.per;
+      return { label: f.label, value: (v.features[f.name] * f.factor).toFixed(f.decimals), unit: unit };
     });
   });
 })(scope);

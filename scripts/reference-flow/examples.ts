@@ -10,6 +10,7 @@ import { FlowBuilder, type FlowNode } from './builder';
 import { alarmExample } from './alarm-example';
 import { catalogueExample } from './catalogue-example';
 import { debug, embeddedDb, inject, spindleAsset } from './example-nodes';
+import { healthExample } from './health-example';
 import { kpiExample, setpointExample } from './kpi-setpoint-examples';
 import { retrainExample, rulUrgencyExample } from './maintenance-examples';
 import { scenarioExample } from './scenario-example';
@@ -225,6 +226,7 @@ export const EXAMPLES: Record<string, () => FlowNode[]> = {
   'Alarm management (ISA-18.2)': alarmExample,
   'Historian write and query': historianExample,
   'Remaining useful life and urgency': rulUrgencyExample,
+  'Machine health and the RUL ladder': healthExample,
   'Retrain on confirmed failures': retrainExample,
   'What-if scenarios': scenarioExample,
   'OEE and savings': kpiExample,

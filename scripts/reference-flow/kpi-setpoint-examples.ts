@@ -30,7 +30,7 @@ msg.payload = readings;
 return msg;`;
 
 /** The shift before the twin, as an engineer would enter it from the old plant's records. */
-export const KPI_EXAMPLE_BASELINE = { hours: 8, downtimeHours: 2.5, repairHours: 2.5, mttrHours: 2.5, energyKWh: 68, scrap: 20 };
+export const KPI_EXAMPLE_BASELINE = { hours: 8, downtimeHours: 2.5, repairHours: 2.5, mttrHours: 2.5, energyKWh: 68, parts: 300, scrap: 20 };
 
 export function kpiExample(): FlowNode[] {
   const flow = new FlowBuilder();
@@ -40,7 +40,8 @@ export function kpiExample(): FlowNode[] {
       'then "report": output 1 sends one record per hour and the rolling 24-hour window, where availability = 6.75 h running /\n' +
       '7.5 h planned = 90 %, performance = 60 s × 324 parts / 6.75 h = 80 %, quality = 312 / 324 good, OEE = 69 %, with downtime,\n' +
       'MTBF, MTTR and energy per part. "savings" compares the shift with the same shift before the twin (the baseline in the\n' +
-      'button) and prices the difference with the costs set in the node: downtime, energy, scrap and repair labour saved.' });
+      'button) and prices the difference with the costs set in the node: downtime and repair labour saved in as long, energy and\n' +
+      'scrap saved per part made.' });
   const asset = spindleAsset(flow, 'kpi:asset');
   const shift = flow.placeFunction('kpi:shift', tab, 1, 2, 'PLC: one shift', SHIFT_CODE);
   const kpi = flow.place('kpi:kpi', tab, 2, 3, { type: 'twin-kpi', name: '', asset, stateSensor: 'state', partsSensor: 'partCount', goodSensor: 'goodCount',

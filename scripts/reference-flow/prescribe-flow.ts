@@ -1,5 +1,6 @@
 import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { DEFAULT_COOLING, DEFAULT_CURRENT_COOLING } from '../../lib/scenario/cooling';
+import { SPINDLE_NOMINAL_LIFE_H } from '../../plant/physics/spindle';
 import { DEFAULT_PLANT_OPTIONS } from '../../plant/plant';
 import type { FlowBuilder } from './builder';
 import { storeAndForward } from './historian-nodes';
@@ -34,10 +35,14 @@ export interface PrescribeInputs {
 /**
  * Example costs of the demo plant; every plant sets its own in the nodes. The KPI baseline is what an engineer
  * enters for the time before the twin: here 6,000 production hours with 120 h of unplanned downtime in 15
- * breakdowns (MTTR 8 h), 0.3 kWh and a 3 % scrap share per part.
+ * breakdowns (MTTR 8 h), 0.3 kWh and a 3 % scrap share per part (360,000 parts); a machine without a part counter (the
+ * pump) has no parts or scrap figure. The figures are marked as examples, so the KPI tab says so until an engineer
+ * enters the plant's own.
  */
 const KPI_COSTS = { currency: 'EUR', downtimePerHour: '400', energyPerKWh: '0.25', scrapPerPart: '20', labourPerHour: '55', crewSize: '2' };
-const KPI_BASELINE = { baselineHours: '6000', baselineDowntimeHours: '120', baselineRepairHours: '120', baselineMttrHours: '8', baselineEnergyKWh: '108000', baselineScrap: '10800' };
+const KPI_BASELINE = { baselineHours: '6000', baselineDowntimeHours: '120', baselineRepairHours: '120', baselineMttrHours: '8', baselineEnergyKWh: '108000',
+  baselineExample: true };
+const KPI_BASELINE_PARTS = { baselineParts: '360000', baselineScrap: '10800' };
 
 /**
  * The prescriptive tab of the reference flow: the spindle's what-if twin (twin-scenario) answering the What-if
@@ -71,7 +76,10 @@ export function prescribeFlow(flow: FlowBuilder, inputs: PrescribeInputs): void 
   for (let port = 0; port < 3; port++) flow.linkFrom(decisions, inputs.urgency, port);
 
   const scenario = flow.place('prescribe:scenario', tab, 2, 3, { type: 'twin-scenario', name: '', asset: spindle.config, model: inputs.model,
-    minThermalMinutes: '15', ambientC: String(SIMULATED_HALL_C), historyHours: '6', reidentifyMinutes: '10', objective: 'roi', market: 'capacity', limitLevel: 'warning', maxZone: 'B', outputs: 2 });
+    minThermalMinutes: '15', ambientC: String(SIMULATED_HALL_C), historyHours: '6', reidentifyMinutes: '10', objective: 'roi', market: 'capacity', limitLevel: 'warning', maxZone: 'B',
+    // The bearing life at today's conditions, as an engineer enters it from maintenance records or the bearing
+    // calculation (here the simulated spindle's): without it the ROI has no maintenance term and so no total.
+    bearingLifeHours: String(SPINDLE_NOMINAL_LIFE_H), costsExample: true, outputs: 2 });
   for (const source of [readings, features, estimates]) flow.wire(source, scenario);
   const setpoint = flow.place('prescribe:setpoint', tab, 3, 4, { type: 'twin-setpoint', name: '', asset: spindle.config, sensor: 'speedSetpoint', protocol: 'both',
     opcuaDataType: 'Double', unitId: '1', min: '6000', max: '14400', maxStep: '2400', maxRatePerMinute: '6000', allowedHours: '', timeZone: '',
@@ -137,7 +145,7 @@ function kpis(flow: FlowBuilder, tab: string, inputs: PrescribeInputs, buffer: s
     const kpi = flow.place(`kpi:${a.asset.id}`, tab, 2, 12 + i, { type: 'twin-kpi', name: '', asset: a.config, stateSensor: 'state',
       partsSensor: counters ? 'partCount' : '', goodSensor: counters ? 'goodCount' : '', scrapSensor: counters ? 'scrapCount' : '', powerSensor: 'motorPower',
       idealCycleTimeS: '', schedule: '', timeZone: '', idle: 'planned-stop', maxGapMinutes: '10', bucketMinutes: '60', rollingHours: '24', keepDays: '7',
-      reportS: '30', ...KPI_COSTS, ...KPI_BASELINE, outputs: 2 });
+      reportS: '30', ...KPI_COSTS, ...KPI_BASELINE, ...(counters ? KPI_BASELINE_PARTS : {}), outputs: 2 });
     flow.wire(source, kpi);
     flow.wire(decisions, kpi);
     flow.wire(savings, kpi);

@@ -78,9 +78,12 @@ ${TABLE_STYLE('twin-whatif')}
           <td class="num">{{show(r.today)}}</td>
           <td class="num">{{show(r.scenario)}}</td>
           <td class="num">{{show(r.change)}}</td>
-          <td class="model">{{r.scenario.value === null ? r.scenario.unavailable : r.scenario.model}}<span ng-if="r.excluded && r.excluded.length"> (left out: {{r.excluded.join('; ')}})</span></td>
+          <td class="model">{{r.scenario.value === null ? r.scenario.unavailable : r.scenario.model}}</td>
         </tr>
       </table>
+      <div class="twin-whatif-example" ng-if="single.roi.exampleCosts" style="border-left: 6px solid #e6a800; padding: 2px 8px; margin: 4px 0">
+        ROI priced with example costs: enter the plant's own in the twin-scenario node (Costs).</div>
+      <div class="model twin-whatif-roi-terms">ROI terms per year: <span ng-repeat="t in roiTerms">{{t.name}} {{t.figure.value === null ? 'unknown' : show(t.figure)}}{{$last ? '' : ' · '}}</span></div>
       <div class="model">Change against today, green where it helps</div>
       <svg ng-attr-view_box="0 0 640 {{20 + 22 * bars.length}}" style="width:100%; max-height:280px">
         <line x1="420" y1="6" x2="420" ng-attr-y2="{{10 + 22 * bars.length}}" stroke="currentColor" stroke-opacity="0.5"/>
@@ -140,9 +143,11 @@ ${TABLE_STYLE('twin-whatif')}
     scope.single = report.scenarios.length === 1 ? report.scenarios[0] : null;
     if (!scope.single) return;
     var s = scope.single, b = report.baseline;
+    var t = s.roi.terms;
+    scope.roiTerms = [['good parts', t.goodParts], ['scrap', t.scrap], ['energy', t.energy], ['maintenance', t.maintenance], ['labour', t.labour]]
+      .map(function (x) { return { name: x[0], figure: x[1] }; });
     scope.rows = spec.map(function (r) {
-      return { label: r[0], today: r[1] && report.today[r[1]] ? report.today[r[1]] : r[2](b), scenario: r[2](s), change: r[3] ? r[3](s) : null,
-        excluded: r[0] === 'ROI per year' && s.roi.perYear.value !== null ? s.roi.excluded : null };
+      return { label: r[0], today: r[1] && report.today[r[1]] ? report.today[r[1]] : r[2](b), scenario: r[2](s), change: r[3] ? r[3](s) : null };
     });
     // Relative change of every figure both sides have, whatever its unit: one scale for throughput, heat and life.
     var changes = scope.rows.filter(function (r) {
@@ -222,13 +227,17 @@ ${TABLE_STYLE('twin-kpis')}
     <tr><td>Window</td><td class="num" ng-repeat="a in assets">{{k[a].period}}, {{num(k[a].knownHours, 2)}} h of data</td></tr>
   </table>
   <h4 ng-if="savingsAssets.length > 0">Savings against the baseline</h4>
+  <div class="twin-kpi-example" ng-if="anyExample" style="border-left: 6px solid #e6a800; padding: 4px 8px; margin: 4px 0">
+    Example baseline: the figures before the twin are the demo's examples, not this plant's. Enter the plant's own in each
+    twin-kpi node (Baseline) before reading these savings as real.</div>
   <table ng-if="savingsAssets.length > 0">
-    <tr><th></th><th ng-repeat="a in savingsAssets">{{a}}</th></tr>
+    <tr><th></th><th ng-repeat="a in savingsAssets">{{a}}<span ng-if="s[a].exampleBaseline"> (example baseline)</span></th></tr>
     <tr><td>Downtime saved</td><td class="num" ng-repeat="a in savingsAssets">{{num(s[a].saved.downtimeHours, 2)}} h</td></tr>
     <tr><td>MTTR before → with the twin</td><td class="num" ng-repeat="a in savingsAssets">{{num(s[a].mttr.baselineHours, 1)}} → {{num(s[a].mttr.twinHours, 2)}} h</td></tr>
-    <tr><td>Energy · scrap saved</td><td class="num" ng-repeat="a in savingsAssets">{{num(s[a].saved.energyKWh, 1)}} kWh · {{num(s[a].saved.scrap, 0)}} parts</td></tr>
-    <tr class="twin-kpi-savings"><td>Saved in this period</td><td class="num big" ng-repeat="a in savingsAssets">{{num(s[a].money.total, 0)}} {{s[a].currency}}</td></tr>
-    <tr><td>At this rate, per year</td><td class="num" ng-repeat="a in savingsAssets">{{s[a].twin.hours >= 24 ? num(s[a].money.perYear, 0) + ' ' + s[a].currency : 'after a day of data'}}</td></tr>
+    <tr class="twin-kpi-energy"><td>Energy</td><td class="num" ng-repeat="a in savingsAssets">{{saving(s[a], 'energy', s[a].saved.energyKWh, 'kWh')}}</td></tr>
+    <tr class="twin-kpi-scrap"><td>Scrap</td><td class="num" ng-repeat="a in savingsAssets">{{saving(s[a], 'scrap', s[a].saved.scrap, 'parts')}}</td></tr>
+    <tr class="twin-kpi-savings"><td>Saved in this period</td><td class="num big" ng-repeat="a in savingsAssets">{{money(s[a].money.total, s[a].currency)}}</td></tr>
+    <tr><td>At this rate, per year</td><td class="num" ng-repeat="a in savingsAssets">{{s[a].twin.hours >= 24 ? money(s[a].money.perYear, s[a].currency) : 'after a day of data'}}</td></tr>
   </table>
 </div>
 <script>
@@ -237,12 +246,25 @@ ${TABLE_STYLE('twin-kpis')}
   scope.savingsAssets = [];
   scope.pct = function (v) { return v === null || v === undefined ? '–' : (100 * v).toFixed(1) + ' %'; };
   scope.num = function (v, d) { return v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }); };
+  // Small amounts keep their digits: a few cents or a tenth of a part rounded to 0 would read as nothing at all.
+  scope.amount = function (v) { var a = Math.abs(v); return scope.num(v, a >= 100 ? 0 : a >= 10 ? 1 : 2); };
+  // A negative total is what the period cost compared with before, not a negative saving.
+  scope.money = function (v, currency) { return v < 0 ? 'cost ' + scope.amount(-v) + ' ' + currency : scope.amount(v) + ' ' + currency; };
+  // A figure without evidence says why; one worse than before says "more" and what it cost.
+  scope.saving = function (report, figure, v, unit) {
+    var left = (report.notCompared || []).filter(function (n) { return n.figure === figure; })[0];
+    if (v === null || v === undefined) return left ? 'not compared: ' + left.reason : '–';
+    var price = report.money[figure];
+    var priced = price === null || price === undefined ? '' : ' (' + scope.money(price, report.currency) + ')';
+    return v < 0 ? scope.amount(-v) + ' ' + unit + ' more' + priced : scope.amount(v) + ' ' + unit + ' saved' + priced;
+  };
   scope.$watch('msg', function (msg) {
     if (!msg || msg.topic !== 'kpis' || !msg.payload) return;
     scope.k = msg.payload.kpis;
     scope.s = msg.payload.savings;
     scope.assets = Object.keys(scope.k).sort();
     scope.savingsAssets = Object.keys(scope.s).sort();
+    scope.anyExample = scope.savingsAssets.some(function (a) { return scope.s[a].exampleBaseline; });
   });
 })(scope);
 </script>`;

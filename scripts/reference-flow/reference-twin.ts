@@ -304,8 +304,8 @@ function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: num
 
 /**
  * The PLC connection a real plant uses: Sign & Encrypt with Basic256Sha256 and a user. Shipped beside the demo's
- * anonymous one; switching is choosing it in the three OpcUa-Client nodes and entering the user and password in it
- * (README "OPC UA security"). The simulator serves it with `--opcua-user` and `--opcua-pki`.
+ * anonymous one; switching is enabling it, entering the user and password in it and choosing it in the three OpcUa-Client
+ * nodes (README "OPC UA security"). The simulator serves it with `--opcua-user` and `--opcua-pki`.
  */
 export const SECURE_OPCUA_ENDPOINT = {
   type: 'OpcUa-Endpoint', name: 'Plant PLC (OPC UA, Sign & Encrypt)', endpoint: '${TWIN_OPCUA_ENDPOINT}', secpol: 'Basic256Sha256', secmode: 'SignAndEncrypt',
@@ -315,7 +315,8 @@ export const SECURE_OPCUA_ENDPOINT = {
 export function buildReferenceFlow(): FlowBuilder['nodes'] {
   const flow = new FlowBuilder();
   const spindleTab = flow.add('tab:spindle', { type: 'tab', label: 'Spindle 1 (OPC UA)', disabled: false, info: 'CNC spindle read over OPC UA from the simulated plant.' });
-  flow.add('opcua-endpoint-secure', SECURE_OPCUA_ENDPOINT);
+  // Shipped disabled until a client uses it: the editor then neither starts it nor warns of an unused config node on Deploy.
+  flow.add('opcua-endpoint-secure', { ...SECURE_OPCUA_ENDPOINT, d: true });
   const pumpTab = flow.add('tab:pump', { type: 'tab', label: 'Pump 1 (Modbus TCP)', disabled: false, info: 'Centrifugal pump read over Modbus TCP from the simulated plant.' });
   const shared: SharedConfig = {
     db: flow.add('db', { type: 'twin-db', name: 'Historian database', mode: 'auto', host: '127.0.0.1', port: '5432', database: 'postgres',

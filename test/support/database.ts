@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { acquireEmbedded, type EmbeddedDatabase } from '../../lib/historian/embedded/embedded-registry';
+import { TcpProxy } from './tcp-proxy';
 
 export const LOCAL_POSTGRES_URL = process.env.TWIN_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -30,6 +31,15 @@ export async function postgresAnswers(url = LOCAL_POSTGRES_URL): Promise<boolean
 }
 
 /** A schema name no other test run uses, so parallel or aborted runs never see each other's tables. */
+/** The local PostgreSQL behind a started TCP proxy the test can cut, and the URL that reaches it through the proxy. */
+export async function proxiedPostgres(): Promise<{ proxy: TcpProxy; url: string }> {
+  const target = new URL(LOCAL_POSTGRES_URL);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.start();
+  target.port = String(proxy.port);
+  return { proxy, url: target.toString() };
+}
+
 export function uniqueSchema(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();
 }

@@ -10,8 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import { coreNode } from './core-nodes';
-import { LOCAL_POSTGRES_URL, uniqueSchema, withClient } from './database';
-import { TcpProxy } from './tcp-proxy';
+import { LOCAL_POSTGRES_URL, proxiedPostgres, uniqueSchema, withClient } from './database';
 import { testNode } from './test-node';
 import bufferNode = require('../../nodes/twin-buffer/twin-buffer');
 import { HISTORICAL_AFTER_MS } from '../../nodes/twin-buffer/options';
@@ -49,13 +48,9 @@ const BUFFER = { maxDiskMB: '512', maxAgeHours: '168', fullPolicy: 'drop-oldest'
 const HISTORIAN = { batchSize: '1000', batchMs: '1000', maxQueuedRows: '100000', replaySharePct: '50' };
 
 export async function runOutage(scenario: OutageScenario): Promise<OutageOutcome> {
-  const target = new URL(LOCAL_POSTGRES_URL);
-  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-  await proxy.start();
-  const url = new URL(LOCAL_POSTGRES_URL);
-  url.port = String(proxy.port);
+  const { proxy, url } = await proxiedPostgres();
   const savedUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = url.toString();
+  process.env.DATABASE_URL = url;
   const schema = uniqueSchema('twin_outage');
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-outage-'));
   helper.settings({ userDir });

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
-import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './database';
-import { TcpProxy } from './tcp-proxy';
+import { LOCAL_POSTGRES_URL, postgresAnswers, proxiedPostgres, uniqueSchema, withClient } from './database';
+import type { TcpProxy } from './tcp-proxy';
 
 export interface ProxiedDatabase {
   proxy: TcpProxy;
@@ -21,12 +21,9 @@ export function proxiedDatabase(prefix: string): ProxiedDatabase {
   const savedUrl = process.env.DATABASE_URL;
   before(async function () {
     if (!(await postgresAnswers())) this.skip();
-    const target = new URL(LOCAL_POSTGRES_URL);
-    state.proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await state.proxy.start();
-    const url = new URL(LOCAL_POSTGRES_URL);
-    url.port = String(state.proxy.port);
-    process.env.DATABASE_URL = url.toString();
+    const proxied = await proxiedPostgres();
+    state.proxy = proxied.proxy;
+    process.env.DATABASE_URL = proxied.url;
     state.schema = uniqueSchema(prefix);
     state.userDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     helper.settings({ userDir: state.userDir });

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { acquireEmbedded, type EmbeddedDatabase } from '../../lib/historian/embedded/embedded-registry';
 import { startPlant, type Plant, type PlantOptions } from '../../plant/plant';
 import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './database';
@@ -55,6 +57,8 @@ export async function startReferenceTwin(options: ReferenceTwinOptions): Promise
     DATABASE_URL: databaseUrl, TWIN_OPCUA_ENDPOINT: plant.opcuaEndpoint, TWIN_MODBUS_HOST: '127.0.0.1', TWIN_MODBUS_PORT: String(plant.modbusPort),
     TWIN_SPEEDUP: String(plant.options.speedup), ...options.env,
   };
+  // As `npm start` does: the OPC UA clients' certificate store made before the flows start (scripts/opcua-client-pki.ts).
+  await promisify(execFile)(process.execPath, [path.join(root, 'dist', 'scripts', 'opcua-client-pki.js')], { env: { ...process.env, ...env } });
   const twin: ReferenceTwin = {
     plant, nodeRed: await startNodeRed(args, env), databaseUrl, schema,
     restartNodeRed: async (whileStopped) => {

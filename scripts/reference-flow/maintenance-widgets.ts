@@ -39,13 +39,14 @@ ${TABLE_STYLE('twin-fleet')}
 ${LEVEL_STYLE}
 ${STATE_STYLE}
 .twin-fleet .twin-machine-state { display: inline-block; margin: 0; }
+.twin-fleet td.id { white-space: nowrap; }
 </style>
 <div class="twin-fleet">
   <div class="none" ng-if="!msg.payload || msg.payload.length === 0">Waiting for the first remaining-life estimates…</div>
   <table ng-if="msg.payload && msg.payload.length > 0">
     <tr><th>Asset</th><th>Urgency</th><th>Remaining life</th><th>Interval (80 %)</th><th>Recommended actions</th><th>Estimated</th><th>Model</th></tr>
     <tr ng-repeat="a in msg.payload track by a.asset" class="twin-fleet-row">
-      <td>{{a.asset}}</td>
+      <td class="id">{{a.asset}}</td>
       <td><span class="twin-level twin-level-{{a.level}}">{{a.level}}</span></td>
       <td class="num" ng-if="a.machineState"><span class="twin-machine-state state-{{a.machineState.state}}">${stateWord('a.machineState.state')} since {{a.machineState.since | date:'dd MMM HH:mm:ss'}}</span>
         <div>last valid estimate {{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h at {{a.ts | date:'HH:mm:ss'}}, held</div></td>

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseMachineMix } from '../plant/machine-mix';
+import { parseNodeRedLine, type NodeRedLine } from './node-red-line';
 
 export interface StartOptions {
   host: string;
@@ -12,10 +13,13 @@ export interface StartOptions {
   resetFlows: boolean;
   /** The simulated plant's machines, e.g. spindle:30,pump:20 (plant/machine-mix.ts); '' = spindle-1 and pump-1. */
   machines: string;
+  /** 4: Node-RED 4.1 on the machine's Node; 5: Node-RED 5 on Node 22 (scripts/node-red-line.ts). */
+  nodeRedLine: NodeRedLine;
 }
 
 const USAGE = `usage: npm start -- [--port 1880] [--host 127.0.0.1] [--opcua-port 4840] [--modbus-port 5020]
-                      [--speedup 1440] [--data-dir ./data] [--reset-flows] [--machines spindle:30,pump:20]`;
+                      [--speedup 1440] [--data-dir ./data] [--reset-flows] [--machines spindle:30,pump:20]
+                      [--node-red 4|5]`;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -37,6 +41,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
     dataDir: path.resolve(env.TWIN_DATA_DIR || path.join(root, 'data')),
     resetFlows: false,
     machines: env.TWIN_MACHINES || '',
+    nodeRedLine: parseNodeRedLine(env.TWIN_NODE_RED_LINE || undefined, 'TWIN_NODE_RED_LINE'),
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -54,6 +59,7 @@ export function parseStartOptions(argv: string[], env: NodeJS.ProcessEnv): Start
       case '--data-dir': options.dataDir = path.resolve(value()); break;
       case '--reset-flows': options.resetFlows = true; break;
       case '--machines': options.machines = value(); break;
+      case '--node-red': options.nodeRedLine = parseNodeRedLine(value(), flag); break;
       case '--help': case '-h': throw new Error(USAGE);
       default: throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }

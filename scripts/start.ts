@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { PLANT_CATALOGUE_FILE } from '../plant/machine-mix';
+import { installNodeRed5, nodeRedRuntime } from './node-red-line';
 import { prepareOpcuaClientPki } from './opcua-client-pki';
 import { parseStartOptions, type StartOptions } from './start-options';
 
@@ -77,6 +78,8 @@ async function shutdown(code: number): Promise<void> {
 
 async function main(): Promise<void> {
   const options = parseStartOptions(process.argv.slice(2), process.env);
+  if (options.nodeRedLine === '5') installNodeRed5(log);
+  const runtime = nodeRedRuntime(options.nodeRedLine);
   const userDir = prepareUserDir(options);
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
@@ -107,8 +110,9 @@ async function main(): Promise<void> {
     TWIN_SPEEDUP: String(options.speedup),
     TWIN_CATALOGUE_FILE: path.join(options.dataDir, PLANT_CATALOGUE_FILE),
   };
-  const nodeRed = spawn(process.execPath, [
-    require.resolve('node-red/red.js'),
+  log(`starting Node-RED ${options.nodeRedLine} (${path.relative(root, runtime.redJs)}) on Node ${runtime.node === process.execPath ? process.version : path.relative(root, runtime.node)}`);
+  const nodeRed = spawn(runtime.node, [
+    runtime.redJs,
     '--settings', path.join(root, 'scripts', 'node-red-settings.js'),
     '--userDir', userDir,
   ], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });

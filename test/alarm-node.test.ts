@@ -26,8 +26,9 @@ import assetNode = require('../nodes/twin-asset/twin-asset');
 import dbNode = require('../nodes/twin-db/twin-db');
 import historianNode = require('../nodes/twin-historian/twin-historian');
 import thresholdNode = require('../nodes/twin-threshold/twin-threshold');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const SENSORS = [
   { id: 'bearingTemp', name: 'Bearing temperature', unit: '°C', kind: 'scalar', warning: { high: 65 }, alarm: { high: 80, priority: 'urgent' }, hysteresis: 2 },

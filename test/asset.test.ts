@@ -3,8 +3,9 @@ import helper from 'node-red-node-test-helper';
 import { validateAsset, type AssetDefinition } from '../lib/asset/asset-model';
 import { PLANT_ASSETS, PUMP_ASSET, SPINDLE_ASSET, modbusBlock } from '../lib/asset/presets';
 import assetNode = require('../nodes/twin-asset/twin-asset');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 describe('asset definitions', function () {
   it('the simulated plant presets are valid', function () {

@@ -15,8 +15,9 @@ import { testNode } from './support/test-node';
 import bufferNode = require('../nodes/twin-buffer/twin-buffer');
 import dbNode = require('../nodes/twin-db/twin-db');
 import historianNode = require('../nodes/twin-historian/twin-historian');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function storedValues(schema: string, sensor: string): Promise<number[]> {

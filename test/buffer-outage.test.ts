@@ -11,7 +11,7 @@ import helper from 'node-red-node-test-helper';
 import mqtt, { type MqttClient } from 'mqtt';
 import { coreNode } from './support/core-nodes';
 import { LOCAL_POSTGRES_URL, withClient } from './support/database';
-import { startNodeRed, type NodeRedProcess } from './support/node-red-process';
+import { testRuntime, startNodeRed, type NodeRedProcess } from './support/node-red-process';
 import { proxiedDatabase } from './support/proxied-database';
 import { TcpProxy } from './support/tcp-proxy';
 import { testNode } from './support/test-node';
@@ -19,7 +19,7 @@ import bufferNode = require('../nodes/twin-buffer/twin-buffer');
 import dbNode = require('../nodes/twin-db/twin-db');
 import historianNode = require('../nodes/twin-historian/twin-historian');
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 const root = path.resolve(__dirname, '..', '..');
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -15,8 +15,9 @@ import { parseMachineMix, plantCatalogue, plantMachines } from '../plant/machine
 import { testNode } from './support/test-node';
 import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
 import pollNode = require('../nodes/twin-poll/twin-poll');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const PLANT = plantCatalogue(plantMachines(parseMachineMix('spindle:30,pump:20'), { sensorsPerMachine: 20 }));
 

@@ -6,14 +6,14 @@ import type { HealthAssessment } from '../lib/health/sensor-health';
 import type { Reading } from '../lib/reading/reading';
 import { Random } from '../lib/math/random';
 import { accelerationBlock } from '../plant/physics/waveform';
-import { httpGet, type NodeRedProcess } from './support/node-red-process';
+import { testRuntime, httpGet, type NodeRedProcess } from './support/node-red-process';
 import { persistentNodeRed, type PersistentNodeRed } from './support/persistent-node-red';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import driftNode = require('../nodes/twin-drift/twin-drift');
 import featuresNode = require('../nodes/twin-features/twin-features');
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const ASSET_CONFIG = {
   id: 'a1', type: 'twin-asset', assetId: 'spindle-1', nominalRpm: '12000', machineGroup: '2', mounting: 'rigid',

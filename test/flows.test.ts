@@ -45,8 +45,9 @@ import userNode = require('../nodes/twin-user/twin-user');
 import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
 import pollNode = require('../nodes/twin-poll/twin-poll');
 import healthNode = require('../nodes/twin-health/twin-health');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const root = path.resolve(__dirname, '..', '..');
 const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-complete.js', 'common/25-catch.js', 'common/90-comment.js', 'function/10-function.js',

@@ -5,13 +5,13 @@ import type { LadderRulRecord } from '../lib/machine-health/health-messages';
 import type { HealthAlert } from '../lib/machine-health/machine-health';
 import { Random } from '../lib/math/random';
 import type { ScalarReading } from '../lib/reading/reading';
-import { httpGet, type NodeRedProcess } from './support/node-red-process';
+import { testRuntime, httpGet, type NodeRedProcess } from './support/node-red-process';
 import { persistentNodeRed, type PersistentNodeRed } from './support/persistent-node-red';
 import { testNode } from './support/test-node';
 import healthNode = require('../nodes/twin-health/twin-health');
 import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const START = Date.UTC(2026, 10, 24);
 const MINUTE = 60_000;

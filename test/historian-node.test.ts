@@ -8,8 +8,9 @@ import { coreNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import dbNode = require('../nodes/twin-db/twin-db');
 import historianNode = require('../nodes/twin-historian/twin-historian');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 describe('twin-historian node', function () {
   this.timeout(120000);

@@ -8,8 +8,9 @@ import type { Reading, ScalarReading, WaveformReading } from '../lib/reading/rea
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import ingestNode = require('../nodes/twin-ingest/twin-ingest');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const source = (dataType: ModbusSource['dataType'], wordOrder: ModbusSource['wordOrder'] = 'big', scale = 1, offset = 0): ModbusSource =>
   ({ address: 10, dataType, wordOrder, scale, offset });

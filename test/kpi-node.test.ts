@@ -7,8 +7,9 @@ import type { ScalarReading } from '../lib/reading/reading';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import kpiNode = require('../nodes/twin-kpi/twin-kpi');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const ASSET_CONFIG = { id: 'a1', type: 'twin-asset', assetId: 'spindle-1', maxRpm: '15000', idealCycleTimeS: '60', sensors: SPINDLE_ASSET.sensors };
 const HOUR = 3_600_000;

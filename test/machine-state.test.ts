@@ -25,8 +25,9 @@ import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const T0 = Date.UTC(2026, 11, 6, 8);
 const RULE = { sensor: 'state', test: 'equals' as const, value: MACHINE_STATE.running, downValue: MACHINE_STATE.down, warmUpMs: 15_000 };

@@ -18,8 +18,9 @@ import { contribNode } from './support/core-nodes';
 import { until } from './support/until';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import setpointNode = require('../nodes/twin-setpoint/twin-setpoint');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const USER = { user: 'twin', password: 'correct horse battery' };
 const ASSET_CONFIG = { id: 'a1', type: 'twin-asset', assetId: 'spindle-1', maxRpm: '15000', idealCycleTimeS: '60', sensors: SPINDLE_ASSET.sensors };

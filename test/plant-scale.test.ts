@@ -25,8 +25,9 @@ import { startPlant, type Plant } from '../plant/plant';
 import { contribNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import { until } from './support/until';
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -134,7 +135,9 @@ describe('plant of 50 machines', function () {
     assert.equal(snapshot.length, 50);
     const wear = snapshot.map((s) => s.wear);
     assert.ok(wear[0] < 0.01 && snapshot[30].wear < 0.01, 'spindle-1 and pump-1 start new, as in the default plant');
-    assert.equal(new Set(wear.map((w) => w.toFixed(6))).size, 50, 'each machine its own wear');
+    // The two that start new may both still read no wear at all when the test looks this early.
+    const worn = wear.filter((_, i) => i !== 0 && i !== 30);
+    assert.equal(new Set(worn.map((w) => w.toFixed(6))).size, 48, 'each of the other machines its own wear');
     assert.ok(Math.max(...wear) - Math.min(...wear) > 0.3, `spread over the fleet: ${Math.min(...wear)}..${Math.max(...wear)}`);
     assert.equal(new Set(snapshot.map((s) => s.remainingLifeH.toFixed(3))).size, 50, 'each machine its own remaining life');
   });

@@ -13,8 +13,9 @@ import { contribNode } from './support/core-nodes';
 import { testNode } from './support/test-node';
 import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
 import pollNode = require('../nodes/twin-poll/twin-poll');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 
 function block(asset: string, unitId: number, address = 0): ModbusReadBlock {

@@ -19,8 +19,9 @@ import featuresNode = require('../nodes/twin-features/twin-features');
 import ingestNode = require('../nodes/twin-ingest/twin-ingest');
 import kpiNode = require('../nodes/twin-kpi/twin-kpi');
 import thresholdNode = require('../nodes/twin-threshold/twin-threshold');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const ASSET_CONFIG = { id: 'a1', type: 'twin-asset', assetId: 'spindle-1', maxRpm: '15000', idealCycleTimeS: '60', sensors: SPINDLE_ASSET.sensors };
 const T0 = Date.UTC(2026, 0, 5, 8);

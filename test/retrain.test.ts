@@ -27,8 +27,9 @@ import dbNode = require('../nodes/twin-db/twin-db');
 import modelNode = require('../nodes/twin-model/twin-model');
 import rulNode = require('../nodes/twin-rul/twin-rul');
 import trainNode = require('../nodes/twin-train/twin-train');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const SPEEDUP = 1440;
 

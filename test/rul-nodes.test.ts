@@ -10,8 +10,9 @@ import { tinyRulModel } from './support/tiny-model';
 import modelNode = require('../nodes/twin-model/twin-model');
 import rulNode = require('../nodes/twin-rul/twin-rul');
 import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 function vector(asset: string, vibration: number, extra: Partial<FeatureVector> = {}): FeatureVector {
   return { asset, ts: Date.UTC(2026, 5, 1), features: { 'vibration.rms': vibration, 'speed.last': 12000 }, units: {}, windows: {}, quality: {}, ...extra };

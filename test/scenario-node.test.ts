@@ -12,8 +12,9 @@ import { testNode, type TestNode } from './support/test-node';
 import { RecordingRulModel } from './support/tiny-rul-model';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import scenarioNode = require('../nodes/twin-scenario/twin-scenario');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const ASSET_CONFIG = {
   id: 'a1', type: 'twin-asset', assetId: 'spindle-1', nominalRpm: '12000', maxRpm: '15000', ratedPowerKw: '15', machineGroup: '2',
@@ -36,7 +37,8 @@ function testModelNode(RED: NodeAPI): void {
 
 const flow = (extra: Record<string, unknown> = {}): unknown[] => [
   ASSET_CONFIG, { id: 'm1', type: 'twin-model' },
-  { id: 'n1', type: 'twin-scenario', asset: 'a1', model: 'm1', wires: [['results'], ['setpoint']], ...extra },
+  // The bearing's life, as the reference flow gives it: without it the maintenance term, so the ROI, is unknown.
+  { id: 'n1', type: 'twin-scenario', asset: 'a1', model: 'm1', bearingLifeHours: '480', wires: [['results'], ['setpoint']], ...extra },
   { id: 'results', type: 'helper' }, { id: 'setpoint', type: 'helper' },
 ];
 

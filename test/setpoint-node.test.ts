@@ -21,8 +21,9 @@ import ingestNode = require('../nodes/twin-ingest/twin-ingest');
 import setpointNode = require('../nodes/twin-setpoint/twin-setpoint');
 import thresholdNode = require('../nodes/twin-threshold/twin-threshold');
 import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const ASSET_CONFIG = { id: 'a1', type: 'twin-asset', assetId: 'spindle-1', maxRpm: '15000', idealCycleTimeS: '60', sensors: SPINDLE_ASSET.sensors };
 const NODES = [assetNode, ingestNode, setpointNode, thresholdNode, urgencyNode];

@@ -18,8 +18,9 @@ import { readPayload, SpecChecker } from './support/sparkplug-wire';
 import { testNode } from './support/test-node';
 import edgeNode = require('../nodes/twin-sparkplug-edge/twin-sparkplug-edge');
 import hostNode = require('../nodes/twin-sparkplug-host/twin-sparkplug-host');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const T0 = Date.UTC(2026, 5, 1, 8);
 

@@ -9,8 +9,9 @@ import { Random } from '../lib/math/random';
 import { testNode } from './support/test-node';
 import assetNode = require('../nodes/twin-asset/twin-asset');
 import thresholdNode = require('../nodes/twin-threshold/twin-threshold');
+import { testRuntime } from './support/node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 
 const ASSET: AssetDefinition = {
   id: 'm1', name: 'Machine', type: 'test', ratings: {},

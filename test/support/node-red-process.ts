@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
+import { nodeRedLineFromEnv, nodeRedRuntime } from '../../scripts/node-red-line';
 
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
@@ -34,13 +35,16 @@ export interface NodeRedProcess {
   stop: () => Promise<void>;
 }
 
+/** The Node-RED line the tests run on: TWIN_NODE_RED_LINE (4 when unset, see scripts/node-red-line.ts). */
+export const testRuntime = nodeRedRuntime(nodeRedLineFromEnv());
+
 /**
- * Runs a real Node-RED (the project's node-red dependency) as a child process on a free port (or `port`, to start
+ * Runs a real Node-RED (of the line TWIN_NODE_RED_LINE names) as a child process on a free port (or `port`, to start
  * it again where browsers knew it) and waits until its admin API answers. Output is captured so a failing test can show what the runtime said.
  */
 export async function startNodeRed(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90000, port?: number): Promise<NodeRedProcess> {
   port ??= await freePort();
-  const child = spawn(process.execPath, [require.resolve('node-red/red.js'), '--port', String(port), ...args], {
+  const child = spawn(testRuntime.node, [testRuntime.redJs, '--port', String(port), ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

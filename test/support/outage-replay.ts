@@ -16,8 +16,9 @@ import bufferNode = require('../../nodes/twin-buffer/twin-buffer');
 import { HISTORICAL_AFTER_MS } from '../../nodes/twin-buffer/options';
 import dbNode = require('../../nodes/twin-db/twin-db');
 import historianNode = require('../../nodes/twin-historian/twin-historian');
+import { testRuntime } from './node-red-process';
 
-helper.init(require.resolve('node-red'));
+helper.init(testRuntime.resolve('node-red'));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface OutageScenario {

@@ -4,7 +4,8 @@
  * tab +15 % speed is evaluated (throughput, energy, temperature, vibration, life, RUL, ROI), applied by one logged-in
  * user, approved by another, written through OPC UA and Modbus, and the spindle speeds up while the twin's estimates
  * follow; on the Maintenance tab a work order is acknowledged; last, each tab at 1280 × 800 and 1920 × 1080 has no clipped
- * button or text, no card overflowing, no overlapping controls. Screenshots go to TWIN_SCREENSHOTS when set. Skips without Chromium.
+ * button or text, no card overflowing, no overlapping controls; every widget shows the age of its data and the spindle's
+ * live widgets grey out during a PLC outage. Screenshots go to TWIN_SCREENSHOTS when set. Skips without Chromium.
  *
  * The what-if models need a quarter of an hour of the spindle at several speeds; a test cannot wait that long, so
  * the twin starts with models identified from a simulated commissioning run of the same spindle, as a twin that has

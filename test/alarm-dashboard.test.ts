@@ -5,8 +5,8 @@
  * shelved list says who, why and until when) and unshelves it; shelved again for the short length this test configures,
  * it comes back by itself, unacknowledged, without a reload; the journal shows each step with anna's name and the
  * alarm-rate KPI on the KPI tab counts the alarm among the bad actors. Then Node-RED is stopped while a shelve runs out
- * and started again: the open page, never reloaded, reconnects and shows the current alarms (the alarm back on the
- * summary, nothing shelved). No console error outside the restart.
+ * and started again: the page shows the lost connection (a banner, its widgets grey) and, never reloaded, reconnects
+ * and shows the current alarms (the alarm back on the summary, nothing shelved, the banner gone). No console error outside the restart.
  */
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -132,6 +132,10 @@ describe('alarm management on the dashboard (reference flow, Chromium)', functio
     const before = errors.length;
     await twin!.restartNodeRed(async () => {
       await page.locator('md-toast', { hasText: 'Connection lost' }).waitFor({ timeout: 20000 });
+      // The page says so itself too, and greys out what it shows until the connection is back.
+      assert.match(await page.locator('[data-twin=connection-lost]').innerText({ timeout: 5000 }), /No connection to Node-RED since .*: the values shown are frozen/);
+      assert.ok(await page.locator('md-card.twin-age-shown.twin-stale').count() > 0, 'the widgets grey');
+      await screenshot(page, 'alarms-connection-lost');
       // The shelve runs out while Node-RED is down.
       await new Promise((resolve) => setTimeout(resolve, SHORT_SHELVE.seconds * 1000));
     });
@@ -140,6 +144,7 @@ describe('alarm management on the dashboard (reference flow, Chromium)', functio
       && (await page.locator('.md-toolbar-tools').first().innerText()).includes('Alarms'), 90000, 500);
     await page.locator('[data-twin=alarm-summary]:not([data-before-restart])').waitFor({ timeout: 60000 });
     await row(page, 'alarm').waitFor({ timeout: 60000 });
+    assert.equal(await page.locator('[data-twin=connection-lost]').count(), 0, 'the banner gone once connected');
     assert.equal(await row(page, 'shelved').count(), 0, 'the shelve that ran out is not shown');
     assert.equal((await row(page, 'alarm').locator('[data-twin=state]').innerText()).trim(), 'unacknowledged');
     assert.ok(await page.locator('[data-twin=journal-row]').count() > 0, 'the journal is there again too');

@@ -3,7 +3,9 @@
  * simulated plant and the database: every tab loads without a console error and shows live values; on the What-if
  * tab +15 % speed is evaluated (throughput, energy, temperature, vibration, life, RUL, ROI), applied by one logged-in
  * user, approved by another, written through OPC UA and Modbus, and the spindle speeds up while the twin's estimates
- * follow; on the Maintenance tab a work order is acknowledged. Screenshots go to TWIN_SCREENSHOTS when set. Skips without Chromium.
+ * follow; on the Maintenance tab a work order is acknowledged; last, each tab at 1280 × 800 and 1920 × 1080 has no clipped
+ * button or text, no card overflowing, no overlapping controls; every widget shows the age of its data and the spindle's
+ * live widgets grey out during a PLC outage. Screenshots go to TWIN_SCREENSHOTS when set. Skips without Chromium.
  *
  * The what-if models need a quarter of an hour of the spindle at several speeds; a test cannot wait that long, so
  * the twin starts with models identified from a simulated commissioning run of the same spindle, as a twin that has
@@ -18,12 +20,17 @@ import { ScenarioTwin } from '../lib/scenario/scenario-twin';
 import { scenarioOptions, type TwinScenarioFields } from '../nodes/twin-scenario/options';
 import { FlowBuilder } from '../scripts/reference-flow/builder';
 import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './support/browser';
+import { layoutFaults, SCREEN_SIZES } from './support/layout';
 import { withClient } from './support/database';
 import { OPERATOR, SUPERVISOR, writeDashboardUsers } from './support/dashboard-users';
 import { startReferenceTwin, type FlowNode, type ReferenceTwin } from './support/reference-twin';
 import { identificationRun } from './support/spindle-fixture';
 
-const TAB = { fleet: 0, spindle: 1, pump: 2, whatIf: 3, maintenance: 4, kpis: 5 };
+const TAB = { fleet: 0, spindle: 1, pump: 2, whatIf: 3, maintenance: 4, kpis: 5, alarms: 6 };
+/** Each tab by its title, and what shows that its live content has arrived. */
+const TAB_CONTENT: [number, string, string][] = [[TAB.fleet, 'Fleet overview', '.twin-fleet-row'], [TAB.spindle, 'Spindle 1 · Live', '.twin-spectrum polyline'],
+  [TAB.pump, 'Pump 1 · Live', '.twin-spectrum polyline'], [TAB.whatIf, 'What-if', '.twin-whatif-form'], [TAB.maintenance, 'Maintenance', '.twin-order-row'],
+  [TAB.kpis, 'KPIs & ROI', '.twin-kpis'], [TAB.alarms, 'Alarms', '[data-twin=alarm-counts]']];
 
 async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs: number, detail: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -190,6 +197,46 @@ describe('operator dashboards in Chromium', function () {
     }), 30000);
     await page.waitForSelector(`${pumpOrder} >> text=acknowledged by ${OPERATOR.username}`, { timeout: 30000 });
     await screenshot(page, 'dashboard-maintenance-acknowledged');
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('lays out every tab at 1280 × 800 and 1920 × 1080 with nothing clipped or overlapping', async function () {
+    const faults: string[] = [];
+    for (const size of SCREEN_SIZES) {
+      for (const [index, name, content] of TAB_CONTENT) {
+        const page = await openDashboardTab(browser!, twin!.nodeRed.baseUrl, index, name, consoleErrors, OPERATOR, size);
+        await page.waitForSelector(content, { timeout: 60000 });
+        // Widgets that arrived with the tab finish their first layout pass (charts, gauges) before the boxes are measured.
+        await page.waitForTimeout(1500);
+        faults.push(...(await layoutFaults(page)).map((fault) => `${name} at ${size.width}×${size.height}: ${fault}`));
+        await screenshot(page, `layout-${size.width}x${size.height}-${name.split(' ')[0].toLowerCase().replace(/[^a-z]/g, '')}`);
+        await page.close();
+      }
+    }
+    assert.deepEqual(faults, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('shows the age of every widget\'s data, and greys out the machine\'s live widgets once its PLC is silent', async function () {
+    const page = await openTab(TAB.spindle, 'Spindle 1 · Live');
+    const live = page.locator('md-card.twin-feed-spindle-1');
+    const grey = page.locator('md-card.twin-feed-spindle-1.twin-stale');
+    await until('the age of the live widgets', async () => {
+      const liveAges = await live.locator('.twin-age').allInnerTexts();
+      return liveAges.length > 0 && liveAges.length === await live.count() && liveAges.every((age) => /^\d+ s$/.test(age));
+    }, 30000);
+    const ages = await page.locator('md-card.twin-age-shown > .twin-age').allInnerTexts();
+    assert.equal(ages.length, await page.locator('md-card.twin-age-shown').count(), 'every marked widget shows its age');
+    // A steady speed is not reported again by the PLC (report by exception), and is not stale for that.
+    await page.waitForTimeout(20000);
+    assert.equal(await page.locator('md-card.twin-stale').count(), 0, 'nothing grey while the machine reports');
+    assert.match(twin!.plant.command('fault network 30'), /^ok/);
+    let greyTexts: string[] = [];
+    await until('the spindle\'s live widgets grey', async () => (greyTexts = await grey.allInnerTexts()).length === await live.count(), 50000, () => greyTexts.join(' | '));
+    const age = Number((await grey.first().locator('.twin-age').innerText()).split(' ')[0]);
+    assert.ok(age >= 15, `their age, ${age} s, at the stale limit or past it`);
+    await screenshot(page, 'dashboard-stale-plc');
+    await page.close();
     assert.deepEqual(consoleErrors, []);
   });
 

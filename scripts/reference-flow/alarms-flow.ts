@@ -1,6 +1,7 @@
 import { FlowBuilder } from './builder';
 import { ALARM_HIDDEN_TEMPLATE, ALARM_JOURNAL_TEMPLATE, ALARM_LOAD_TEMPLATE, ALARM_SUMMARY_TEMPLATE } from './alarm-widgets';
-import { TAB_ORDER, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
+import { FULL_WIDTH, TAB_ORDER, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
+import { freshnessClass } from './hmi-head';
 import { historianQuery, storeAndForward } from './historian-nodes';
 
 /** Where an asset's alerts come from: its flow tab, twin-threshold and twin-drift. */
@@ -75,8 +76,8 @@ export function alarmsFlow(flow: FlowBuilder, db: string, sources: AlarmSource[]
   flow.node(answer).sendall = false;
   flow.wire(route, answerText, 0);
   flow.wire(answerText, answer);
-  const summary = actionTemplate(flow, 'alarms:summary', tab, 4, 2, summaryGroup, 1, 'alarm summary', ALARM_SUMMARY_TEMPLATE, { width: 20, height: 10 });
-  const hidden = actionTemplate(flow, 'alarms:hidden', tab, 4, 3, hiddenGroup, 1, 'shelved, suppressed, out of service', ALARM_HIDDEN_TEMPLATE, { width: 20, height: 8 });
+  const summary = actionTemplate(flow, 'alarms:summary', tab, 4, 2, summaryGroup, 1, 'alarm summary', ALARM_SUMMARY_TEMPLATE, { width: 20, height: 10 }, freshnessClass(null));
+  const hidden = actionTemplate(flow, 'alarms:hidden', tab, 4, 3, hiddenGroup, 1, 'shelved, suppressed, out of service', ALARM_HIDDEN_TEMPLATE, { width: 20, height: 8 }, freshnessClass(null));
   for (const template of [summary, hidden]) {
     flow.wire(route, template, 1);
     flow.wire(template, alarms);
@@ -88,9 +89,9 @@ export function alarmsFlow(flow: FlowBuilder, db: string, sources: AlarmSource[]
   flow.wire(connects, journalQuery);
   const reader = historianQuery(flow, 'alarms:journal-reader', tab, 4, 6, db, 'rows');
   flow.wire(journalQuery, reader);
-  flow.wire(reader, actionTemplate(flow, 'alarms:journal', tab, 5, 6, journalGroup, 1, 'alarm journal', ALARM_JOURNAL_TEMPLATE, { width: 20, height: 10 }));
+  flow.wire(reader, actionTemplate(flow, 'alarms:journal', tab, 5, 6, journalGroup, 1, 'alarm journal', ALARM_JOURNAL_TEMPLATE, { width: 20, height: 10 }, freshnessClass(null)));
 
   flow.node(KPI_UI_TAB);
-  const loadGroup = uiGroup(flow, 'alarms:ui-load', KPI_UI_TAB, 'Alarm load (ISA-18.2 / EEMUA 191), last 24 h', 2, 24);
-  flow.wire(alarms, actionTemplate(flow, 'alarms:load', tab, 4, 4, loadGroup, 1, 'alarm load', ALARM_LOAD_TEMPLATE, { width: 24, height: 8 }), 2);
+  const loadGroup = uiGroup(flow, 'alarms:ui-load', KPI_UI_TAB, 'Alarm load (ISA-18.2 / EEMUA 191), last 24 h', 2, FULL_WIDTH);
+  flow.wire(alarms, actionTemplate(flow, 'alarms:load', tab, 4, 4, loadGroup, 1, 'alarm load', ALARM_LOAD_TEMPLATE, { width: FULL_WIDTH, height: 8 }, freshnessClass(null)), 2);
 }

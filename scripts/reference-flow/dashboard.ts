@@ -13,6 +13,12 @@ const CHART_COLOURS = ['#1F77B4', '#FF7F0E', '#2CA02C', '#D62728', '#9467BD', '#
  */
 export const TAB_ORDER = { fleet: 1, spindle: 2, pump: 3, whatIf: 4, maintenance: 5, kpis: 6, alarms: 7, fleetOfSites: 8 } as const;
 
+/**
+ * The widest a group may be, in dashboard units (48 px and a 6 px gap each): 22 units take 1,182 px, which leaves a
+ * 1280-px window room for its scroll bar and the card margins; 24 would run past its right edge.
+ */
+export const FULL_WIDTH = 22;
+
 export function uiTab(flow: FlowBuilder, key: string, name: string, order: number, icon: string): string {
   return flow.add(key, { type: 'ui_tab', name, icon, order, disabled: false, hidden: false });
 }
@@ -32,38 +38,41 @@ export interface GaugeSpec {
   decimals: number;
 }
 
-export function uiGauge(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, spec: GaugeSpec): string {
+export function uiGauge(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, spec: GaugeSpec,
+  freshness: string): string {
   return flow.place(key, tab, column, row, {
     type: 'ui_gauge', name: spec.title, group, order, width: 3, height: 3, gtype: 'gage', title: spec.title,
     label: spec.unit, format: `{{value | number:${spec.decimals}}}`, min: spec.min, max: spec.max,
     // Green/amber/red only where the sensor has limits; a plain measurement gets one neutral colour.
     colors: spec.warning === undefined ? ['#2b83ba', '#2b83ba', '#2b83ba'] : ['#00b500', '#e6a800', '#ca3838'],
     seg1: spec.warning === undefined ? '' : String(spec.warning), seg2: spec.alarm === undefined ? '' : String(spec.alarm),
-    diff: false, className: '', outputs: 0,
+    diff: false, className: freshness, outputs: 0,
   });
 }
 
-export function uiText(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, label: string, format: string): string {
+export function uiText(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, label: string, format: string,
+  freshness: string): string {
   return flow.place(key, tab, column, row, {
     type: 'ui_text', name: label, group, order, width: 6, height: 1, label, format, layout: 'row-spread',
-    className: '', style: false, font: '', fontSize: '', color: '#000000', outputs: 0,
+    className: freshness, style: false, font: '', fontSize: '', color: '#000000', outputs: 0,
   });
 }
 
-export function uiChart(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, label: string, unit: string): string {
+export function uiChart(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, label: string, unit: string,
+  freshness: string): string {
   return flow.place(key, tab, column, row, {
     type: 'ui_chart', name: label, group, order, width: 12, height: 5, label: `${label} (${unit})`, chartType: 'line',
     legend: 'true', xformat: 'HH:mm', interpolate: 'linear', nodata: 'waiting for data', dot: false, ymin: '', ymax: '',
     removeOlder: 1, removeOlderPoints: '', removeOlderUnit: '3600', cutout: 0, useOneColor: false, useUTC: false,
-    colors: CHART_COLOURS, outputs: 1, useDifferentColor: false, className: '',
+    colors: CHART_COLOURS, outputs: 1, useDifferentColor: false, className: freshness,
   });
 }
 
 export function uiTemplate(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, name: string, html: string,
-  size: { width: number; height: number } = { width: 12, height: 6 }): string {
+  size: { width: number; height: number } = { width: 12, height: 6 }, className = ''): string {
   return flow.place(key, tab, column, row, {
     type: 'ui_template', name, group, order, width: size.width, height: size.height, format: html, storeOutMessages: true,
-    fwdInMessages: false, resendOnRefresh: true, templateScope: 'local', className: '', outputs: 1,
+    fwdInMessages: false, resendOnRefresh: true, templateScope: 'local', className, outputs: 1,
   });
 }
 

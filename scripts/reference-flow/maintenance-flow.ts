@@ -4,7 +4,8 @@ import { zoneBoundaries } from '../../lib/features/iso-10816';
 import type { FlowBuilder } from './builder';
 import { HEALTH_EXAMPLE_FEATURES } from './health-example';
 import { historianQuery, storeAndForward } from './historian-nodes';
-import { TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
+import { FULL_WIDTH, TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
+import { freshnessClass } from './hmi-head';
 import {
   FAILURE_EVENT_CODE, failureFormTemplate, FLEET_STATE_CODE, FLEET_TEMPLATE, MODELS_BOARD_CODE, MODELS_TEMPLATE, rulChartPointsCode, rulHistoryCode,
   RUL_STATE_TEMPLATE, WORK_ORDER_DONE_TEXT, WORK_ORDERS_TEMPLATE,
@@ -121,11 +122,11 @@ function machineHealth(flow: FlowBuilder, tab: string, a: MaintainedAsset, row: 
 
 function fleetOverview(flow: FlowBuilder, tab: string, urgency: string, health: string[]): void {
   const fleetTab = uiTab(flow, 'fleet:ui-tab', 'Fleet overview', TAB_ORDER.fleet, 'fa-th-list');
-  const group = uiGroup(flow, 'fleet:ui-group', fleetTab, 'Remaining useful life and maintenance urgency', 1, 24);
+  const group = uiGroup(flow, 'fleet:ui-group', fleetTab, 'Remaining useful life and maintenance urgency', 1, FULL_WIDTH);
   const state = flow.placeFunction('fleet:state', tab, 3, 3, 'fleet, most urgent first', FLEET_STATE_CODE);
   for (let port = 0; port < 3; port++) flow.wire(urgency, state, port);
   for (const node of health) flow.wire(node, state, 1);
-  flow.wire(state, uiTemplate(flow, 'fleet:table', tab, 4, 3, group, 1, 'fleet table', FLEET_TEMPLATE, { width: 24, height: 8 }));
+  flow.wire(state, uiTemplate(flow, 'fleet:table', tab, 4, 3, group, 1, 'fleet table', FLEET_TEMPLATE, { width: FULL_WIDTH, height: 8 }, freshnessClass(null)));
   // A new CRITICAL or WARNING pops up once, with its work order's text.
   const changed = flow.place('fleet:changed', tab, 3, 4, { type: 'switch', name: 'new level', property: 'payload.changed', propertyType: 'msg',
     rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
@@ -149,9 +150,9 @@ function rulTrends(flow: FlowBuilder, tab: string, db: string, rul: string, asse
   flow.wire(reader, toChart);
   assets.forEach((a, i) => {
     const group = uiGroup(flow, `${a.asset.id}:ui-rul`, a.liveTab, 'Remaining useful life', 7, 12);
-    const state = uiTemplate(flow, `${a.asset.id}:rul-state`, tab, 5, 6 + i, group, 1, 'RUL state line', RUL_STATE_TEMPLATE, { width: 12, height: 2 });
+    const state = uiTemplate(flow, `${a.asset.id}:rul-state`, tab, 5, 6 + i, group, 1, 'RUL state line', RUL_STATE_TEMPLATE, { width: 12, height: 2 }, freshnessClass(null));
     flow.wire(points, state, assets.length + i);
-    const chart = uiChart(flow, `${a.asset.id}:rul-chart`, tab, 4, 6 + i, group, 2, 'Remaining useful life, with its 80 % interval', 'h');
+    const chart = uiChart(flow, `${a.asset.id}:rul-chart`, tab, 4, 6 + i, group, 2, 'Remaining useful life, with its 80 % interval', 'h', freshnessClass(null));
     flow.wire(points, chart, i);
     flow.wire(toChart, chart, i);
   });
@@ -170,14 +171,14 @@ function lookup(flow: FlowBuilder, key: string, tab: string, row: number, db: st
 /** The maintenance dashboard; returns the node that sends confirmed failure events. */
 function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store: { buffer: string; historian: string; urgency: string }, assets: MaintainedAsset[]): string {
   const uiMaintenance = uiTab(flow, 'maintenance:ui-tab', 'Maintenance', TAB_ORDER.maintenance, 'fa-wrench');
-  const ordersGroup = uiGroup(flow, 'maintenance:ui-orders', uiMaintenance, 'Work orders', 1, 24);
+  const ordersGroup = uiGroup(flow, 'maintenance:ui-orders', uiMaintenance, 'Work orders', 1, FULL_WIDTH);
   const confirmGroup = uiGroup(flow, 'maintenance:ui-confirm', uiMaintenance, 'Confirm a failure or a false alarm', 2, 12);
-  const modelsGroup = uiGroup(flow, 'maintenance:ui-models', uiMaintenance, 'RUL models', 3, 24);
+  const modelsGroup = uiGroup(flow, 'maintenance:ui-models', uiMaintenance, 'RUL models', 3, FULL_WIDTH);
 
   // Work orders: read every 15 s, and again as soon as the historian has stored a maintenance record.
   const { ask: askOrders, answer: asOrders } = lookup(flow, 'maintenance:orders', tab, 10, db, { workOrders: 'open' }, 'orders');
   flow.wire(every(flow, 'maintenance:orders-inject', tab, 10, 'every 15 s', 15, 4), askOrders);
-  const orders = uiTemplate(flow, 'maintenance:orders', tab, 4, 10, ordersGroup, 1, 'work orders', WORK_ORDERS_TEMPLATE, { width: 24, height: 6 });
+  const orders = uiTemplate(flow, 'maintenance:orders', tab, 4, 10, ordersGroup, 1, 'work orders', WORK_ORDERS_TEMPLATE, { width: FULL_WIDTH, height: 6 }, freshnessClass(null));
   flow.wire(asOrders, orders);
   // Who acknowledged or completed: the logged-in user, written in by twin-user; a toast says it was taken.
   const orderUser = flow.place('maintenance:orders-user', tab, 5, 10, { type: 'twin-user', name: '', property: 'payload.by', requireLogin: false });
@@ -216,7 +217,7 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
   // Models: the registry, the retrain button, the quarterly schedule and the retrain's progress.
   const { ask: askModels, answer: asModels } = lookup(flow, 'maintenance:models', tab, 13, db, { models: 'recent' }, 'models');
   flow.wire(every(flow, 'maintenance:models-inject', tab, 13, 'on start', 0, 8), askModels);
-  const models = uiTemplate(flow, 'maintenance:models', tab, 4, 13, modelsGroup, 1, 'model registry', MODELS_TEMPLATE, { width: 24, height: 7 });
+  const models = uiTemplate(flow, 'maintenance:models', tab, 4, 13, modelsGroup, 1, 'model registry', MODELS_TEMPLATE, { width: FULL_WIDTH, height: 7 }, freshnessClass(null));
   const board = flow.placeFunction('maintenance:models-board', tab, 3, 14, 'registry + retrain', MODELS_BOARD_CODE);
   flow.wire(asModels, board);
   flow.wire(board, models);

@@ -47,13 +47,14 @@ ${TABLE_STYLE('twin-fleet')}
 ${LEVEL_STYLE}
 ${STATE_STYLE}
 .twin-fleet .twin-machine-state { display: inline-block; margin: 0; }
+.twin-fleet td.id { white-space: nowrap; }
 </style>
 <div class="twin-fleet">
   <div class="none" ng-if="!msg.payload || msg.payload.length === 0">Waiting for the first remaining-life estimates…</div>
   <table ng-if="msg.payload && msg.payload.length > 0">
     <tr><th>Asset</th><th>Urgency</th><th>Remaining life</th><th>Interval (80 %)</th><th>Recommended actions</th><th>Estimated</th><th>Model</th></tr>
     <tr ng-repeat="a in msg.payload track by a.asset" class="twin-fleet-row">
-      <td>{{a.asset}}</td>
+      <td class="id">{{a.asset}}</td>
       <td><span class="twin-level twin-level-{{a.level}}">{{a.level}}</span></td>
       <td class="num" ng-if="a.machineState"><span class="twin-machine-state state-{{a.machineState.state}}">${stateWord('a.machineState.state')} since {{a.machineState.since | date:'dd MMM HH:mm:ss'}}</span>
         <div>last valid estimate {{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h at {{a.ts | date:'HH:mm:ss'}}, held</div></td>
@@ -119,18 +120,21 @@ return [${JSON.stringify(assets)}.map((asset) => ({ topic: 'rul-history', asset,
 export const WORK_ORDERS_TEMPLATE = `<style>
 ${TABLE_STYLE('twin-orders')}
 ${LEVEL_STYLE}
+.twin-orders td.id { white-space: nowrap; }
+.twin-orders td.actions { white-space: nowrap; text-align: right; }
+.twin-orders td.actions .md-button { margin: 0 0 0 6px; vertical-align: top; }
 </style>
 <div class="twin-orders">
   <div class="none" ng-if="!msg.payload || msg.payload.length === 0">No open work orders</div>
   <table ng-if="msg.payload && msg.payload.length > 0">
     <tr><th>Opened</th><th>Asset</th><th>Level</th><th>State</th><th>Work order</th><th></th></tr>
     <tr ng-repeat="w in msg.payload track by w.id" class="twin-order-row">
-      <td>{{w.openedAt | date:'dd MMM HH:mm'}}</td>
-      <td>{{w.asset}}</td>
+      <td class="id">{{w.openedAt | date:'dd MMM HH:mm'}}</td>
+      <td class="id">{{w.asset}}</td>
       <td><span class="twin-level twin-level-{{w.level}}">{{w.level}}</span></td>
       <td>{{w.state}}<span ng-if="w.acknowledgedBy"> by {{w.acknowledgedBy}}</span></td>
       <td>{{w.message}}</td>
-      <td style="white-space:nowrap">
+      <td class="actions">
         <md-button class="md-raised" ng-if="w.state === 'open'" ng-click="act(w, 'acknowledge')">Acknowledge</md-button>
         <md-button class="md-raised" ng-click="act(w, 'complete')">Complete</md-button>
       </td>

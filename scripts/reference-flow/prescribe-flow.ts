@@ -4,7 +4,7 @@ import { SPINDLE_NOMINAL_LIFE_H } from '../../plant/physics/spindle';
 import { DEFAULT_PLANT_OPTIONS } from '../../plant/plant';
 import type { FlowBuilder } from './builder';
 import { storeAndForward } from './historian-nodes';
-import { TAB_ORDER, uiGroup, uiTab, uiTemplate } from './dashboard';
+import { FULL_WIDTH, TAB_ORDER, uiGroup, uiTab, uiTemplate } from './dashboard';
 import { APPROVAL_TEMPLATE, KPI_BOARD_CODE, KPI_TEMPLATE, SETPOINT_BOARD_CODE, WHATIF_RESULT_TEMPLATE, whatIfFormTemplate } from './prescribe-widgets';
 
 /** The simulated machine hall's air temperature: the spindle's ambient, as a plant engineer would enter it. */
@@ -132,8 +132,8 @@ function plcWrites(flow: FlowBuilder, tab: string, setpoint: string, inputs: Pre
 
 function kpis(flow: FlowBuilder, tab: string, inputs: PrescribeInputs, buffer: string, decisions: string): void {
   const kpiTab = uiTab(flow, 'kpi:ui-tab', 'KPIs & ROI', TAB_ORDER.kpis, 'fa-line-chart');
-  const group = uiGroup(flow, 'kpi:ui-group', kpiTab, 'OEE, downtime, MTTR, energy and savings (last 24 h)', 1, 24);
-  const table = uiTemplate(flow, 'kpi:table', tab, 4, 12, group, 1, 'KPIs and savings', KPI_TEMPLATE, { width: 24, height: 12 });
+  const group = uiGroup(flow, 'kpi:ui-group', kpiTab, 'OEE, downtime, MTTR, energy and savings (last 24 h)', 1, FULL_WIDTH);
+  const table = uiTemplate(flow, 'kpi:table', tab, 4, 12, group, 1, 'KPIs and savings', KPI_TEMPLATE, { width: FULL_WIDTH, height: 12 });
   const board = flow.placeFunction('kpi:board', tab, 3, 11, 'every asset\'s KPIs', KPI_BOARD_CODE);
   flow.wire(board, table);
   const savings = flow.place('kpi:savings-inject', tab, 1, 14, { type: 'inject', name: 'savings every minute', props: [{ p: 'topic', vt: 'str' }], topic: 'savings',

@@ -22,6 +22,8 @@ export function whatIfFormTemplate(coolingNames: string[], currentCooling: strin
 .twin-whatif-form input[type=range] { flex: 1; }
 .twin-whatif-form .value { width: 70px; text-align: right; font-variant-numeric: tabular-nums; }
 .twin-whatif-form select, .twin-whatif-form input[type=text], .twin-whatif-form input[type=number] { flex: 1; }
+.twin-whatif-form .actions { flex-wrap: wrap; align-items: flex-start; gap: 6px; margin-top: 8px; }
+.twin-whatif-form .actions .md-button { flex: 0 0 auto; margin: 0; }
 </style>
 <div class="twin-whatif-form">
   <div class="row"><label>Spindle speed</label><input type="range" min="-30" max="30" step="1" ng-model="c.speedPercent"><span class="value">{{c.speedPercent > 0 ? '+' : ''}}{{c.speedPercent}} %</span></div>
@@ -30,7 +32,7 @@ export function whatIfFormTemplate(coolingNames: string[], currentCooling: strin
   <div class="row"><label>Coolant flow</label><input type="range" min="-50" max="100" step="5" ng-model="c.coolantFlowPercent"><span class="value">{{c.coolantFlowPercent > 0 ? '+' : ''}}{{c.coolantFlowPercent}} %</span></div>
   <div class="row"><label>Ambient</label><input type="number" ng-model="c.ambientC" placeholder="today's"><span class="value">°C</span></div>
   <div class="row"><label>Duty cycle</label><input type="range" min="-50" max="50" step="5" ng-model="c.dutyCyclePercent"><span class="value">{{c.dutyCyclePercent > 0 ? '+' : ''}}{{c.dutyCyclePercent}} %</span></div>
-  <div class="row">
+  <div class="row actions">
     <md-button class="md-raised md-primary" ng-click="send({topic: 'scenario', payload: {changes: changes()}})">Evaluate</md-button>
     <md-button class="md-raised" ng-click="send({topic: 'scenario', payload: {grid: {cooling: 'all', speedPercent: [-10, 0, 5, 10, 15]}}})">Grid: cooling × speed</md-button>
     <md-button class="md-raised md-warn" ng-disabled="!c.speedPercent" ng-click="send({topic: 'apply', payload: {changes: {speedPercent: c.speedPercent}}})">Apply {{c.speedPercent > 0 ? '+' : ''}}{{c.speedPercent}} % speed</md-button>

@@ -15,6 +15,7 @@ import { FlowBuilder } from './builder';
 import { featureTableTemplate, HEALTH_TEMPLATE, spectrumTemplate, type ShownFeature } from './condition-widgets';
 import { alarmsFlow, type AlarmSource } from './alarms-flow';
 import { ALERT_LIST_TEMPLATE, TAB_ORDER, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
+import { freshnessClass, LIVE_STALE_AFTER_S, uiHead } from './hmi-head';
 import { BUFFER_METRICS_CODE, historyQueryCode, liveFanOutCode } from './live-functions';
 import { maintenanceFlow, type MaintainedAsset } from './maintenance-flow';
 import { prescribeFlow, type PrescribedAsset } from './prescribe-flow';
@@ -33,6 +34,11 @@ interface AssetLayout {
   /** Font Awesome icon of its dashboard tab. */
   icon: string;
 }
+
+/** twin-buffer reports its metrics every 5 s: three reports missed make them stale. */
+const BUFFER_STALE_AFTER_S = 15;
+/** The condition figures and the spectrum come once per feature period; three periods missed make them stale. */
+const FEATURE_STALE_PERIODS = 3;
 
 /** The vibration analyst's key figures of the bearing-housing accelerometer, shown on both asset tabs. */
 const VIBRATION_FEATURES: ShownFeature[] = [
@@ -160,7 +166,8 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   });
   flow.wire(buffer, bufferFormat, 1);
   ['State', 'Backlog', 'Oldest waiting', 'Disk'].forEach((label, i) =>
-    flow.wire(bufferFormat, uiText(flow, `${id}:buffer-text:${i}`, tab, 5, 14 + i, bufferGroup, i + 1, label, '{{msg.payload}}'), i));
+    flow.wire(bufferFormat, uiText(flow, `${id}:buffer-text:${i}`, tab, 5, 14 + i, bufferGroup, i + 1, label, '{{msg.payload}}',
+      freshnessClass(BUFFER_STALE_AFTER_S, `${id}-buffer`)), i));
 
   const outputs = layout.gauges.length + layout.texts.length + layout.charts.length;
   const fanOut = flow.place(`${id}:fan-out`, tab, 3, 5, {
@@ -168,12 +175,13 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
     outputs, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [],
   });
   flow.wire(ingest, fanOut);
+  const live = freshnessClass(LIVE_STALE_AFTER_S, id);
   let port = 0;
-  layout.gauges.forEach((g, i) => flow.wire(fanOut, uiGauge(flow, `${id}:gauge:${g.sensor}`, tab, 4, 5 + i, nowGroup, i + 1, g.spec), port++));
-  layout.texts.forEach((t, i) => flow.wire(fanOut, uiText(flow, `${id}:text:${t.sensor}`, tab, 5, 5 + i, nowGroup, layout.gauges.length + i + 1, t.label, t.format), port++));
+  layout.gauges.forEach((g, i) => flow.wire(fanOut, uiGauge(flow, `${id}:gauge:${g.sensor}`, tab, 4, 5 + i, nowGroup, i + 1, g.spec, live), port++));
+  layout.texts.forEach((t, i) => flow.wire(fanOut, uiText(flow, `${id}:text:${t.sensor}`, tab, 5, 5 + i, nowGroup, layout.gauges.length + i + 1, t.label, t.format, live), port++));
   const charts = layout.charts.map((sensor, i) => {
     const sensorDef = layout.asset.sensors.find((s) => s.id === sensor)!;
-    return uiChart(flow, `${id}:chart:${sensor}`, tab, 6, 5 + i * 2, trendGroup, i + 1, sensorDef.name, sensorDef.unit);
+    return uiChart(flow, `${id}:chart:${sensor}`, tab, 6, 5 + i * 2, trendGroup, i + 1, sensorDef.name, sensorDef.unit, live);
   });
   charts.forEach((chart) => flow.wire(fanOut, chart, port++));
 
@@ -193,7 +201,7 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   flow.wire(historyReader, chartSwitch);
   charts.forEach((chart, i) => flow.wire(chartSwitch, chart, i));
 
-  const alertList = uiTemplate(flow, `${id}:alert-list`, tab, 4, 3, alertGroup, 1, 'alert list', ALERT_LIST_TEMPLATE);
+  const alertList = uiTemplate(flow, `${id}:alert-list`, tab, 4, 3, alertGroup, 1, 'alert list', ALERT_LIST_TEMPLATE, undefined, freshnessClass(null));
   flow.wire(threshold, alertList, 1);
   flow.wire(alertList, threshold);
   const toast = uiToast(flow, `${id}:toast`, tab, 4, 2, 'alert pop-up');
@@ -239,11 +247,13 @@ function conditionMonitoring(flow: FlowBuilder, tab: string, layout: AssetLayout
 
   const conditionGroup = uiGroup(flow, `${id}:ui-condition`, uiTabId, 'Condition', 5, 12);
   const healthGroup = uiGroup(flow, `${id}:ui-health`, uiTabId, 'Sensor health', 6, 12);
-  const table = uiTemplate(flow, `${id}:feature-table`, tab, 5, 19, conditionGroup, 1, 'key features', featureTableTemplate('acceleration', layout.features.shown));
-  const spectrum = uiTemplate(flow, `${id}:spectrum`, tab, 5, 20, conditionGroup, 2, 'vibration spectrum', spectrumTemplate('acceleration'));
+  const table = uiTemplate(flow, `${id}:feature-table`, tab, 5, 19, conditionGroup, 1, 'key features', featureTableTemplate('acceleration', layout.features.shown), undefined,
+    freshnessClass(FEATURE_STALE_PERIODS * Number(PLANT_FEATURE_PERIOD_S)));
+  const spectrum = uiTemplate(flow, `${id}:spectrum`, tab, 5, 20, conditionGroup, 2, 'vibration spectrum', spectrumTemplate('acceleration'), undefined,
+    freshnessClass(FEATURE_STALE_PERIODS * Number(PLANT_FEATURE_PERIOD_S)));
   flow.wire(features, table);
   flow.wire(features, spectrum);
-  const health = uiTemplate(flow, `${id}:health`, tab, 5, 21, healthGroup, 1, 'sensor health', HEALTH_TEMPLATE);
+  const health = uiTemplate(flow, `${id}:health`, tab, 5, 21, healthGroup, 1, 'sensor health', HEALTH_TEMPLATE, undefined, freshnessClass(null));
   flow.wire(drift, health, 1);
   flow.wire(health, drift);
   return { features, drift };
@@ -354,6 +364,7 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
   const maintenance = maintenanceFlow(flow, shared.db, [spindle.maintained, pump.maintained]);
   prescribeFlow(flow, { ...shared, ...maintenance, spindle: spindle.prescribed, assets: [spindle.prescribed, pump.prescribed] });
   alarmsFlow(flow, shared.db, [spindle.alarms, pump.alarms]);
+  uiHead(flow, spindleTab, 0, 8);
   return flow.nodes;
 }
 

@@ -4,7 +4,7 @@
  * (see README "A fleet of sites").
  */
 import { FlowBuilder, type FlowNode } from './builder';
-import { TAB_ORDER, uiGroup, uiTab, uiTemplate } from './dashboard';
+import { FULL_WIDTH, TAB_ORDER, uiGroup, uiTab, uiTemplate } from './dashboard';
 import { debug, inject } from './example-nodes';
 import { FLEET_SITES_TEMPLATE } from './sparkplug-widgets';
 
@@ -64,9 +64,9 @@ export function sparkplugExample(): FlowNode[] {
 /** The central Fleet overview: the host's sparkplug/fleet (not its rebirth and model notices) into one table. */
 function fleetOfSites(flow: FlowBuilder, tab: string, host: string): void {
   const dashboardTab = uiTab(flow, 'sites:ui-tab', 'Fleet of sites', TAB_ORDER.fleetOfSites, 'fa-globe');
-  const group = uiGroup(flow, 'sites:ui-group', dashboardTab, 'Sites and devices, most urgent first', 1, 24);
+  const group = uiGroup(flow, 'sites:ui-group', dashboardTab, 'Sites and devices, most urgent first', 1, FULL_WIDTH);
   const overview = flow.place('sites:overview', tab, 3, 7, { type: 'switch', name: 'Fleet overview', property: 'topic', propertyType: 'msg',
     rules: [{ t: 'eq', v: 'sparkplug/fleet', vt: 'str' }], checkall: 'true', repair: false, outputs: 1 });
   flow.wire(host, overview, 1);
-  flow.wire(overview, uiTemplate(flow, 'sites:table', tab, 4, 7, group, 1, 'Fleet overview table', FLEET_SITES_TEMPLATE, { width: 24, height: 10 }));
+  flow.wire(overview, uiTemplate(flow, 'sites:table', tab, 4, 7, group, 1, 'Fleet overview table', FLEET_SITES_TEMPLATE, { width: FULL_WIDTH, height: 10 }));
 }

@@ -41,10 +41,11 @@ export interface DashboardLogin {
 
 /**
  * Opens a node-red-dashboard tab by its index and waits for its title; what goes wrong on it lands in `errors`. With
- * `login`, the page is a browser of its own that logs in as that user.
+ * `login`, the page is a browser of its own that logs in as that user; `viewport` is the window's size in CSS pixels.
  */
-export async function openDashboardTab(browser: Browser, baseUrl: string, index: number, name: string, errors: string[], login?: DashboardLogin): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 1200 }, httpCredentials: login });
+export async function openDashboardTab(browser: Browser, baseUrl: string, index: number, name: string, errors: string[], login?: DashboardLogin,
+  viewport: { width: number; height: number } = { width: 1500, height: 1200 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, httpCredentials: login });
   watchPage(page, `tab ${name}`, errors);
   await page.goto(`${baseUrl}/ui/#!/${index}`);
   await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 30000 });

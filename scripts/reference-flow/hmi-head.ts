@@ -1,0 +1,98 @@
+import type { FlowBuilder } from './builder';
+
+/**
+ * What every dashboard page of the reference flow carries in its head (one ui_template of global scope): the layout
+ * rules the templates share, and the one rule of freshness. Each widget the generator marks (`freshnessClass`) shows
+ * the age of its data in its corner; a live widget greys out once its data is older than its stale age; while the
+ * browser has lost its connection to Node-RED every widget greys out and a banner says since when. The age counts
+ * from the message's own `ts` when it carries one, else from its arrival in the browser; widgets of one feed share it.
+ */
+
+/** A widget fed with readings every second goes stale after this long without one (twin-threshold's stale alert too). */
+export const LIVE_STALE_AFTER_S = 15;
+
+/**
+ * The class a widget's card carries so the page shows the age of its data: with `staleAfterS`, it also greys out
+ * past it; without, the widget shows events (work orders, alarms) that may rightly stay unchanged for days. Widgets
+ * of one `feed` (an asset's readings) share the age of its newest message: a PLC reports by exception, so a steady
+ * speed sends nothing while its connection is alive, and only a silent feed is stale.
+ */
+export function freshnessClass(staleAfterS: number | null, feed?: string): string {
+  return ['twin-age-shown', staleAfterS === null ? '' : `twin-stale-after-${staleAfterS}`, feed ? `twin-feed-${feed}` : ''].filter(Boolean).join(' ');
+}
+
+const HEAD_STYLE = `<style>
+/* node-red-dashboard stacks a template's buttons 18 px apart; side by side, that staggers them. */
+.nr-dashboard-theme .nr-dashboard-template .md-button:not(:first-of-type) { margin-top: 0; }
+md-card.twin-age-shown > .twin-age { position: absolute; right: 4px; bottom: 1px; font-size: 10px; line-height: 12px; opacity: 0.6; pointer-events: none; }
+md-card.twin-stale { opacity: 0.45; filter: grayscale(1); }
+md-card.twin-stale > .twin-age { opacity: 1; font-weight: bold; }
+.twin-connection-lost { position: fixed; top: 0; left: 50%; transform: translateX(-50%); z-index: 100; background: #ca3838; color: #fff;
+  padding: 4px 16px; border-radius: 0 0 4px 4px; font-size: 14px; }
+</style>`;
+
+const HEAD_SCRIPT = `<script>
+(function () {
+  if (window.twinFreshness) return;
+  var events = angular.element(document.body).injector().get('UiEvents');
+  var dataAt = {};
+  var lostAt = null;
+  events.on(function (update) {
+    if (update && update.id) dataAt[update.id] = update.msg && typeof update.msg.ts === 'number' ? update.msg.ts : Date.now();
+  });
+  events.on('disconnect', function () { if (lostAt === null) lostAt = Date.now(); render(); });
+  events.on('connect', function () { lostAt = null; render(); });
+  function age(ms) {
+    var s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min';
+    if (s < 172800) return Math.floor(s / 3600) + ' h';
+    return Math.floor(s / 86400) + ' d';
+  }
+  function clock(t) { return new Date(t).toLocaleTimeString(); }
+  function render() {
+    var now = Date.now();
+    var banner = document.querySelector('.twin-connection-lost');
+    if (lostAt !== null && !banner) {
+      banner = document.createElement('div');
+      banner.className = 'twin-connection-lost';
+      banner.setAttribute('data-twin', 'connection-lost');
+      document.body.appendChild(banner);
+    }
+    if (banner && lostAt === null) banner.remove();
+    if (banner && lostAt !== null) banner.textContent = 'No connection to Node-RED since ' + clock(lostAt) + ': the values shown are frozen';
+    var cards = document.querySelectorAll('md-card.twin-age-shown[node-id]');
+    var feedAt = {};
+    cards.forEach(function (card) {
+      var feed = /(?:^|\\s)(twin-feed-\\S+)/.exec(card.className);
+      var at = dataAt[card.getAttribute('node-id')];
+      if (feed && at !== undefined && !(feedAt[feed[1]] >= at)) feedAt[feed[1]] = at;
+    });
+    cards.forEach(function (card) {
+      var feed = /(?:^|\\s)(twin-feed-\\S+)/.exec(card.className);
+      var at = feed ? feedAt[feed[1]] : dataAt[card.getAttribute('node-id')];
+      var limit = /(?:^|\\s)twin-stale-after-(\\d+)/.exec(card.className);
+      var label = card.querySelector(':scope > .twin-age');
+      if (!label) {
+        label = document.createElement('span');
+        label.className = 'twin-age';
+        card.appendChild(label);
+      }
+      label.textContent = at === undefined ? 'no data' : age(now - at);
+      label.title = at === undefined ? 'nothing received since this page opened' : 'data from ' + new Date(at).toLocaleString();
+      var stale = lostAt !== null || (limit !== null && (at === undefined || now - at > Number(limit[1]) * 1000));
+      card.classList.toggle('twin-stale', stale);
+    });
+  }
+  window.twinFreshness = { render: render };
+  setInterval(render, 1000);
+})();
+</script>`;
+
+/** The head template; a ui_template of global scope needs no group and is added once for the whole dashboard. */
+export function uiHead(flow: FlowBuilder, tab: string, column: number, row: number): string {
+  return flow.place('dashboard:head', tab, column, row, {
+    type: 'ui_template', name: 'HMI style and data freshness', group: '', order: 0, width: 0, height: 0, format: `${HEAD_STYLE}\n${HEAD_SCRIPT}`,
+    storeOutMessages: false, fwdInMessages: false, resendOnRefresh: false, templateScope: 'global', className: '', outputs: 0,
+  });
+}

@@ -208,6 +208,26 @@ describe('KPI tracker', function () {
   });
 });
 
+describe('OEE performance', function () {
+  const record = (parts: number, runHours: number): KpiRecord => kpiRecord({ ...emptyTotals(), knownMs: runHours * HOUR, scheduledMs: runHours * HOUR,
+    plannedMs: runHours * HOUR, runMs: runHours * HOUR, plannedRunMs: runHours * HOUR, parts, good: parts },
+  { asset: 'spindle-1', period: '1h', periodStart: 0, periodEnd: HOUR, complete: true, ts: HOUR, idealCycleTimeS: 60, counters: { parts: true, good: true, scrap: false } });
+
+  it('is not given from too few parts, nor above 100 % beyond one part at the period\'s edge, and says why', function () {
+    const few = record(3, 0.05);
+    assert.deepEqual([few.performance, few.oee], [null, null]);
+    assert.match(few.performanceNote ?? '', /^3 parts made: too few to tell a rate \(10 needed\)$/);
+    const edge = record(61, 1);
+    assert.equal(edge.performance, 1, 'one part more than the ideal rate allows is a part counted at the edge');
+    assert.equal(edge.performanceNote, undefined);
+    const faster = record(69, 1);
+    assert.equal(faster.performance, null);
+    assert.match(faster.performanceNote ?? '', /69 parts in 1\.00 running hours is faster than the ideal cycle time of 60 s: check the asset's rating/);
+    const steady = record(48, 1);
+    assert.ok(Math.abs((steady.performance ?? NaN) - 0.8) < 1e-12);
+  });
+});
+
 describe('weekly schedule', function () {
   it('counts the scheduled hours of a week, including a night shift across midnight and a weekend wrap', function () {
     const week = (text: string): number => WeeklySchedule.parse(text, 'UTC').insideMs(MONDAY, MONDAY + 7 * 24 * HOUR) / HOUR;

@@ -3,6 +3,8 @@
  * energy and scrap. Durations are summed in milliseconds and reported in hours.
  */
 
+import { MIN_COUNTED_PARTS } from '../scenario/current-state';
+
 const HOUR_MS = 3_600_000;
 
 /** Additive sums of one period; every KPI is a ratio of these, so periods add up by adding their totals. */
@@ -80,6 +82,8 @@ export interface KpiRecord {
   idleHours: number;
   availability: number | null;
   performance: number | null;
+  /** Why performance is not given although the asset has an ideal cycle time (too few parts, faster than ideal). */
+  performanceNote?: string;
   quality: number | null;
   oee: number | null;
   parts: number;
@@ -125,10 +129,25 @@ function partCounts(totals: KpiTotals, counters: CounterSet): { parts: number; g
   return { parts, good, scrap };
 }
 
+/**
+ * Performance (ideal cycle time × parts / run time) only where it means something: from enough parts to tell a rate
+ * (the what-if's rule), and never above 100 % beyond one part counted at a period's edge, which says the machine runs
+ * faster than its "ideal" cycle time: the rating is wrong, and an OEE from it would be too.
+ */
+function performanceOf(idealCycleTimeS: number | undefined, parts: number, runMs: number): { performance: number | null; performanceNote?: string } {
+  if (idealCycleTimeS === undefined || !(idealCycleTimeS > 0)) return { performance: null };
+  if (parts < MIN_COUNTED_PARTS) return { performance: null, performanceNote: `${parts} part${parts === 1 ? '' : 's'} made: too few to tell a rate (${MIN_COUNTED_PARTS} needed)` };
+  const idealMs = idealCycleTimeS * 1000 * parts;
+  if (idealMs > runMs + idealCycleTimeS * 1000) {
+    return { performance: null, performanceNote: `${parts} parts in ${(runMs / HOUR_MS).toFixed(2)} running hours is faster than the ideal cycle time of ${idealCycleTimeS} s: check the asset's rating` };
+  }
+  return { performance: Math.min(1, idealMs / runMs) };
+}
+
 export function kpiRecord(totals: KpiTotals, meta: RecordMeta): KpiRecord {
   const { parts, good, scrap } = partCounts(totals, meta.counters);
   const availability = ratio(totals.plannedRunMs, totals.plannedMs);
-  const performance = meta.idealCycleTimeS !== undefined && meta.idealCycleTimeS > 0 ? ratio(meta.idealCycleTimeS * 1000 * parts, totals.runMs) : null;
+  const { performance, performanceNote } = performanceOf(meta.idealCycleTimeS, parts, totals.runMs);
   const hasQuality = meta.counters.good || meta.counters.scrap;
   const quality = hasQuality ? ratio(good, good + scrap) : null;
   const oee = availability !== null && performance !== null && quality !== null ? availability * performance * quality : null;
@@ -150,6 +169,7 @@ export function kpiRecord(totals: KpiTotals, meta: RecordMeta): KpiRecord {
     idleHours: totals.idleMs / HOUR_MS,
     availability,
     performance,
+    ...(performanceNote ? { performanceNote } : {}),
     quality,
     oee,
     parts,

@@ -212,6 +212,7 @@ ${TABLE_STYLE('twin-approval')}
 export const KPI_TEMPLATE = `<style>
 ${TABLE_STYLE('twin-kpis')}
 .twin-kpis .big { font-size: 20px; font-weight: bold; }
+.twin-kpis td.note { font-size: 12px; opacity: 0.8; white-space: normal; }
 </style>
 <div class="twin-kpis">
   <div class="none" ng-if="assets.length === 0">Waiting for the first KPI report…</div>
@@ -219,6 +220,7 @@ ${TABLE_STYLE('twin-kpis')}
     <tr><th></th><th ng-repeat="a in assets">{{a}}</th></tr>
     <tr class="twin-kpi-oee"><td>OEE</td><td class="num big" ng-repeat="a in assets">{{pct(k[a].oee)}}</td></tr>
     <tr><td>Availability × performance × quality</td><td class="num" ng-repeat="a in assets">{{pct(k[a].availability)}} × {{pct(k[a].performance)}} × {{pct(k[a].quality)}}</td></tr>
+    <tr class="twin-kpi-performance-note" ng-if="hasPerformanceNote()"><td>Performance not given</td><td class="note" ng-repeat="a in assets">{{k[a].performanceNote}}</td></tr>
     <tr><td>Unplanned downtime</td><td class="num" ng-repeat="a in assets">{{num(k[a].downtimeHours, 2)}} h</td></tr>
     <tr><td>Failures · MTBF</td><td class="num" ng-repeat="a in assets">{{k[a].failures}} · {{num(k[a].mtbfHours, 2)}} h</td></tr>
     <tr class="twin-kpi-mttr"><td>MTTR (down to running · work orders)</td><td class="num" ng-repeat="a in assets">{{num(k[a].mttrHours, 2)}} h · {{num(k[a].workOrderMttrHours, 2)}} h</td></tr>
@@ -245,6 +247,7 @@ ${TABLE_STYLE('twin-kpis')}
   scope.assets = [];
   scope.savingsAssets = [];
   scope.pct = function (v) { return v === null || v === undefined ? '–' : (100 * v).toFixed(1) + ' %'; };
+  scope.hasPerformanceNote = function () { return scope.assets.some(function (a) { return scope.k[a] && scope.k[a].performanceNote; }); };
   scope.num = function (v, d) { return v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }); };
   // Small amounts keep their digits: a few cents or a tenth of a part rounded to 0 would read as nothing at all.
   scope.amount = function (v) { var a = Math.abs(v); return scope.num(v, a >= 100 ? 0 : a >= 10 ? 1 : 2); };

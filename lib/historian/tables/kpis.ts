@@ -9,7 +9,7 @@ import { chunkBySize } from '../statement-size';
  * compressed chunks would turn these updates into decompress-and-rewrite work.
  */
 
-type NumericField = { [K in keyof KpiRecord]: KpiRecord[K] extends number ? K : KpiRecord[K] extends number | null ? K : never }[keyof KpiRecord];
+type NumericField = { [K in keyof KpiRecord]-?: KpiRecord[K] extends number ? K : KpiRecord[K] extends number | null ? K : never }[keyof KpiRecord];
 
 interface NumericColumn {
   column: string;

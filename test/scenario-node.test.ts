@@ -113,6 +113,23 @@ describe('twin-scenario node', function () {
     });
   });
 
+  it('takes twin-features\' machine-state records on the wire of its vectors without an error', function (done) {
+    helper.load([assetNode, testModelNode, scenarioNode], flow() as never, () => {
+      const n1 = testNode('n1');
+      const errors: string[] = [];
+      n1.on('call:error', (call: { firstArg: Error | string }) => errors.push(String(call.firstArg)));
+      n1.receive({ topic: 'machine-state/spindle-1', payload: { kind: 'machine-state', asset: 'spindle-1', state: 'running', since: Date.now() - 1000, ts: Date.now() } });
+      n1.receive({ topic: 'machine-state/spindle-1', payload: { kind: 'machine-stat', asset: 'spindle-1' } });
+      setTimeout(() => {
+        try {
+          assert.equal(errors.length, 1, `only the malformed record is refused: ${errors.join(' | ')}`);
+          assert.match(errors[0], /expected readings/);
+          done();
+        } catch (err) { done(err); }
+      }, 100);
+    });
+  });
+
   it('evaluates a 14 × 5 grid with a ranking and a Pareto front', function (done) {
     helper.load([assetNode, testModelNode, scenarioNode], flow() as never, () => {
       const n1 = testNode('n1');

@@ -14,6 +14,7 @@ import { acceptReadings } from '../common/problems';
 import { resolveModel, type TwinModelNode } from '../common/model';
 import { Status } from '../common/status';
 import { scenarioOptions, type TwinScenarioFields } from './options';
+import { isMachineStateRecord } from '../../lib/machine-state/machine-state';
 
 interface TwinScenarioDef extends NodeDef, TwinScenarioFields {
   asset: string;
@@ -179,6 +180,9 @@ export = function register(RED: NodeAPI): void {
         }
       }
       const items: unknown[] = Array.isArray(msg.payload) ? msg.payload : [msg.payload];
+      // twin-features sends its machine-state records on the wire of its vectors; what-if reads the machine's state
+      // from the readings themselves, so the record adds nothing here.
+      if (items.length > 0 && items.every(isMachineStateRecord)) return;
       if (items.length > 0 && items.every(isFeatureVector)) {
         items.forEach((v) => current.addFeatures(v as FeatureVector));
         return;

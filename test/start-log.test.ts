@@ -8,17 +8,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { troubleLines } from './support/log-trouble';
 import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin';
 
 /** How long the log is watched: past the start, the first identification tries and a few retrain/KPI periods. */
 const WATCH_MS = Number(process.env.TWIN_START_LOG_MS || 180_000);
-
-/** Lines of a log that an operator would have to look into. */
-function troubleLines(log: string): string[] {
-  return log.split('\n').filter((line) => /\[error\]/.test(line)
-    || /\(node:\d+\) \S*Warning/.test(line)
-    || /Unhandled(Promise)?Rejection|uncaught exception|unhandled error/i.test(line));
-}
 
 describe('the log of npm start', function () {
   this.timeout(WATCH_MS + 180_000);

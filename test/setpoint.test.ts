@@ -358,7 +358,9 @@ describe('KPI and setpoint audit tables on PostgreSQL', function () {
     const period = { asset: 'spindle-1', period: '1h', from: buckets[0].periodStart, to: buckets.at(-1)!.periodStart + 1 };
     const statement = kpiPeriodsStatement(ctx, period);
     const stored = (await pool.query(statement.text, statement.values)).rows.map(kpiRecordFromRow);
-    assert.deepEqual(stored, [newer, ...buckets.slice(1)], 'an older report never overwrites a newer one');
+    // Why performance is left out is said on the live report, not stored: the rows hold the figures.
+    const asStored = (r: KpiRecord): KpiRecord => { const copy = { ...r }; delete copy.performanceNote; return copy; };
+    assert.deepEqual(stored, [newer, ...buckets.slice(1)].map(asStored), 'an older report never overwrites a newer one');
     const count = await pool.query(`SELECT count(*)::int AS n FROM ${ctx.schema}.twin_kpis`);
     assert.equal(count.rows[0].n, records.length);
   });

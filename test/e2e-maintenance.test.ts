@@ -15,17 +15,13 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumPath, launchChromium, openDashboardTab, screenshot } from './support/browser';
-import { withClient } from './support/database';
-import { OPERATOR, writeDashboardUsers } from './support/dashboard-users';
+import { chromiumPath, launchChromium, screenshot } from './support/browser';
+import { writeDashboardUsers } from './support/dashboard-users';
+import { FailureStory, TAB } from './support/failure-story';
 import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin';
 import { until } from './support/until';
 
 const SPEEDUP = 5760;
-const FLEET_TAB = 0;
-const SPINDLE_TAB = 1;
-const MAINTENANCE_TAB = 4;
-const KPI_TAB = 5;
 
 interface LifeTimeline {
   warningAt?: number;
@@ -68,14 +64,14 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
   });
 
   const spindle = () => twin!.plant.machines.get('spindle-1')!;
-  const query = <T>(sql: string, values: unknown[] = []): Promise<T[]> => withClient(twin!.databaseUrl, async (c) => (await c.query(sql, values)).rows as T[]);
-
-  const openTab = (index: number, name: string): Promise<Page> => openDashboardTab(browser!, twin!.nodeRed.baseUrl, index, name, consoleErrors, OPERATOR);
+  const story = new FailureStory(() => twin!, () => browser!, consoleErrors);
+  const query = <T>(sql: string, values: unknown[] = []): Promise<T[]> => story.query<T>(sql, values);
+  const openTab = (index: number, name: string): Promise<Page> => story.openTab(index, name);
 
   /** Watches one life of the spindle to its failure: when its work order became WARNING and CRITICAL, and the truth then. */
   async function watchLife(): Promise<LifeTimeline> {
     const life: LifeTimeline = { fleetModels: new Set(), ladderRungs: new Set(), healthShown: [] };
-    const fleet = await openTab(FLEET_TAB, 'Fleet overview');
+    const fleet = await openTab(TAB.fleet, 'Fleet overview');
     const row = fleet.locator('.twin-fleet-row', { hasText: 'spindle-1' });
     const deadline = Date.now() + 300000;
     while (spindle().state !== 'down') {
@@ -100,90 +96,14 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     return life;
   }
 
-  const openOrders = () => query<{ id: string; level: string; state: string }>(
-    `SELECT id, level, state FROM "${twin!.schema}".twin_work_orders WHERE asset = 'spindle-1' AND state <> 'closed' ORDER BY opened_at DESC`);
-
-  /**
-   * The spindle has failed: for two scoring cycles and more, every panel says DOWN (and since when) instead of a
-   * number, CRITICAL holds, the work order stays open, and the machine-down alarm is stored. Returns the open order.
-   */
-  async function checkDownShown(name: string): Promise<string> {
-    const fleet = await openTab(FLEET_TAB, 'Fleet overview');
-    const row = fleet.locator('.twin-fleet-row', { hasText: 'spindle-1' });
-    await row.locator('.twin-machine-state', { hasText: 'DOWN since' }).waitFor({ timeout: 30000 });
-    const live = await openTab(SPINDLE_TAB, 'Spindle 1 · Live');
-    await live.waitForSelector('.twin-rul-state .twin-machine-state >> text=DOWN since', { timeout: 30000 });
-    await live.waitForSelector('.twin-features .twin-machine-state >> text=DOWN since', { timeout: 30000 });
-    assert.equal(await live.locator('.twin-features >> text=ISO 10816-3 zone').count(), 0, 'no ISO zone is claimed for a machine that stands');
-    await screenshot(live, `down-live-${name}`);
-    for (const deadline = Date.now() + 25000; Date.now() < deadline;) {
-      const text = await row.innerText();
-      assert.match(text, /CRITICAL/, `the fleet holds CRITICAL while the spindle is down: ${text}`);
-      assert.match(text, /DOWN since/, `the fleet says DOWN, not a number: ${text}`);
-      const orders = await openOrders();
-      assert.equal(orders.length, 1, `the work order stays open while the machine is down: ${JSON.stringify(orders)}`);
-      assert.equal(orders[0].level, 'CRITICAL', `no de-escalation while down: ${JSON.stringify(orders)}`);
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-    }
-    await screenshot(fleet, `down-fleet-${name}`);
-    const alarms = await query<{ id: string; state: string }>(`SELECT id, state FROM "${twin!.schema}".twin_alerts WHERE asset = 'spindle-1' AND id LIKE 'spindle-1:machine-down:%'`);
-    assert.ok(alarms.some((a) => a.state === 'raised'), `the machine-down alarm is stored: ${JSON.stringify(alarms)}`);
-    // twin-alarms (the Alarms tab) has it too, never suppressed: its journal says it was raised.
-    const journal = await query<{ action: string; state: string }>(`SELECT action, state FROM "${twin!.schema}".twin_alarm_journal WHERE alarm = 'spindle-1:machine-down'`);
-    assert.ok(journal.length > 0, 'the machine-down alarm reaches alarm management');
-    await fleet.close();
-    await live.close();
-    return (await openOrders())[0].id;
-  }
-
-  /**
-   * Maintenance confirms the failure on the dashboard, at the time the form proposes (when the machine went down),
-   * against the work order it proposes (the open one).
-   */
-  async function confirmFailure(name: string, openOrder: string): Promise<void> {
-    const page = await openTab(MAINTENANCE_TAB, 'Maintenance');
-    await page.waitForSelector('.twin-confirm', { timeout: 30000 });
-    await page.waitForSelector('.twin-confirm >> text=went down at', { timeout: 30000 });
-    const proposed = page.locator('.twin-confirm select[ng-model="f.workOrderId"] option:checked');
-    await page.waitForFunction((el) => /spindle-1 · CRITICAL/.test(el?.textContent ?? ''),
-      await page.$('.twin-confirm select[ng-model="f.workOrderId"]'), { timeout: 30000 });
-    assert.match(await proposed.innerText(), /spindle-1 · CRITICAL/, `the form proposes the open work order ${openOrder}`);
-    await page.fill('.twin-confirm textarea', `outer race spall (${name})`);
-    await screenshot(page, `maintenance-confirm-${name}`);
-    await page.click('.twin-confirm >> text=Record');
-    // Recorded in the name of the logged-in user, and the form says so.
-    await page.waitForSelector(`.twin-confirm .done >> text=confirmed by ${OPERATOR.username}`, { timeout: 10000 });
-    await page.waitForSelector(`.twin-confirm .done >> text=work order ${openOrder} completed`, { timeout: 10000 });
-    assert.equal(await page.locator('.twin-confirm .error').count(), 0);
-    await page.close();
-  }
-
   it('warns, then calls it critical, ahead of each failure; maintenance confirms both; a retrain is promoted and used', async function () {
     const lives: LifeTimeline[] = [];
     for (const name of ['first life', 'second life']) {
       const life = await watchLife();
       lives.push(life);
-      const downAt = Date.now();
-      const openOrder = await checkDownShown(name);
-      await confirmFailure(name, openOrder);
-      // The event travels through the store-and-forward buffer to the historian.
-      let events: Array<{ failed_at: Date; outcome: string; confirmed_by: string; work_order_id: string | null }> = [];
-      for (const deadline = Date.now() + 15000; events.length < lives.length && Date.now() < deadline;) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        events = await query(`SELECT failed_at, outcome, confirmed_by, work_order_id FROM "${twin!.schema}".twin_failure_events WHERE asset = 'spindle-1' ORDER BY failed_at`);
-      }
-      assert.equal(events.length, lives.length, `one failure event per life: ${JSON.stringify(events)}`);
-      const recorded = events[events.length - 1];
-      assert.equal(recorded.outcome, 'failure');
-      assert.equal(recorded.confirmed_by, OPERATOR.username);
-      assert.equal(recorded.work_order_id, openOrder, 'the confirmation is linked to the open work order');
-      let order: { state: string; closed_by: string } | undefined;
-      for (const deadline = Date.now() + 10000; order?.state !== 'closed' && Date.now() < deadline;) {
-        [order] = await query<{ state: string; closed_by: string }>(`SELECT state, closed_by FROM "${twin!.schema}".twin_work_orders WHERE id = $1`, [openOrder]);
-        if (order?.state !== 'closed') await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      assert.deepEqual(order, { state: 'closed', closed_by: OPERATOR.username }, 'the confirmation completed the order, in the name of who confirmed');
-      assert.ok(Math.abs(recorded.failed_at.getTime() - life.failedAt!) < 5000, `the proposed time is when it went down: ${recorded.failed_at.toISOString()} against ${new Date(downAt).toISOString()}`);
+      const openOrder = await story.checkDownShown(name);
+      await story.confirmFailure(name, openOrder);
+      await story.checkConfirmationStored(lives.length, openOrder, life.failedAt!);
       assert.match(twin!.plant.command('repair spindle-1'), /^ok/);
       assert.match(twin!.plant.command('wear spindle-1 0.1'), /^ok/);
     }
@@ -204,7 +124,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
       assert.ok(life.criticalTrueRul! > 0, `life ${i + 1}: critical before the failure ${detail}`);
     }
 
-    const page = await openTab(MAINTENANCE_TAB, 'Maintenance');
+    const page = await openTab(TAB.maintenance, 'Maintenance');
     await page.waitForSelector('.twin-model-row', { timeout: 30000 });
     await page.click('text=Retrain now');
     await page.waitForSelector('.twin-models .progress', { timeout: 30000 });
@@ -237,13 +157,13 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     // The spindle, with its failures learned, moves to the top of the ladder: the retrained trees estimate it. It runs
     // long enough for one scoring cycle after its warm-up (a fraction of a life at this speed-up), then stops again.
     assert.match(twin!.plant.command('start spindle-1'), /^ok/);
-    const fleetAfter = await openTab(FLEET_TAB, 'Fleet overview');
+    const fleetAfter = await openTab(TAB.fleet, 'Fleet overview');
     await fleetAfter.locator('.twin-fleet-row', { hasText: 'spindle-1' }).locator('.twin-fleet-model', { hasText: promoted.version }).waitFor({ timeout: 60000 });
     assert.match(twin!.plant.command('stop spindle-1'), /^ok/);
     await screenshot(fleetAfter, 'fleet-after-retrain');
     await fleetAfter.close();
 
-    const kpis = await openTab(KPI_TAB, 'KPIs & ROI');
+    const kpis = await openTab(TAB.kpis, 'KPIs & ROI');
     await kpis.waitForSelector('.twin-kpi-mttr', { timeout: 60000 });
     const mttrRow = async () => kpis.locator('.twin-kpi-mttr').innerText();
     const twoFailures = /Failures · MTBF[^\n]*\b2 · /;

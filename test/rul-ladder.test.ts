@@ -111,4 +111,22 @@ describe('RUL ladder: onset and degradation', function () {
     assert.ok(models.has('degradation-exponential'), [...models].join(','));
     assert.ok(ladder.onset && ladder.onset.sinceTs >= START + 1.9 * HOUR, `onset ${ladder.onset && (ladder.onset.sinceTs - START) / HOUR} h`);
   });
+  it('says nothing remains once the health index has reached the failure threshold, whatever the trend promised', function () {
+    const ladder = new RulLadder('b2', () => undefined);
+    const random = new Random(5);
+    let beforeThreshold;
+    let atThreshold;
+    for (let i = 0; i < 600 && !atThreshold; i++) {
+      const t = i / 60;
+      const progress = t < 2 ? 0.01 * random.gaussian() : 0.05 * Math.exp(0.8 * (t - 2)) + 0.01 * random.gaussian();
+      const estimate = ladder.update({ ts: START + t * HOUR, progress, center: 0, sigma: 0.01, ageHours: t });
+      if (progress >= 1) atThreshold = estimate;
+      else if (estimate.rulHours !== undefined) beforeThreshold = estimate;
+    }
+    assert.ok(beforeThreshold && (beforeThreshold.rulHours as number) > 0, 'a trend estimate before the threshold');
+    assert.ok(atThreshold, 'the index reached the threshold');
+    assert.deepEqual([atThreshold.rulHours, atThreshold.lowerHours, atThreshold.upperHours], [0, 0, 0]);
+    assert.match(atThreshold.model, /^degradation-/);
+    assert.equal(atThreshold.basis, 'health index at the failure threshold');
+  });
 });

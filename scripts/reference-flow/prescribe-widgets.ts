@@ -194,7 +194,7 @@ ${TABLE_STYLE('twin-approval')}
       </div>
     </div>
     <div ng-repeat="a in audits" ng-class="a.action === 'refuse' || a.action === 'revert' || a.action === 'reject' || a.action === 'expire' ? 'refused' : 'fine'">
-      {{a.ts | date:'HH:mm:ss'}} {{a.action}}<span ng-if="a.after !== null"> {{a.after | number:0}} {{s.unit}}</span><span ng-if="a.reason">: {{a.reason}}</span><span ng-if="a.detail"> ({{a.detail}})</span>
+      {{a.ts | date:'HH:mm:ss'}} {{a.action}}<span ng-if="a.after !== null"> {{a.after | number:0}} {{s.unit}}</span><span ng-if="a.action === 'request' && a.requestedBy"> by {{a.requestedBy}}</span><span ng-if="a.action === 'approve' && a.approvedBy"> by {{a.approvedBy}} (asked by {{a.requestedBy}})</span><span ng-if="a.reason">: {{a.reason}}</span><span ng-if="a.detail"> ({{a.detail}})</span>
     </div>
   </div>
 </div>
@@ -222,10 +222,10 @@ ${TABLE_STYLE('twin-kpis')}
     <tr><td>Availability × performance × quality</td><td class="num" ng-repeat="a in assets">{{pct(k[a].availability)}} × {{pct(k[a].performance)}} × {{pct(k[a].quality)}}</td></tr>
     <tr class="twin-kpi-performance-note" ng-if="hasPerformanceNote()"><td>Performance not given</td><td class="note" ng-repeat="a in assets">{{k[a].performanceNote}}</td></tr>
     <tr><td>Unplanned downtime</td><td class="num" ng-repeat="a in assets">{{num(k[a].downtimeHours, 2)}} h</td></tr>
-    <tr><td>Failures · MTBF</td><td class="num" ng-repeat="a in assets">{{k[a].failures}} · {{num(k[a].mtbfHours, 2)}} h</td></tr>
-    <tr class="twin-kpi-mttr"><td>MTTR (down to running · work orders)</td><td class="num" ng-repeat="a in assets">{{num(k[a].mttrHours, 2)}} h · {{num(k[a].workOrderMttrHours, 2)}} h</td></tr>
+    <tr><td>Failures · MTBF</td><td class="num" ng-repeat="a in assets">{{k[a].failures}} · {{hours(k[a].mtbfHours, 2)}}</td></tr>
+    <tr class="twin-kpi-mttr"><td>MTTR (down to running · work orders)</td><td class="num" ng-repeat="a in assets">{{hours(k[a].mttrHours, 2)}} · {{hours(k[a].workOrderMttrHours, 2)}}</td></tr>
     <tr><td>Parts · scrap rate</td><td class="num" ng-repeat="a in assets">{{k[a].parts}} · {{pct(k[a].scrapRate)}}</td></tr>
-    <tr><td>Energy · per part</td><td class="num" ng-repeat="a in assets">{{num(k[a].energyKWh, 1)}} kWh · {{num(k[a].energyPerPartKWh, 3)}} kWh</td></tr>
+    <tr><td>Energy · per part</td><td class="num" ng-repeat="a in assets">{{num(k[a].energyKWh, 1)}} kWh · {{k[a].energyPerPartKWh === null || k[a].energyPerPartKWh === undefined ? 'no parts' : num(k[a].energyPerPartKWh, 3) + ' kWh'}}</td></tr>
     <tr><td>Window</td><td class="num" ng-repeat="a in assets">{{k[a].period}}, {{num(k[a].knownHours, 2)}} h of data</td></tr>
   </table>
   <h4 ng-if="savingsAssets.length > 0">Savings against the baseline</h4>
@@ -250,6 +250,8 @@ ${TABLE_STYLE('twin-kpis')}
   scope.hasPerformanceNote = function () { return scope.assets.some(function (a) { return scope.k[a] && scope.k[a].performanceNote; }); };
   scope.num = function (v, d) { return v === null || v === undefined ? '–' : Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }); };
   // Small amounts keep their digits: a few cents or a tenth of a part rounded to 0 would read as nothing at all.
+  // A duration with its unit, or "none yet" where there is nothing to measure (no failure, no work order closed).
+  scope.hours = function (v, d) { return v === null || v === undefined ? 'none yet' : scope.num(v, d) + ' h'; };
   scope.amount = function (v) { var a = Math.abs(v); return scope.num(v, a >= 100 ? 0 : a >= 10 ? 1 : 2); };
   // A negative total is what the period cost compared with before, not a negative saving.
   scope.money = function (v, currency) { return v < 0 ? 'cost ' + scope.amount(-v) + ' ' + currency : scope.amount(v) + ' ' + currency; };

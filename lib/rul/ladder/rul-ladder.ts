@@ -73,6 +73,12 @@ export class RulLadder {
     return [...this.trajectory];
   }
 
+  /** The rung a threshold-reached estimate is credited to: the trend model that was following the index, if any. */
+  private degradedModel(ts: number): LadderModel {
+    const kind = this.degradation?.estimate(ts)?.kind;
+    return kind ? `degradation-${kind}` : 'degradation-exponential';
+  }
+
   update(point: HealthPoint): LadderEstimate {
     const onset = this.detector.update(point.ts, point.progress, point.center, point.sigma);
     if (onset) {
@@ -80,6 +86,9 @@ export class RulLadder {
       const health = Math.max(0, point.progress);
       this.degradation.add(point.ts, health);
       this.trajectory.push({ hours: (point.ts - onset.sinceTs) / 3_600_000, health });
+      // The index has reached the failure threshold: whatever a trend fitted so far says, nothing of the life remains.
+      // (A crossing time taken conditional on "not crossed yet" would otherwise still promise hours.)
+      if (point.progress >= 1) return { asset: this.asset, ts: point.ts, model: this.degradedModel(point.ts), onset, rulHours: 0, lowerHours: 0, upperHours: 0, basis: 'health index at the failure threshold' };
       const similar = similarityRul(this.trajectory, this.library, this.options.similarity);
       if (similar) return { asset: this.asset, ts: point.ts, model: 'similarity', onset, ...similar, basis: `matched to ${this.library.length} run-to-failure histories` };
       const degraded = this.degradation.estimate(point.ts);

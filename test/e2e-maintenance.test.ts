@@ -119,7 +119,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     life.failedAt = Date.now();
     truth.push({ at: life.failedAt, rul: 0 });
     await fleet.close();
-    for (const until = Date.now() + 25000; life.criticalAt === undefined && Date.now() < until;) {
+    for (const watchedUntil = Date.now() + 25000; life.criticalAt === undefined && Date.now() < watchedUntil;) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const order = await openOrderLevel();
       if (order?.level === 'CRITICAL') life.criticalAt = order.decidedAt;

@@ -16,9 +16,12 @@ const LINE_5_TESTS = [
   'node-red-line',
   // a real Node-RED process, the editor or the dashboard in Chromium
   // (not e2e-maintenance: five minutes of failure, confirmation and retraining logic that does not depend on the line,
-  // whose Maintenance tab the dashboard test covers; `npm run test:node-red-5 -- dist/test/e2e-maintenance.test.js`)
+  // whose Maintenance tab the dashboard test covers; not sparkplug-fleet: Sparkplug B over the mqtt library, a WAN cut
+  // and the edge's replay are the pack's own code, and what it asks of the runtime (processes started with the
+  // project's settings and killed with SIGKILL, core http-in, function and complete nodes, flow context) the files
+  // below run on this line already; either runs by name: `npm run test:node-red-5 -- dist/test/<file>.test.js`)
   'package-install', 'editor', 'dashboard', 'dashboard-login', 'alarm-dashboard', 'e2e-reference-flow',
-  'buffer-outage', 'condition-nodes', 'health-node', 'sparkplug-fleet',
+  'buffer-outage', 'condition-nodes', 'health-node',
   // every shipped flow and example loads; the nodes that talk through node-red-contrib-opcua and -modbus of this line
   'flows', 'opcua-security', 'poll', 'setpoint-node',
 ];

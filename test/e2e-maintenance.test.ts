@@ -24,9 +24,13 @@ import { until } from './support/until';
 const SPEEDUP = 5760;
 
 interface LifeTimeline {
+  /** When the evidence the work order was opened on was taken. */
   warningAt?: number;
+  /** The spindle's true remaining life when the test saw the order open. */
   warningTrueRul?: number;
+  /** When the evidence CRITICAL was decided on was taken: the escalation's time, the scored vector's. */
   criticalAt?: number;
+  /** The spindle's true remaining life at that time. */
   criticalTrueRul?: number;
   failedAt?: number;
   /** What the Fleet overview's spindle row named as its model and ladder rung, and the health indices it showed. */
@@ -68,9 +72,30 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
   const query = <T>(sql: string, values: unknown[] = []): Promise<T[]> => story.query<T>(sql, values);
   const openTab = (index: number, name: string): Promise<Page> => story.openTab(index, name);
 
-  /** Watches one life of the spindle to its failure: when its work order became WARNING and CRITICAL, and the truth then. */
+  /** The spindle's open work order's level, and the time of the estimate its level was last decided on. */
+  async function openOrderLevel(): Promise<{ level: string; decidedAt: number } | undefined> {
+    const rows = await query<{ level: string; updated_at: Date }>(`SELECT level, updated_at FROM "${twin!.schema}".twin_work_orders WHERE asset = 'spindle-1' AND state <> 'closed'`);
+    return rows[0] && { level: rows[0].level, decidedAt: rows[0].updated_at.getTime() };
+  }
+
+  /** The true remaining life at `at`, linear between the samples taken (life runs at a constant rate while running). */
+  function trueRulAt(samples: Array<{ at: number; rul: number }>, at: number): number {
+    const after = samples.findIndex((s) => s.at >= at);
+    if (after < 0) return 0;
+    if (after === 0) return samples[0].rul;
+    const [a, b] = [samples[after - 1], samples[after]];
+    return a.rul + ((b.rul - a.rul) * (at - a.at)) / (b.at - a.at);
+  }
+
+  /**
+   * Watches one life of the spindle to its failure: when its work order became WARNING and CRITICAL, and the truth
+   * then. twin-rul scores every 10 s (16 h of life at this speed-up), so the vector taken last before the failure is
+   * scored in the cycle after it: the order is watched for two more cycles, and CRITICAL counts as ahead of the
+   * failure when the estimate it was decided on was taken before it, with life left.
+   */
   async function watchLife(): Promise<LifeTimeline> {
     const life: LifeTimeline = { fleetModels: new Set(), ladderRungs: new Set(), healthShown: [] };
+    const truth: Array<{ at: number; rul: number }> = [];
     const fleet = await openTab(TAB.fleet, 'Fleet overview');
     const row = fleet.locator('.twin-fleet-row', { hasText: 'spindle-1' });
     const deadline = Date.now() + 300000;
@@ -85,14 +110,21 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
         }
       }
       if (Date.now() > deadline) throw new Error(`the spindle did not fail within 5 min (wear ${spindle().wear})`);
-      const levels = await query<{ level: string }>(`SELECT level FROM "${twin!.schema}".twin_work_orders WHERE asset = 'spindle-1' AND state <> 'closed'`);
-      const level = levels[0]?.level;
-      if (level && life.warningAt === undefined) { life.warningAt = Date.now(); life.warningTrueRul = spindle().remainingLifeHours(); }
-      if (level === 'CRITICAL' && life.criticalAt === undefined) { life.criticalAt = Date.now(); life.criticalTrueRul = spindle().remainingLifeHours(); }
+      truth.push({ at: Date.now(), rul: spindle().remainingLifeHours() });
+      const order = await openOrderLevel();
+      if (order && life.warningAt === undefined) { life.warningAt = order.decidedAt; life.warningTrueRul = spindle().remainingLifeHours(); }
+      if (order?.level === 'CRITICAL' && life.criticalAt === undefined) life.criticalAt = order.decidedAt;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     life.failedAt = Date.now();
+    truth.push({ at: life.failedAt, rul: 0 });
     await fleet.close();
+    for (const watchedUntil = Date.now() + 25000; life.criticalAt === undefined && Date.now() < watchedUntil;) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const order = await openOrderLevel();
+      if (order?.level === 'CRITICAL') life.criticalAt = order.decidedAt;
+    }
+    if (life.criticalAt !== undefined) life.criticalTrueRul = trueRulAt(truth, life.criticalAt);
     return life;
   }
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import type { FeatureVector } from '../lib/features/feature-vector';
+import type { MachineStateRecord } from '../lib/machine-state/machine-state';
 import type { RulRecord, UrgencyRecord } from '../lib/rul/records';
 import { testNode } from './support/test-node';
 import { tinyRulModel } from './support/tiny-model';
@@ -104,6 +105,31 @@ describe('twin-model and twin-rul nodes', function () {
     const msg = await out;
     assert.deepEqual(msg.payload.map((r) => r.asset), ['spindle-1', 'pump-1'], 'one batch, the newer spindle vector, no stopped machine');
     assert.ok(Math.abs(msg.payload[0].rulHours - 200) < 8, `the newest spindle vector (4 mm/s → 200 h), got ${msg.payload[0].rulHours}`);
+  });
+
+  it('scores the last vector taken before a stop that comes in the same cycle, then holds that estimate marked DOWN', async function () {
+    await helper.load([modelNode, rulNode], flow({ periodS: '0.5' }) as never);
+    const r1 = testNode('r1');
+    const errors: Error[] = [];
+    r1.on('call:error', (call: { firstArg: Error }) => errors.push(call.firstArg));
+    const earlier = nextMessage<{ payload: RulRecord[] }>('out');
+    r1.receive({ payload: vector('spindle-1', 3) });
+    const first = (await earlier).payload[0].rulHours;
+    assert.ok(Math.abs(first - 250) < 8, `an estimate from an earlier cycle (3 mm/s → 250 h), got ${first}`);
+    // The wear has grown by the last vector before the failure, and the machine's DOWN follows it within one cycle.
+    const preStop = vector('spindle-1', 4, { ts: Date.UTC(2026, 5, 1, 1) });
+    const downSince = preStop.ts + 1000;
+    const down: MachineStateRecord = { kind: 'machine-state', asset: 'spindle-1', state: 'down', since: downSince, ts: downSince };
+    const out = nextMessage<{ payload: RulRecord[] }>('out');
+    r1.receive({ payload: preStop });
+    r1.receive({ payload: down });
+    const [scored, held, ...rest] = (await out).payload;
+    assert.deepEqual(rest, [], 'one estimate scored and one held, in the same cycle');
+    assert.equal(scored.held, undefined, 'the pre-stop vector was scored');
+    assert.equal(scored.ts, preStop.ts);
+    assert.ok(Math.abs(scored.rulHours - 200) < 8, `the pre-stop vector scored (4 mm/s → 200 h), got ${scored.rulHours}`);
+    assert.deepEqual(held, { ...scored, held: { state: 'down', since: downSince } }, 'the estimate held is the one made from the pre-stop vector, marked DOWN');
+    assert.deepEqual(errors, []);
   });
 
   it('switches to a new model when its file changes, without a redeploy', async function () {

@@ -1,20 +1,28 @@
-interface Waiting<T> {
+/** One item taken for a scoring cycle, with the way to complete the message it came in. */
+export interface Taken<T> {
   item: T;
   settle: (err?: Error) => void;
 }
 
 /**
- * The newest feature vector (or machine-state change) of each asset, held until the next scoring cycle so the whole
- * fleet goes through the model in one run. An item replaced by a newer one of the same asset is settled at once: it
- * was not needed (a vector taken before the machine stopped is superseded by the stop).
+ * The items of each asset held until the next scoring cycle, so the whole fleet goes through the model in one run.
+ * Items are kept per slot (`slotOf`, e.g. the asset's newest feature vector and its newest machine-state change): a
+ * newer item of the same slot replaces the older one, whose message is settled at once as it was not needed. Items of
+ * different slots never replace each other, so the last vector taken before a machine stopped is still scored in the
+ * cycle that also sees the stop.
  */
-export class ScoringCycle<T extends { asset: string }> {
-  private readonly waiting = new Map<string, Waiting<T>>();
+export class ScoringCycle<T> {
+  private readonly waiting = new Map<string, Taken<T>>();
+
+  constructor(private readonly slotOf: (item: T) => string) {}
 
   put(item: T): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiting.get(item.asset)?.settle();
-      this.waiting.set(item.asset, { item, settle: (err) => (err ? reject(err) : resolve()) });
+      const slot = this.slotOf(item);
+      // Deleted before set so the map's order stays the arrival order of the items that will be taken.
+      this.waiting.get(slot)?.settle();
+      this.waiting.delete(slot);
+      this.waiting.set(slot, { item, settle: (err) => (err ? reject(err) : resolve()) });
     });
   }
 
@@ -22,19 +30,16 @@ export class ScoringCycle<T extends { asset: string }> {
     return this.waiting.size;
   }
 
-  /** Everything waiting, in arrival order, and a way to settle each item's message with its own outcome. */
-  take(): { items: T[]; settle: (asset: string, err?: Error) => void } {
-    const taken = new Map(this.waiting);
+  /** Everything waiting, in arrival order, each with a way to settle its message with its own outcome. */
+  take(): Array<Taken<T>> {
+    const all = [...this.waiting.values()];
     this.waiting.clear();
-    return {
-      items: [...taken.values()].map((w) => w.item),
-      settle: (asset, err) => taken.get(asset)?.settle(err),
-    };
+    return all;
   }
 
   /** Settles whatever still waits (on close), so no message stays open; the next item of each asset follows soon. */
   flush(): void {
-    for (const waiting of this.waiting.values()) waiting.settle();
+    for (const taken of this.waiting.values()) taken.settle();
     this.waiting.clear();
   }
 }

@@ -83,18 +83,23 @@ export = function register(RED: NodeAPI): void {
       return [{ ...last, held: { state: change.state, since: change.since } }];
     };
 
-    /** Scores the vectors of running machines in one batch, holds the estimates of stopped ones, and sends what came of it. */
+    /**
+     * Scores the vectors of running machines in one batch, then holds the estimates of stopped ones, and sends what
+     * came of it. Scoring comes first so that a vector taken just before a machine stopped (arriving with the stop in
+     * one message or cycle) is still scored, and the estimate then held is the one made from it.
+     */
     const score = async (items: Scorable[], send: Send): Promise<ScoredBatch> => {
       const model = await (modelNode as TwinModelNode).current();
       const vectors = items.filter(isFeatureVector) as FeatureVector[];
-      const held = (items.filter(isMachineStateRecord) as MachineStateRecord[]).flatMap(hold);
+      const changes = items.filter(isMachineStateRecord) as MachineStateRecord[];
       const scored = vectors.filter(isRunning);
+      const fresh = scored.length > 0 ? await scoreVectors(model, scored, options as LiveScoringOptions) : { records: [], refused: [] };
+      for (const record of fresh.records) lastEstimate.set(record.asset, record);
+      const held = changes.flatMap(hold);
       if (scored.length === 0 && held.length === 0) {
         status.idle(`${items.map((v) => v.asset).join(', ')} not running`);
         return { records: [], refused: [] };
       }
-      const fresh = scored.length > 0 ? await scoreVectors(model, scored, options as LiveScoringOptions) : { records: [], refused: [] };
-      for (const record of fresh.records) lastEstimate.set(record.asset, record);
       const batch: ScoredBatch = { records: [...fresh.records, ...held], refused: fresh.refused };
       if (batch.records.length > 0 || batch.refused.length > 0) {
         send({ topic: 'rul', payload: batch.records, refused: batch.refused, modelVersion: model.version } as NodeMessage);
@@ -106,17 +111,18 @@ export = function register(RED: NodeAPI): void {
     };
 
     const arrival = new FeatureArrival(graceMs);
-    const cycle = new ScoringCycle<Scorable>();
+    // An asset's newest vector and its newest state change wait side by side: neither replaces the other.
+    const cycle = new ScoringCycle<Scorable>((item) => `${isFeatureVector(item) ? 'vector' : 'state'}:${item.asset}`);
     const timer = cycleMs > 0 ? setInterval(() => {
       if (cycle.size === 0) return;
-      const { items, settle } = cycle.take();
-      score(items, (msg) => node.send(msg)).then((batch) => {
+      const taken = cycle.take();
+      score(taken.map((t) => t.item), (msg) => node.send(msg)).then((batch) => {
         const missing = missingFeatures(batch, arrival, Date.now());
         const refused = new Set(batch.refused.filter((r) => r.cause === 'missing-features').map((r) => r.asset));
-        for (const item of items) settle(item.asset, refused.has(item.asset) ? missing : undefined);
+        for (const { item, settle } of taken) settle(isFeatureVector(item) && refused.has(item.asset) ? missing : undefined);
       }, (err: unknown) => {
         status.failed(toError(err).message);
-        for (const item of items) settle(item.asset, toError(err));
+        for (const { settle } of taken) settle(toError(err));
       });
     }, cycleMs) : undefined;
 
@@ -124,7 +130,6 @@ export = function register(RED: NodeAPI): void {
       if (setupError) throw setupError;
       const items = itemsOf(msg.payload);
       if (timer) {
-        // A state change replaces a vector of the same asset still waiting: it was taken before the machine stopped.
         await Promise.all(items.map((item) => cycle.put(item)));
         return;
       }

@@ -5,20 +5,12 @@
  * readings and the pump's OPC UA waveform subscription must come back by themselves soon after each return.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { withClient } from './support/database';
+import { portAnswers } from './support/port-answers';
 import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin';
 
 /** How soon after the PLC's return readings must flow again. */
 const RESUME_WITHIN_S = 15;
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, log: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;

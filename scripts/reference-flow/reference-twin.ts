@@ -277,9 +277,9 @@ const RECONNECT_AFTER_S = 20;
  * reports "session active" (a new session: at start and after every reconnect), and a watchdog (a trigger that every
  * message of the client extends) sends the client's own "reconnect" action after RECONNECT_AFTER_S seconds of silence,
  * and again every RECONNECT_AFTER_S seconds while the PLC stays away: each reconnect starts a new connection whose
- * first retries are seconds apart, so the twin is back soon after the PLC, however long it was gone. The plant's
- * values never stay constant that long, and an idle subscription sends keep-alives, so a live connection is never
- * torn down. The node ids live in one place, the "subscribe" change node.
+ * retries begin 5 s apart, so the twin is back soon after the PLC, however long it was gone. A live subscription
+ * whose values all stay unchanged still reports a keep-alive every three publishing intervals (3 s), so a working
+ * connection is never torn down. The node ids live in one place, the "subscribe" change node.
  */
 function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: number, name: string, shared: SharedConfig, nodeIds: string[]): string {
   const sessionActive = flow.place(`${key}:session-active`, tab, 0, row, {

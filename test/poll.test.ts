@@ -177,8 +177,9 @@ describe('twin-poll with node-red-contrib-modbus against the simulated plant', f
     await until('every device answering again', () => assets.every((id) => (answeredAt.get(id) ?? 0) > back), 30_000, 100);
     const resumedS = (Math.max(...assets.map((id) => answeredAt.get(id)!)) - back) / 1000;
     process.stdout.write(`      every device answered again ${resumedS.toFixed(1)} s after the Modbus server's return\n`);
-    // twin-poll backs a silent device off to at most backoffMaxS (10 s); the client reconnects within its 2 s.
-    assert.ok(resumedS <= 15, `all ${assets.length} devices answered again within ${resumedS.toFixed(1)} s`);
+    // At worst a device's retry comes backoffMaxS (10 s) after its last failure, waits out the client's reconnect (2 s)
+    // and one deadline (3 s): 15 s, and a second of scheduling on a busy machine.
+    assert.ok(resumedS <= 16, `all ${assets.length} devices answered again within ${resumedS.toFixed(1)} s`);
   });
 
   it('the same dead unit stalls the other devices when the client reconnects on timeout (node-red-contrib-modbus #409)', async function () {

@@ -1,6 +1,6 @@
 /**
  * Polling a plant's Modbus devices from its catalogue through the real node-red-contrib-modbus nodes against the real
- * simulator, with one device that never answers: the scheduler's rules in isolation, then the whole chain.
+ * simulator, with one device that never answers and a 30 s outage of the Modbus server: the scheduler's rules in isolation, then the whole chain.
  */
 import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
@@ -14,6 +14,8 @@ import { testNode } from './support/test-node';
 import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
 import pollNode = require('../nodes/twin-poll/twin-poll');
 import { testRuntime } from './support/node-red-process';
+import { portAnswers } from './support/port-answers';
+import { until } from './support/until';
 
 helper.init(testRuntime.resolve('node-red'));
 
@@ -159,6 +161,25 @@ describe('twin-poll with node-red-contrib-modbus against the simulated plant', f
     const again = await record(12);
     assert.ok((again.get(DEAD) ?? []).length >= 1, 'the device is polled again once it answers');
     assert.ok(events.some((e) => e.assets.includes(DEAD) && e.state === 'answering'));
+  });
+
+  it('polls every device again soon after the Modbus server is back from a 30 s outage, without a restart', async function () {
+    this.timeout(120_000);
+    await load([{ id: 'poll', type: 'twin-poll', catalogue: 'catalogue', filter: '', periodS: '1', timeoutS: '3', backoffMaxS: '10', wires: [['getter'], ['events']] }], { reconnectOnTimeout: false, bufferCommands: false });
+    const answeredAt = new Map<string, number>();
+    testNode('replies').on('input', (msg: Reply) => { if (Array.isArray(msg.payload)) answeredAt.set(msg.topic, Date.now()); });
+    const assets = plant.catalogue.assets.map((a) => a.id);
+    await until('every device answering', () => assets.every((id) => answeredAt.has(id)), 10_000);
+    assert.match(plant.command('fault network 30'), /^ok/);
+    await until('the Modbus port closed', async () => !(await portAnswers(plant.modbusPort)), 5000);
+    await until('the Modbus port back', () => portAnswers(plant.modbusPort), 40_000, 250);
+    const back = Date.now();
+    await until('every device answering again', () => assets.every((id) => (answeredAt.get(id) ?? 0) > back), 30_000, 100);
+    const resumedS = (Math.max(...assets.map((id) => answeredAt.get(id)!)) - back) / 1000;
+    process.stdout.write(`      every device answered again ${resumedS.toFixed(1)} s after the Modbus server's return\n`);
+    // At worst a device's retry comes backoffMaxS (10 s) after its last failure, waits out the client's reconnect (2 s)
+    // and one deadline (3 s): 15 s, and a second of scheduling on a busy machine.
+    assert.ok(resumedS <= 16, `all ${assets.length} devices answered again within ${resumedS.toFixed(1)} s`);
   });
 
   it('the same dead unit stalls the other devices when the client reconnects on timeout (node-red-contrib-modbus #409)', async function () {

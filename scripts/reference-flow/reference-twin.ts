@@ -267,20 +267,24 @@ const OPCUA_SUBSCRIBER = {
   applicationName: '', applicationUri: '', outputs: 3,
 };
 
-/** Seconds without any value from a subscription before it is sent again. */
-const RESUBSCRIBE_AFTER_S = 20;
+/** Seconds without a word from an OPC UA client (a value, a keep-alive, a status) before it is made to reconnect. */
+const RECONNECT_AFTER_S = 20;
 
 /**
- * An OPC UA client subscribed to `nodeIds`, with a watchdog: node-red-contrib-opcua drops a subscribe request that
- * arrives while its first connection fails (two clients creating their certificate at once on a fresh machine)
- * and does not restore subscriptions after a server restart. The watchdog (a trigger that every value extends)
- * asks for the subscription again after RESUBSCRIBE_AFTER_S seconds of silence, and keeps asking until values
- * flow. The plant's values never stay constant that long, so a live subscription is never doubled. The node ids
- * live in one place, the "subscribe" change node.
+ * An OPC UA client subscribed to `nodeIds`, whatever becomes of its connection. node-red-contrib-opcua (0.2.354) does
+ * not restore a subscription after the PLC restarts, and a subscribe request sent while the connection is down makes
+ * it reject a promise nobody handles, which ends Node-RED. So the subscription is asked for only when the client
+ * reports "session active" (a new session: at start and after every reconnect), and a watchdog (a trigger that every
+ * message of the client extends) sends the client's own "reconnect" action after RECONNECT_AFTER_S seconds of silence,
+ * and again every RECONNECT_AFTER_S seconds while the PLC stays away: each reconnect starts a new connection whose
+ * retries begin 5 s apart, so the twin is back soon after the PLC, however long it was gone. A live subscription
+ * whose values all stay unchanged still reports a keep-alive every three publishing intervals (3 s), so a working
+ * connection is never torn down. The node ids live in one place, the "subscribe" change node.
  */
 function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: number, name: string, shared: SharedConfig, nodeIds: string[]): string {
-  const start = flow.place(`${key}:start`, tab, 0, row, {
-    type: 'inject', name: 'on start', props: [], repeat: '', crontab: '', once: true, onceDelay: '3', topic: '',
+  const sessionActive = flow.place(`${key}:session-active`, tab, 0, row, {
+    type: 'switch', name: 'session active?', property: 'status', propertyType: 'msg', checkall: 'true', repair: false,
+    rules: [{ t: 'eq', v: 'session active', vt: 'str' }], outputs: 1,
   });
   const subscribe = flow.place(`${key}:subscribe`, tab, 0, row + 1, {
     type: 'change', name: `subscribe to ${name}`, action: '', property: '', from: '', to: '', reg: false,
@@ -290,15 +294,23 @@ function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: num
     ],
   });
   const client = flow.place(`${key}:opcua-client`, tab, 1, row, { ...OPCUA_SUBSCRIBER, name: `${name} subscription`, endpoint: shared.opcuaEndpoint });
-  const watchdog = flow.place(`${key}:subscription-watchdog`, tab, 1, row + 1, {
-    type: 'trigger', name: `no value for ${RESUBSCRIBE_AFTER_S} s`, op1: '', op2: 'resubscribe', op1type: 'nul', op2type: 'str',
-    duration: String(RESUBSCRIBE_AFTER_S), extend: true, overrideDelay: false, units: 's', reset: '', bytopic: 'all', topic: 'topic', outputs: 1,
+  const watchdog = flow.place(`${key}:connection-watchdog`, tab, 1, row + 1, {
+    type: 'trigger', name: `silent for ${RECONNECT_AFTER_S} s`, op1: '', op2: 'reconnect', op1type: 'nul', op2type: 'str',
+    duration: String(RECONNECT_AFTER_S), extend: true, overrideDelay: false, units: 's', reset: '', bytopic: 'all', topic: 'topic', outputs: 1,
   });
-  flow.wire(start, subscribe);
+  const reconnect = flow.place(`${key}:reconnect`, tab, 0, row + 2, {
+    type: 'change', name: 'reconnect', action: '', property: '', from: '', to: '', reg: false,
+    rules: [{ t: 'set', p: 'action', pt: 'msg', to: 'reconnect', tot: 'str' }],
+  });
+  flow.wire(client, sessionActive, 1);
+  flow.wire(sessionActive, subscribe);
   flow.wire(subscribe, client);
-  flow.wire(subscribe, watchdog);
-  flow.wire(client, watchdog);
-  flow.wire(watchdog, subscribe);
+  flow.wire(client, watchdog, 0);
+  flow.wire(client, watchdog, 1);
+  flow.wire(watchdog, reconnect);
+  flow.wire(reconnect, client);
+  // The reconnect request arms the watchdog again, so a PLC that stays away is retried every RECONNECT_AFTER_S.
+  flow.wire(reconnect, watchdog);
   return client;
 }
 
@@ -335,7 +347,7 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
     'Subscribes to every tag of the spindle on the PLC (1 s publishing interval) and feeds the twin:',
     'twin-ingest normalises the values, twin-historian stores them in TimescaleDB, twin-threshold raises alerts',
     '(and a stale alert if the subscription goes quiet), the dashboard tab "Spindle 1 · Live" shows it all.',
-    'A watchdog subscribes again after 20 s without a value (a failed first connect, a PLC restart).',
+    `It subscribes when the client reports a new session; after ${RECONNECT_AFTER_S} s without a word from the PLC it reconnects, and keeps trying until the PLC is back (README "PLC outages").`,
     'To read a real PLC: edit the OPC UA endpoint, and the node ids in the asset definition and in "subscribe to spindle tags".',
   ].join('\n'));
   const opcuaClient = opcuaSubscription(flow, spindleTab, 'spindle', 2, 'spindle tags', shared,

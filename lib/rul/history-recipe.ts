@@ -90,7 +90,7 @@ export function buildRecipe(histories: readonly AssetHistory[], options: RecipeO
   if (settings.length === 0) return { window: options.window, sensors };
   const healthy = (history: AssetHistory, step: number) => history.time[history.time.length - 1] - history.time[step] >= options.healthyBeyond;
   const regimes = learnRegimes(histories, settings, sensors, healthy, options.regimes);
-  // A sensor that only follows the operating point (C-MAPSS FD002's s1, s5, s10 …) is constant once normalised.
+  // A sensor that only follows the operating point (C-MAPSS FD002's s1, s5, s18, s19) is constant once normalised.
   const varying = varyingSensors(histories.map((h) => normaliseHistory(h, regimes))).filter((s) => sensors.includes(s));
   regimes.normal = regimes.normal.map((normal) => Object.fromEntries(varying.map((s) => [s, normal[s]])));
   return { window: options.window, sensors: varying, regimes };

@@ -22,6 +22,7 @@ import { CMAPSS_SETTINGS, parseHistories, type AssetHistory, type HistoryFormat 
 import { fitHistories, fittedToOnnx, lastStepRecords, type FitOptions } from './history-training';
 import { ensembleToOnnx } from './onnx-export';
 import { OnnxScorer } from './onnx-scorer';
+import { SEPARATION } from './operating-regimes';
 import { DEFAULT_INTERVAL, type IntervalQuantiles, type TrainingProgress } from './rul-training';
 import { importXgboostJson } from './xgboost-import';
 
@@ -82,7 +83,7 @@ function settingsColumns(histories: readonly AssetHistory[], format: string | un
 function regimesLine(recipe: HistoryRecipe): string {
   const regimes = recipe.regimes;
   if (!regimes) return 'no operating regimes: sensors taken as they are';
-  const rule = regimes.chosenBy === 'fixed' ? 'fixed by --regimes' : `the most well-separated clusters, centres ≥ 10 radii apart`;
+  const rule = regimes.chosenBy === 'fixed' ? 'fixed by --regimes' : `the most well-separated clusters, centres ≥ ${SEPARATION} radii apart`;
   const centres = regimes.centres.map((c) => `(${c.map((v) => Number(v.toPrecision(4))).join(', ')})`).join(' ');
   return `${regimes.centres.length} operating regimes in ${regimes.settings.join(',')} (${rule}): ${centres}; sensors normalised per regime by their healthy mean and SD`;
 }

@@ -85,7 +85,7 @@ function regimesLine(recipe: HistoryRecipe): string {
   if (!regimes) return 'no operating regimes: sensors taken as they are';
   const rule = regimes.chosenBy === 'fixed' ? 'fixed by --regimes' : `the most well-separated clusters, centres ≥ ${SEPARATION} radii apart`;
   const centres = regimes.centres.map((c) => `(${c.map((v) => Number(v.toPrecision(4))).join(', ')})`).join(' ');
-  return `${regimes.centres.length} operating regimes in ${regimes.settings.join(',')} (${rule}): ${centres}; sensors normalised per regime by their healthy mean and SD`;
+  return `${regimes.centres.length} operating regime${regimes.centres.length === 1 ? '' : 's'} in ${regimes.settings.join(',')} (${rule}): ${centres}; sensors normalised per regime by their healthy mean and SD`;
 }
 
 async function fit(args: string[], log: (line: string) => void): Promise<void> {

@@ -1,13 +1,19 @@
 /**
- * Remaining-useful-life model, validated outside the pack: NASA C-MAPSS FD001 (../shared/data/cmapss), features
+ * Remaining-useful-life model, validated outside the pack: NASA C-MAPSS FD001-FD004 (../shared/data/cmapss, or the
+ * folder in TWIN_CMAPSS_DIR), features
  * from the pack's recipe (last value, 30-cycle rolling mean and slope per varying sensor, cycles run), 5-fold
  * cross-validation by engine, RUL capped at 125. Reported per model: RMSE over every row of the held-out engines,
  * and RMSE and the PHM08 score at one truncation point per held-out engine (as the official test set cuts runs,
  * at 30-95 % of life). XGBoost (python3-xgboost) gets the same features, rows, validation engines and settings.
  * Each fold also trains the prediction interval (10 % and 90 % quantile models calibrated on the fold's
  * early-stopping engines), and its coverage is counted on the fold's test engines, which neither trained nor
- * calibrated it. Then the final three-output model through onnxruntime: agreement with the TypeScript trees,
- * latency per asset, batch throughput.
+ * calibrated it: its coverage and both tails (below the lower bound, above the upper one; 10 % each nominally) on
+ * every row and at the one cut per engine. FD002 and FD004 (six flight conditions) run twice, sensors as they are
+ * and normalised per operating regime (found in the fold's training engines only). Then the final three-output
+ * FD001 model through onnxruntime: agreement with the TypeScript trees, latency per asset, batch throughput.
+ *
+ * TWIN_BENCH_CMAPSS_ONLY=1 runs only the C-MAPSS cross-validation (no XGBoost, no onnxruntime figures);
+ * TWIN_BENCH_CMAPSS_SETS=FD002,FD004 chooses the sets (all four by default).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,15 +21,20 @@ import { Random } from '../lib/math/random';
 import { SQUARED_ERROR } from '../lib/rul/boosting-loss';
 import type { FeatureMatrix } from '../lib/rul/feature-matrix';
 import { asBoostedModel, boost, DEFAULT_BOOSTING_OPTIONS, predictBoosted, prepareSet } from '../lib/rul/gradient-boosting';
-import { recipeFeatureNames, varyingSensors, type HistoryRecipe } from '../lib/rul/history-recipe';
-import { parseHistories, type AssetHistory } from '../lib/rul/history-table';
+import { buildRecipe, recipeFeatureNames, type HistoryRecipe } from '../lib/rul/history-recipe';
+import { CMAPSS_SETTINGS, parseHistories, type AssetHistory } from '../lib/rul/history-table';
 import { fitHistories, fittedToOnnx, historyTrainingSet } from '../lib/rul/history-training';
 import { OnnxScorer } from '../lib/rul/onnx-scorer';
 import { DEFAULT_INTERVAL, predictRulModel, trainInterval, type RulModel } from '../lib/rul/rul-training';
 import { xgboostAvailable, xgboostPredict } from './xgboost-baseline';
 import { printFigure } from './print-figure';
 
-const FD001 = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'cmapss', 'train_FD001.txt');
+const CMAPSS_DIR = process.env.TWIN_CMAPSS_DIR ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'cmapss');
+const SETS = (process.env.TWIN_BENCH_CMAPSS_SETS ?? 'FD001,FD002,FD003,FD004').split(',').map((s) => s.trim());
+const ONLY_CMAPSS = process.env.TWIN_BENCH_CMAPSS_ONLY === '1';
+/** Sets with several flight conditions, where normalising per regime is the point; the others run once. */
+const MULTI_CONDITION = new Set(['FD002', 'FD004']);
+const WINDOW = 30;
 const CAP = 125;
 const FOLDS = 5;
 
@@ -72,37 +83,51 @@ function report(name: string, e: Evaluation): void {
   printFigure(`${name}: training time, ${FOLDS} folds`, `${e.trainSeconds.toFixed(1)} s`);
 }
 
-/** Interval figures over rows no part of the interval was fitted or calibrated on. */
+/** Interval figures over rows no part of the interval was fitted or calibrated on: every row, and the one cut per engine. */
 interface IntervalTally {
   rows: number;
   covered: number;
-  coveredAsFitted: number;
+  below: number;
+  above: number;
   width: number;
   ordered: number;
+  cuts: number;
+  cutBelow: number;
+  cutAbove: number;
   trainSeconds: number;
 }
 
-function tallyInterval(into: IntervalTally, model: RulModel, matrix: FeatureMatrix, truth: number[], seconds: number): void {
+const emptyInterval = (): IntervalTally => ({ rows: 0, covered: 0, below: 0, above: 0, width: 0, ordered: 0, cuts: 0, cutBelow: 0, cutAbove: 0, trainSeconds: 0 });
+
+function tallyInterval(into: IntervalTally, model: RulModel, matrix: FeatureMatrix, truth: number[], truncation: number[], seconds: number): void {
   const { rul, lower, upper } = predictRulModel(model, matrix);
-  const shift = model.interval?.calibrationShift ?? 0;
   if (!lower || !upper) throw new Error('the model has no interval');
   truth.forEach((t, row) => {
-    if (t >= lower[row] && t <= upper[row]) into.covered++;
-    if (t >= lower[row] + shift && t <= upper[row] - shift) into.coveredAsFitted++;
+    if (t < lower[row]) into.below++;
+    else if (t > upper[row]) into.above++;
+    else into.covered++;
     if (lower[row] <= rul[row] && rul[row] <= upper[row]) into.ordered++;
     into.width += upper[row] - lower[row];
   });
+  for (const row of truncation) {
+    if (truth[row] < lower[row]) into.cutBelow++;
+    if (truth[row] > upper[row]) into.cutAbove++;
+  }
   into.rows += truth.length;
+  into.cuts += truncation.length;
   into.trainSeconds += seconds;
 }
 
 const percent = (share: number) => `${(100 * share).toFixed(1)} %`;
 
-function reportInterval(e: IntervalTally): void {
+function reportInterval(name: string, e: IntervalTally): void {
   const { lower, upper } = DEFAULT_INTERVAL;
-  printFigure(`twin-train interval q ${lower}-${upper}: coverage, every row of held-out engines`, `${percent(e.covered / e.rows)} calibrated (${percent(e.coveredAsFitted / e.rows)} as fitted), nominal ${percent(upper - lower)}`);
-  printFigure('twin-train interval: mean width / estimate inside its bounds', `${(e.width / e.rows).toFixed(1)} cycles / ${percent(e.ordered / e.rows)} of rows`);
-  printFigure(`twin-train interval: training time (2 quantile models), ${FOLDS} folds`, `${e.trainSeconds.toFixed(1)} s`);
+  printFigure(`${name}: interval q ${lower}-${upper}, every held-out row`,
+    `coverage ${percent(e.covered / e.rows)} (nominal ${percent(upper - lower)}), below lower ${percent(e.below / e.rows)}, above upper ${percent(e.above / e.rows)}`);
+  printFigure(`${name}: interval at one cut per engine (${e.cuts})`,
+    `coverage ${percent(1 - (e.cutBelow + e.cutAbove) / e.cuts)}, below lower ${percent(e.cutBelow / e.cuts)}, above upper ${percent(e.cutAbove / e.cuts)}`);
+  printFigure(`${name}: interval mean width / estimate inside its bounds`, `${(e.width / e.rows).toFixed(1)} cycles / ${percent(e.ordered / e.rows)} of rows`);
+  printFigure(`${name}: interval training time (2 quantile models), ${FOLDS} folds`, `${e.trainSeconds.toFixed(1)} s`);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -116,7 +141,7 @@ async function onnxFigures(histories: AssetHistory[], recipe: HistoryRecipe): Pr
   if (!lower || !upper || !interval) throw new Error('the final model was trained without its interval');
   printFigure(`final model on all ${histories.length} engines: trees (estimate + lower + upper)`, `${point.trees.length} + ${lower.trees.length} + ${upper.trees.length}, ${(fitted.trainingMs / 1000).toFixed(1)} s`);
   printFigure(`final model: interval on its ${interval.heldOutGroups} early-stopping engines`,
-    `${percent(interval.coverage)} calibrated (${percent(interval.coverageBeforeCalibration)} as fitted), width ${interval.meanWidth.toFixed(1)} cycles`);
+    `${percent(interval.coverage)} calibrated (${percent(interval.coverageBeforeCalibration)} as fitted), below ${percent(interval.belowLower)}, above ${percent(interval.aboveUpper)}, width ${interval.meanWidth.toFixed(1)} cycles`);
   const scorer = await OnnxScorer.fromBytes(fittedToOnnx(fitted, options, 'train_FD001.txt', 'bench'));
   try {
     const matrix = fitted.set.matrix;
@@ -153,50 +178,82 @@ async function onnxFigures(histories: AssetHistory[], recipe: HistoryRecipe): Pr
   }
 }
 
-export async function run(): Promise<void> {
-  if (!fs.existsSync(FD001)) {
-    process.stdout.write(`skipped: ${FD001} not found (see ../shared/README.md)\n`);
-    return;
-  }
-  const histories = parseHistories(fs.readFileSync(FD001, 'utf8'), 'cmapss', 'train_FD001.txt');
-  const recipe: HistoryRecipe = { window: 30, sensors: varyingSensors(histories) };
-  const random = new Random(2026);
-  const engines = [...histories];
-  for (let i = engines.length - 1; i > 0; i--) {
+function shuffled<T>(items: readonly T[], random: Random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random.next() * (i + 1));
-    [engines[i], engines[j]] = [engines[j], engines[i]];
+    [out[i], out[j]] = [out[j], out[i]];
   }
-  const withXgboost = xgboostAvailable();
+  return out;
+}
+
+/**
+ * Cross-validation by engine of one set and one way of preparing its sensors: `settings` named, the recipe (and its
+ * regimes) is learned from each fold's training engines alone, as a model trained on a site's history would be.
+ */
+function crossValidate(set: string, histories: AssetHistory[], settings: readonly string[], withXgboost: boolean): void {
+  const random = new Random(2026);
+  const engines = shuffled(histories, random);
   const ours = empty();
   const theirs = empty();
-  const interval: IntervalTally = { rows: 0, covered: 0, coveredAsFitted: 0, width: 0, ordered: 0, trainSeconds: 0 };
+  const interval = emptyInterval();
   const o = DEFAULT_BOOSTING_OPTIONS;
+  const regimes: number[] = [];
+  let features = 0;
+  let recipeSeconds = 0;
   for (let fold = 0; fold < FOLDS; fold++) {
     const held = engines.filter((_, i) => i % FOLDS === fold);
     const training = engines.filter((_, i) => i % FOLDS !== fold);
-    const set = historyTrainingSet(training, recipe, CAP);
-    const test = testRows(held, recipe, random);
     let started = process.hrtime.bigint();
-    const prepared = prepareSet(set, o);
+    const recipe = buildRecipe(training, { window: WINDOW, settings, healthyBeyond: CAP });
+    recipeSeconds += Number(process.hrtime.bigint() - started) / 1e9;
+    if (recipe.regimes) regimes.push(recipe.regimes.centres.length);
+    features = recipeFeatureNames(recipe).length;
+    const trainingSet = historyTrainingSet(training, recipe, CAP);
+    const test = testRows(held, recipe, random);
+    started = process.hrtime.bigint();
+    const prepared = prepareSet(trainingSet, o);
     const point = asBoostedModel(boost(prepared, SQUARED_ERROR, o), prepared.validationGroups);
     accumulate(ours, predictBoosted(point, test.matrix), test.truth, test.truncation, Number(process.hrtime.bigint() - started) / 1e9);
     started = process.hrtime.bigint();
     const bounds = trainInterval(prepared, DEFAULT_INTERVAL, o);
     const model: RulModel = { featureNames: point.featureNames, point, validationGroups: prepared.validationGroups, ...bounds };
-    tallyInterval(interval, model, test.matrix, test.truth, Number(process.hrtime.bigint() - started) / 1e9);
+    tallyInterval(interval, model, test.matrix, test.truth, test.truncation, Number(process.hrtime.bigint() - started) / 1e9);
     if (withXgboost) {
       const validation = new Set(prepared.validationGroups);
       const xgb = xgboostPredict({
-        train: set.matrix.values, trainTarget: set.target, validation: Uint8Array.from(set.groups, (g) => (validation.has(g) ? 1 : 0)),
-        test: test.matrix.values, width: set.matrix.featureNames.length,
+        train: trainingSet.matrix.values, trainTarget: trainingSet.target, validation: Uint8Array.from(trainingSet.groups, (g) => (validation.has(g) ? 1 : 0)),
+        test: test.matrix.values, width: trainingSet.matrix.featureNames.length,
       }, o);
       accumulate(theirs, xgb.predictions, test.truth, test.truncation, xgb.seconds);
     }
   }
-  printFigure('C-MAPSS FD001', `${histories.length} engines, ${recipeFeatureNames(recipe).length} features, ${FOLDS}-fold CV by engine, RUL cap ${CAP}`);
-  report('twin-train', ours);
-  if (withXgboost) report('XGBoost (python3-xgboost, same features and settings)', theirs);
-  else printFigure('XGBoost', 'skipped: python3-xgboost not installed (apt install python3-xgboost)');
-  reportInterval(interval);
-  await onnxFigures(histories, recipe);
+  const how = settings.length === 0 ? 'sensors as they are' : `per-regime normalisation (${[...new Set(regimes)].join('/')} regimes found per fold, ${recipeSeconds.toFixed(1)} s in all)`;
+  const name = `twin-train ${set}${MULTI_CONDITION.has(set) ? (settings.length === 0 ? ' raw' : ' regimes') : ''}`;
+  printFigure(`C-MAPSS ${set}, ${how}`, `${histories.length} engines, ${features} features, ${FOLDS}-fold CV by engine, RUL cap ${CAP}`);
+  report(name, ours);
+  if (withXgboost) report(`XGBoost ${set} (python3-xgboost, same features and settings)`, theirs);
+  reportInterval(name, interval);
+}
+
+export async function run(): Promise<void> {
+  const withXgboost = !ONLY_CMAPSS && xgboostAvailable();
+  if (!ONLY_CMAPSS && !withXgboost) printFigure('XGBoost', 'skipped: python3-xgboost not installed (apt install python3-xgboost)');
+  let ran = 0;
+  for (const set of SETS) {
+    const file = path.join(CMAPSS_DIR, `train_${set}.txt`);
+    if (!fs.existsSync(file)) {
+      process.stdout.write(`skipped ${set}: ${file} not found (see ../shared/README.md)\n`);
+      continue;
+    }
+    ran++;
+    const histories = parseHistories(fs.readFileSync(file, 'utf8'), 'cmapss', path.basename(file));
+    if (MULTI_CONDITION.has(set)) crossValidate(set, histories, [], false);
+    crossValidate(set, histories, CMAPSS_SETTINGS, withXgboost && set === 'FD001');
+    if (!ONLY_CMAPSS && set === 'FD001') {
+      const recipe = buildRecipe(histories, { window: WINDOW, settings: CMAPSS_SETTINGS, healthyBeyond: CAP });
+      await onnxFigures(histories, recipe);
+    }
+  }
+  if (ran === 0) process.stdout.write(`skipped: no C-MAPSS set found in ${CMAPSS_DIR}\n`);
 }

@@ -85,6 +85,44 @@ describe('twin-train command line', function () {
     assert.ok(covered >= 7, `the interval holds the true remaining life of ${covered} of 12 assets`);
   });
 
+  it('normalises sensors per operating regime when settings columns are named, and stores the regimes for predict', async function () {
+    // Pumps alternating between two speeds; the temperature follows the speed (+30 at the high one) far more than
+    // the wear (+8 over a life).
+    const random = new Random(8);
+    const lines = ['asset,time,speed,temperature'];
+    for (let a = 0; a < 16; a++) {
+      const life = 150 + Math.floor(random.next() * 100);
+      for (let t = 1; t <= life; t++) {
+        const fast = random.next() < 0.5;
+        lines.push(`pump-${a},${t},${((fast ? 3000 : 1500) + random.gaussian()).toFixed(1)},${((fast ? 70 : 40) + 8 * (t / life) ** 2 + 0.3 * random.gaussian()).toFixed(2)}`);
+      }
+    }
+    const train = path.join(dir, 'train-regimes.csv');
+    fs.writeFileSync(train, `${lines.join('\n')}\n`);
+    const model = path.join(dir, 'regimes.onnx');
+    const fitted = await run(['fit', '--format', 'csv', train, '--out', model, '--window', '10', '--rounds', '60', '--settings', 'speed']);
+    assert.equal(fitted.code, 0, fitted.err.join('\n'));
+    const log = fitted.err.join('\n');
+    assert.match(log, /16 assets, 1 varying sensors \(temperature\)/, 'the setting is no feature');
+    assert.match(log, /2 operating regimes in speed \(the most well-separated clusters[^)]*\): \((1500|3000)\) \((3000|1500)\); sensors normalised per regime/);
+    assert.match(log, /[\d.]+ % below the lower bound, [\d.]+ % above the upper, on 3 held-out assets cut at random points/);
+    const recipe = JSON.parse(readMetadata(fs.readFileSync(model)).recipe) as { sensors: string[]; regimes: { settings: string[]; centres: number[][]; normal: Array<Record<string, { mean: number }>> } };
+    assert.deepEqual(recipe.sensors, ['temperature']);
+    assert.deepEqual(recipe.regimes.settings, ['speed']);
+    const healthyMeans = recipe.regimes.normal.map((n) => n.temperature.mean).sort((x, y) => x - y);
+    assert.ok(healthyMeans[0] > 40 && healthyMeans[0] < 43 && healthyMeans[1] > 70 && healthyMeans[1] < 73, `healthy temperature per regime ${healthyMeans}`);
+    const predicted = await run(['predict', '--format', 'csv', train, '--model', model]);
+    assert.equal(predicted.code, 0, predicted.err.join('\n'));
+    assert.equal(predicted.out.length, 16);
+    const fixed = await run(['fit', '--format', 'csv', train, '--out', model, '--rounds', '20', '--settings', 'speed', '--regimes', '3']);
+    assert.match(fixed.err.join('\n'), /3 operating regimes in speed \(fixed by --regimes\)/);
+    const off = await run(['fit', '--format', 'csv', train, '--out', model, '--rounds', '20', '--no-regimes']);
+    assert.match(off.err.join('\n'), /2 varying sensors \(speed temperature\)[^\n]*\nno operating regimes/);
+    assert.match((await run(['fit', '--format', 'csv', train, '--out', model, '--settings', 'rpm'])).err.join('\n'), /--settings names rpm, not a column of the histories \(speed temperature\)/);
+    assert.match((await run(['fit', '--format', 'csv', train, '--out', model, '--settings', 'speed', '--no-regimes'])).err.join('\n'), /contradict each other/);
+    assert.match((await run(['fit', '--format', 'csv', train, '--out', model, '--regimes', '2'])).err.join('\n'), /--regimes needs settings columns/);
+  });
+
   it('fits without an interval on request, and says so when one is asked of that model', async function () {
     const train = path.join(dir, 'train-plain.csv');
     fs.writeFileSync(train, csvHistories(10).text);

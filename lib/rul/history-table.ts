@@ -11,7 +11,9 @@ export interface AssetHistory {
 
 export type HistoryFormat = 'cmapss' | 'csv';
 
-export const CMAPSS_COLUMNS = ['setting1', 'setting2', 'setting3', ...Array.from({ length: 21 }, (_, i) => `s${i + 1}`)];
+/** C-MAPSS's operating settings (altitude, Mach number, throttle resolver angle): the flight condition of a cycle. */
+export const CMAPSS_SETTINGS = ['setting1', 'setting2', 'setting3'];
+export const CMAPSS_COLUMNS = [...CMAPSS_SETTINGS, ...Array.from({ length: 21 }, (_, i) => `s${i + 1}`)];
 
 export function parseHistories(text: string, format: HistoryFormat, source = 'input'): AssetHistory[] {
   return format === 'cmapss' ? parseCmapss(text, source) : parseCsv(text, source);

@@ -15,7 +15,7 @@ export const OUTPUT_NAME = 'rul';
 export const FEATURE_NAMES_KEY = 'feature_names';
 /** Metadata key of the JSON array naming the output's columns. */
 export const OUTPUTS_KEY = 'outputs';
-/** Metadata key of the interval's JSON description: quantiles, held-out coverage before and after calibration, width. */
+/** Metadata key of the interval's JSON description: quantiles, held-out coverage before and after calibration, the shares below the lower and above the upper bound, each bound's shift, width. */
 export const INTERVAL_KEY = 'interval';
 export const POINT_COLUMN = 'rul';
 export const LOWER_COLUMN = 'rul_lower';

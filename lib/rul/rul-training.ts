@@ -55,14 +55,18 @@ export interface TrainingProgress {
 
 export interface IntervalReport {
   quantiles: [number, number];
-  /** Share of held-out rows inside the calibrated interval. */
+  /** Share of held-out cases (each held-out asset weighing the same) inside the calibrated interval. */
   coverage: number;
   coverageBeforeCalibration: number;
+  /** Shares of held-out cases below the calibrated lower bound and above the upper one (nominally 10 % each). */
+  belowLower: number;
+  aboveUpper: number;
   meanWidth: number;
   heldOutGroups: number;
   heldOutRows: number;
-  /** Taken from the lower bound and added to the upper (already in the bounds' base values). */
-  calibrationShift: number;
+  /** Taken from the lower bound and added to the upper one (already in the bounds' base values). */
+  lowerShift: number;
+  upperShift: number;
   /** Trees of the lower and upper bound models. */
   trees: [number, number];
 }
@@ -96,8 +100,8 @@ export function trainRulModel(set: TrainingSet, options: RulTrainingOptions = {}
 
 /**
  * The interval's bounds on a prepared set: one pinball-loss model per quantile (continuing from `starts`, models
- * trained before, when given), early-stopped on the held-out groups, then both shifted by the conformal
- * calibration on those groups' rows (the shift goes into their base values).
+ * trained before, when given), early-stopped on the held-out groups, then each shifted by the
+ * one-sided calibration on those groups' rows (each shift goes into its bound's base value).
  */
 export function trainInterval(prepared: PreparedSet, quantiles: IntervalQuantiles, o: BoostingOptions, onProgress?: (progress: TrainingProgress) => void,
   starts: { lower?: TreeEnsemble; upper?: TreeEnsemble } = {}): Required<Pick<RulModel, 'lower' | 'upper' | 'interval'>> {
@@ -105,18 +109,21 @@ export function trainInterval(prepared: PreparedSet, quantiles: IntervalQuantile
   const { set, validRows } = prepared;
   const lower = boost(prepared, pinballLoss(quantiles.lower), o, progressOf('lower', o.rounds, onProgress), starts.lower);
   const upper = boost(prepared, pinballLoss(quantiles.upper), o, progressOf('upper', o.rounds, onProgress), starts.upper);
-  const calibration = calibrateInterval(set.target, predictBoosted(lower, set.matrix), predictBoosted(upper, set.matrix), validRows, quantiles.upper - quantiles.lower);
+  const calibration = calibrateInterval(set.target, predictBoosted(lower, set.matrix), predictBoosted(upper, set.matrix), validRows, quantiles, set.groups);
   return {
-    lower: { ...lower, baseScore: lower.baseScore - calibration.shift },
-    upper: { ...upper, baseScore: upper.baseScore + calibration.shift },
+    lower: { ...lower, baseScore: lower.baseScore - calibration.lowerShift },
+    upper: { ...upper, baseScore: upper.baseScore + calibration.upperShift },
     interval: {
       quantiles: [quantiles.lower, quantiles.upper],
       coverage: calibration.coverage,
       coverageBeforeCalibration: calibration.coverageBeforeCalibration,
+      belowLower: calibration.belowLower,
+      aboveUpper: calibration.aboveUpper,
       meanWidth: calibration.meanWidth,
       heldOutGroups: prepared.validationGroups.length,
       heldOutRows: calibration.rows,
-      calibrationShift: calibration.shift,
+      lowerShift: calibration.lowerShift,
+      upperShift: calibration.upperShift,
       trees: [lower.trees.length, upper.trees.length],
     },
   };

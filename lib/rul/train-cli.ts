@@ -4,29 +4,31 @@
  * Node-RED and without Python.
  *
  *   twin-train fit --format cmapss train_FD001.txt --out model.onnx [--window 30] [--cap 125] [--rounds 400] [--seed 1]
- *       [--quantiles 0.1,0.9 | --no-interval]
+ *       [--quantiles 0.1,0.9 | --no-interval] [--settings col1,col2,... [--regimes k] | --no-regimes]
  *   twin-train predict --format cmapss test_FD001.txt --model model.onnx      → one line per unit: "<unit> <rul>"
  *       [--interval]                                                          → "<unit> <rul> <lower> <upper>"
  *   twin-train import-xgboost m.json --out model.onnx [--features a,b,c]     an XGBoost JSON model as ONNX
  *
- * `--format csv` reads a header `asset,time,<sensor>,...` instead.
+ * `--format csv` reads a header `asset,time,<sensor>,...` instead. Named settings columns (C-MAPSS: setting1-3 unless
+ * `--no-regimes`) are clustered into operating regimes and every sensor is normalised within its regime.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageVersion } from '../package-version';
 import { DEFAULT_BOOSTING_OPTIONS } from './gradient-boosting';
-import { DEFAULT_RECIPE_WINDOW, RECIPE_KEY, varyingSensors, type HistoryRecipe } from './history-recipe';
-import { parseHistories, type HistoryFormat } from './history-table';
+import { buildRecipe, DEFAULT_RECIPE_WINDOW, RECIPE_KEY, type HistoryRecipe } from './history-recipe';
+import { CMAPSS_SETTINGS, parseHistories, type AssetHistory, type HistoryFormat } from './history-table';
 import { fitHistories, fittedToOnnx, lastStepRecords, type FitOptions } from './history-training';
 import { ensembleToOnnx } from './onnx-export';
 import { OnnxScorer } from './onnx-scorer';
+import { SEPARATION } from './operating-regimes';
 import { DEFAULT_INTERVAL, type IntervalQuantiles, type TrainingProgress } from './rul-training';
 import { importXgboostJson } from './xgboost-import';
 
 const USAGE = `usage:
   twin-train fit --format cmapss|csv <histories> --out <model.onnx> [--window ${DEFAULT_RECIPE_WINDOW}] [--cap 125] [--rounds ${DEFAULT_BOOSTING_OPTIONS.rounds}] [--seed 1]
-      [--quantiles ${DEFAULT_INTERVAL.lower},${DEFAULT_INTERVAL.upper} | --no-interval]
+      [--quantiles ${DEFAULT_INTERVAL.lower},${DEFAULT_INTERVAL.upper} | --no-interval] [--settings <col,col,...> [--regimes <k>] | --no-regimes]
   twin-train predict --format cmapss|csv <histories> --model <model.onnx> [--interval]
   twin-train import-xgboost <model.json> --out <model.onnx> [--features <name,name,...>]
 CSV histories: a header "asset,time,<sensor>,..." and one row per asset and time, sorted by asset and time.`;
@@ -66,22 +68,47 @@ function progressLine(progress: TrainingProgress, interval: IntervalQuantiles | 
 
 const percent = (share: number) => `${(100 * share).toFixed(1)} %`;
 
+/** The settings columns to find regimes in: those named, C-MAPSS's three by default, none with --no-regimes. */
+function settingsColumns(histories: readonly AssetHistory[], format: string | undefined, named: string | undefined, off: boolean | undefined): string[] {
+  if (off) {
+    if (named !== undefined) throw new Error('--settings and --no-regimes contradict each other: give one');
+    return [];
+  }
+  const settings = named !== undefined ? named.split(',').map((c) => c.trim()).filter((c) => c !== '') : format === 'cmapss' ? [...CMAPSS_SETTINGS] : [];
+  const missing = settings.filter((c) => !histories[0].sensors[c]);
+  if (missing.length > 0) throw new Error(`--settings names ${missing.join(', ')}, not a column of the histories (${Object.keys(histories[0].sensors).join(' ')})`);
+  return settings;
+}
+
+function regimesLine(recipe: HistoryRecipe): string {
+  const regimes = recipe.regimes;
+  if (!regimes) return 'no operating regimes: sensors taken as they are';
+  const rule = regimes.chosenBy === 'fixed' ? 'fixed by --regimes' : `the most well-separated clusters, centres ≥ ${SEPARATION} radii apart`;
+  const centres = regimes.centres.map((c) => `(${c.map((v) => Number(v.toPrecision(4))).join(', ')})`).join(' ');
+  return `${regimes.centres.length} operating regime${regimes.centres.length === 1 ? '' : 's'} in ${regimes.settings.join(',')} (${rule}): ${centres}; sensors normalised per regime by their healthy mean and SD`;
+}
+
 async function fit(args: string[], log: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: {
     format: { type: 'string' }, out: { type: 'string' }, window: { type: 'string' }, cap: { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' },
-    quantiles: { type: 'string' }, 'no-interval': { type: 'boolean' },
+    quantiles: { type: 'string' }, 'no-interval': { type: 'boolean' }, settings: { type: 'string' }, regimes: { type: 'string' }, 'no-regimes': { type: 'boolean' },
   } });
   if (!values.out) throw new Error('--out <model.onnx> is required');
   const interval = intervalQuantiles(values.quantiles, values['no-interval']);
   const histories = readHistories(positionals[0], values.format);
-  const recipe: HistoryRecipe = { window: number(values.window, DEFAULT_RECIPE_WINDOW, 'window'), sensors: varyingSensors(histories) };
+  const rulCap = number(values.cap, 125, 'cap');
+  const settings = settingsColumns(histories, values.format, values.settings, values['no-regimes']);
+  if (values.regimes !== undefined && settings.length === 0) throw new Error('--regimes needs settings columns (--settings col,col,...)');
+  const count = values.regimes === undefined ? undefined : Math.round(number(values.regimes, 1, 'regimes'));
+  const recipe = buildRecipe(histories, { window: number(values.window, DEFAULT_RECIPE_WINDOW, 'window'), settings, regimes: { count }, healthyBeyond: rulCap });
   const options: FitOptions = {
     recipe,
-    rulCap: number(values.cap, 125, 'cap'),
+    rulCap,
     boosting: { rounds: Math.round(number(values.rounds, DEFAULT_BOOSTING_OPTIONS.rounds, 'rounds')), seed: Math.round(number(values.seed, 1, 'seed')) },
     interval,
   };
   log(`${histories.length} assets, ${recipe.sensors.length} varying sensors (${recipe.sensors.join(' ')}), window ${recipe.window}, RUL cap ${options.rulCap}`);
+  log(regimesLine(recipe));
   const fitted = fitHistories(histories, options, (progress) => {
     if (progress.round % 25 === 0) log(progressLine(progress, interval));
   });
@@ -89,8 +116,11 @@ async function fit(args: string[], log: (line: string) => void): Promise<void> {
   fs.writeFileSync(values.out, bytes);
   const { point, validationGroups, interval: report } = fitted.model;
   if (report) {
+    const moved = (shift: number) => `${shift >= 0 ? 'out' : 'in'} by ${Math.abs(shift).toFixed(2)}`;
     log(`interval q ${report.quantiles[0]}-${report.quantiles[1]}: held-out coverage ${percent(report.coverageBeforeCalibration)} as fitted, ` +
-      `${percent(report.coverage)} calibrated (bounds moved ${report.calibrationShift >= 0 ? 'out' : 'in'} by ${Math.abs(report.calibrationShift).toFixed(2)}), mean width ${report.meanWidth.toFixed(2)}, ${report.trees[0]} + ${report.trees[1]} trees`);
+      `${percent(report.coverage)} calibrated (lower bound moved ${moved(report.lowerShift)}, upper ${moved(report.upperShift)}), ` +
+      `${percent(report.belowLower)} below the lower bound, ${percent(report.aboveUpper)} above the upper, on ${report.heldOutGroups} held-out assets cut at random points; ` +
+      `mean width ${report.meanWidth.toFixed(2)}, ${report.trees[0]} + ${report.trees[1]} trees`);
   }
   log(`${fitted.set.matrix.rows} rows (${fitted.set.skipped} too early for the window), ${point.trees.length} trees, ` +
     `validation RMSE ${point.validationRmse.toFixed(2)} on ${validationGroups.length} held-out assets, ${(fitted.trainingMs / 1000).toFixed(1)} s; wrote ${values.out}`);

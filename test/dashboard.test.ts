@@ -111,7 +111,7 @@ describe('operator dashboards in Chromium', function () {
       assert.match(text, /motorCurrent\s+(learning|healthy)/, `${label} shows the motor current's health`);
       assert.match(text, /Remaining useful life, with its 80 % interval/, `${label} has its RUL trend`);
       assert.equal(await page.locator('.twin-spectrum text', { hasText: 'BPFO' }).count(), 1, `${label} marks BPFO on the spectrum`);
-      const defects = await page.locator('[data-twin=spectrum-defect]').allInnerTexts();
+      const defects = await page.locator('[data-twin=spectrum-defect]').allTextContents();
       assert.ok(defects.length >= 3 && defects.every((d) => /^(BPFO|BPFI|BSF|FTF) \d+\.\d Hz$/.test(d.trim())), `${label} names each defect line with its frequency: ${defects.join(', ')}`);
       assert.equal((await page.locator('[data-twin=spectrum-x-axis]').innerHTML()).trim(), 'Frequency (Hz)');
       assert.match(await page.locator('[data-twin=spectrum-y-axis]').innerHTML(), /^Amplitude \((mm\/s|g|m\/s²)\)$/);

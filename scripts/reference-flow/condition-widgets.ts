@@ -104,7 +104,7 @@ export function spectrumTemplate(sensor: string): string {
     <line x1="48" y1="8" x2="48" y2="200" stroke="currentColor" stroke-opacity="0.6"/>
     <g ng-repeat="m in markers">
       <line ng-attr-x1="{{m.x}}" y1="8" ng-attr-x2="{{m.x}}" y2="200" stroke="#ca3838" stroke-dasharray="4 3" stroke-opacity="0.8"/>
-      <text ng-attr-x="{{m.x + 2}}" ng-attr-y="{{18 + 11 * $index}}" data-twin="spectrum-defect">{{m.name}} {{m.hz}} Hz</text>
+      <text ng-attr-x="{{m.labelX}}" ng-attr-y="{{18 + 11 * $index}}" ng-attr-text-anchor="{{m.anchor}}" data-twin="spectrum-defect">{{m.name}} {{m.hz}} Hz</text>
     </g>
     <polyline fill="none" stroke="#1f77b4" stroke-width="1.2" ng-attr-points="{{points}}"/>
     <text x="329" y="234" text-anchor="middle" data-twin="spectrum-x-axis">Frequency (Hz)</text>
@@ -136,7 +136,9 @@ export function spectrumTemplate(sensor: string): string {
     var f = msg.payload.features;
     scope.markers = ['bpfo', 'bpfi', 'bsf', 'ftf'].filter(function (d) { return f[sensor + '.' + d + 'Hz'] < maxHz; }).map(function (d) {
       var at = f[sensor + '.' + d + 'Hz'];
-      return { name: d.toUpperCase(), hz: at.toFixed(1), x: x(at) };
+      // A line near the right edge is named on its left, so its label stays inside the chart.
+      var nearEnd = x(at) > RIGHT - 90;
+      return { name: d.toUpperCase(), hz: at.toFixed(1), x: x(at), labelX: nearEnd ? x(at) - 2 : x(at) + 2, anchor: nearEnd ? 'end' : 'start' };
     });
   });
 })(scope);

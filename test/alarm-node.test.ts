@@ -139,7 +139,8 @@ describe('twin-alarms node', function () {
     testNode('alarms').receive({ topic: 'shelve', payload: { key, seconds: 2, reason: 'testing' }, socketid: 'socket-nobody' });
     await until('the refusal', () => c.notices.length === 1, 5000);
     assert.equal(c.notices[0].payload.ok, false);
-    assert.match(c.notices[0].payload.text, /needs a user logged in/);
+    assert.match(c.notices[0].payload.text, /shelving needs a named person, and this dashboard has no login: add dashboard users/, 'the settings installed no login: said so');
+    assert.equal(latest(c)!.dashboardLogin, false, 'and the page is told');
     assert.equal(c.notices[0].socketid, 'socket-nobody', 'told to the browser that asked');
     testNode('alarms').receive({ topic: 'shelve', payload: { key, seconds: 7200, reason: 'too long' }, socketid: 'socket-anna' });
     await until('the second refusal', () => c.notices.length === 2, 5000);

@@ -102,7 +102,7 @@ describe('alarm state model (ISA-18.2)', function () {
     const key = alarmKeyOf(raised);
     assert.equal(stateOf(r.board, key), 'returned-unacknowledged');
     const summary = () => alarmSummary({ position: 'p', ts: T0, views: r.board.views(), outOfService: [], load: new AlarmRate(HOUR, T0).report('p', T0).overall,
-      shelveChoices: [], sensors: [], loginRequired: true });
+      shelveChoices: [], sensors: [], loginRequired: true, dashboardLogin: true });
     assert.deepEqual(summary().alarms.map((a) => [a.key, a.state, a.active]), [[key, 'returned-unacknowledged', false]]);
     const ack = r.take(r.board.acknowledge([key], 'anna', T0 + 6000));
     assert.deepEqual(ack.acknowledgedAtSource, [], 'the source no longer holds it');
@@ -133,7 +133,7 @@ describe('alarm state model (ISA-18.2)', function () {
     assert.equal(priority('m1:flow:warning'), 'medium', 'the warning limit names medium');
     assert.equal(priority('m1:load:alarm'), 'high', 'an alarm limit without one is high');
     const summary = alarmSummary({ position: 'p', ts: T0, views, outOfService: [], load: new AlarmRate(HOUR, T0).report('p', T0).overall, shelveChoices: [],
-      sensors: [], loginRequired: true });
+      sensors: [], loginRequired: true, dashboardLogin: true });
     assert.deepEqual(summary.alarms.map((a) => a.key), ['m1:temp:alarm', 'm1:load:alarm', 'm1:flow:warning']);
     assert.deepEqual(summary.counts.byPriority, { urgent: 1, high: 1, medium: 1, low: 0 });
   });

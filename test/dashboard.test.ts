@@ -26,11 +26,11 @@ import { OPERATOR, SUPERVISOR, writeDashboardUsers } from './support/dashboard-u
 import { startReferenceTwin, type FlowNode, type ReferenceTwin } from './support/reference-twin';
 import { identificationRun } from './support/spindle-fixture';
 
-const TAB = { fleet: 0, spindle: 1, pump: 2, whatIf: 3, maintenance: 4, kpis: 5, alarms: 6 };
+const TAB = { fleet: 0, spindle: 1, pump: 2, whatIf: 3, maintenance: 4, kpis: 5, alarms: 6, trends: 7 };
 /** Each tab by its title, and what shows that its live content has arrived. */
 const TAB_CONTENT: [number, string, string][] = [[TAB.fleet, 'Fleet overview', '.twin-fleet-row'], [TAB.spindle, 'Spindle 1 · Live', '.twin-spectrum polyline'],
   [TAB.pump, 'Pump 1 · Live', '.twin-spectrum polyline'], [TAB.whatIf, 'What-if', '.twin-whatif-form'], [TAB.maintenance, 'Maintenance', '.twin-order-row'],
-  [TAB.kpis, 'KPIs & ROI', '.twin-kpis'], [TAB.alarms, 'Alarms', '[data-twin=alarm-counts]']];
+  [TAB.kpis, 'KPIs & ROI', '.twin-kpis'], [TAB.alarms, 'Alarms', '[data-twin=alarm-counts]'], [TAB.trends, 'Trends', '[data-twin=trend-svg] polyline']];
 
 async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs: number, detail: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -111,6 +111,11 @@ describe('operator dashboards in Chromium', function () {
       assert.match(text, /motorCurrent\s+(learning|healthy)/, `${label} shows the motor current's health`);
       assert.match(text, /Remaining useful life, with its 80 % interval/, `${label} has its RUL trend`);
       assert.equal(await page.locator('.twin-spectrum text', { hasText: 'BPFO' }).count(), 1, `${label} marks BPFO on the spectrum`);
+      const defects = await page.locator('[data-twin=spectrum-defect]').allTextContents();
+      assert.ok(defects.length >= 3 && defects.every((d) => /^(BPFO|BPFI|BSF|FTF) \d+\.\d Hz$/.test(d.trim())), `${label} names each defect line with its frequency: ${defects.join(', ')}`);
+      assert.equal((await page.locator('[data-twin=spectrum-x-axis]').innerHTML()).trim(), 'Frequency (Hz)');
+      assert.match(await page.locator('[data-twin=spectrum-y-axis]').innerHTML(), /^Amplitude \((mm\/s|g|m\/s²)\)$/);
+      assert.ok((await page.locator('[data-twin=spectrum-x-tick]').count()) >= 5 && (await page.locator('[data-twin=spectrum-y-tick]').count()) >= 3, `${label} has ticks on both axes`);
       await screenshot(page, `dashboard-${label.split(' ')[0].toLowerCase()}`);
     }
 

@@ -40,6 +40,11 @@ export interface AlarmSummary {
   sensors: ServiceableSensor[];
   /** Whether shelving and out-of-service need a logged-in user. */
   loginRequired: boolean;
+  /**
+   * Whether the dashboard has a login (lib/identity/sessions): then every browser on it is a logged-in user and acts
+   * in that user's name; without one, actions that need a person are refused and the page says why.
+   */
+  dashboardLogin: boolean;
 }
 
 const SHOWN = new Set(['unacknowledged', 'acknowledged', 'returned-unacknowledged']);
@@ -51,7 +56,7 @@ function byImportance(a: AlarmView, b: AlarmView): number {
 }
 
 export function alarmSummary(input: { position: string; ts: number; views: AlarmView[]; outOfService: OutOfService[]; load: ScopeLoad;
-  shelveChoices: ShelveChoice[]; sensors: ServiceableSensor[]; loginRequired: boolean }): AlarmSummary {
+  shelveChoices: ShelveChoice[]; sensors: ServiceableSensor[]; loginRequired: boolean; dashboardLogin: boolean }): AlarmSummary {
   const { views } = input;
   const alarms = views.filter((v) => SHOWN.has(v.state)).sort(byImportance);
   const shelved = views.filter((v) => v.shelve !== null).sort((a, b) => (a.shelve!.until - b.shelve!.until));
@@ -67,6 +72,7 @@ export function alarmSummary(input: { position: string; ts: number; views: Alarm
       shelved: shelved.length, suppressed: suppressed.length, outOfService: outOfService.length, byPriority,
     },
     load: input.load, shelveChoices: input.shelveChoices, sensors: input.sensors, loginRequired: input.loginRequired,
+    dashboardLogin: input.dashboardLogin,
   };
 }
 

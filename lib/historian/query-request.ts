@@ -6,6 +6,7 @@ import { activeAlerts, parseHistoryQuery, queryHistory, toChartData } from './qu
 import type { SchemaContext } from './schema-context';
 import { alarmJournalFromRow, alarmJournalStatement } from './tables/alarm-journal';
 import { alarmKpiFromRow, alarmKpisStatement } from './tables/alarm-kpis';
+import { queryTrend } from './trend-query';
 
 /**
  * Answers a query message of twin-historian in query mode, by what it asks for:
@@ -13,7 +14,8 @@ import { alarmKpiFromRow, alarmKpisStatement } from './tables/alarm-kpis';
  * trend; `{workOrders: 'open' | 'recent'}`; `{failureEvents: 'recent'}`; `{models: 'recent'}` the model registry;
  * `{heldSince: <asset>, sensor, value}` since when a sensor has held a value (a machine's state "down");
  * `{alarmJournal: 'recent', position?, asset?, from?, to?, limit?}` the alarm journal, newest first;
- * `{alarmKpis: <position> | 'all', from, to?}` the hourly alarm load.
+ * `{alarmKpis: <position> | 'all', from, to?}` the hourly alarm load;
+ * `{trend: {asset, sensors, from, to, maxPoints?, requestId?}}` a trend chart's bucket averages (lib/historian/trend-plan).
  */
 export async function answerQuery(pool: Pool, ctx: SchemaContext, request: unknown, output: 'rows' | 'chart'): Promise<{ payload: unknown; count: number }> {
   const r = (request && typeof request === 'object' ? request : {}) as Record<string, unknown>;
@@ -24,6 +26,10 @@ export async function answerQuery(pool: Pool, ctx: SchemaContext, request: unkno
   if (r.workOrders === 'open' || r.workOrders === 'recent') return listed(await workOrders(pool, ctx, r.workOrders, asset, limit));
   if (r.failureEvents !== undefined) return listed(await loadFailureEvents(pool, ctx, asset, limit ?? 50));
   if (r.models !== undefined) return listed(await listModels(pool, ctx, limit ?? 20));
+  if (r.trend !== undefined) {
+    const trend = await queryTrend(pool, ctx, r.trend);
+    return { payload: trend, count: trend.points };
+  }
   if (r.alarmJournal !== undefined) {
     const number = (x: unknown): number | undefined => (x === undefined || x === null || x === '' ? undefined : Number(x));
     const [from, to] = [number(r.from), number(r.to)];

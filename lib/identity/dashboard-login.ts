@@ -71,6 +71,7 @@ function stampSocket(packet: unknown[], socketId: string): void {
 export function dashboardLogin(users: readonly DashboardUser[]): DashboardLogin {
   const check = new PasswordCheck(users);
   const required = check.size > 0;
+  dashboardSessions.setLoginRequired(required);
   const userOf = (headers: IncomingHttpHeaders): string | null => {
     const credentials = basicCredentials(headers);
     return credentials ? check.verify(credentials.username, credentials.password) : null;

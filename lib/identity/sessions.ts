@@ -15,6 +15,20 @@ const KEEP_AFTER_CLOSE_MS = 60_000;
 
 export class DashboardSessions {
   private readonly sessions = new Map<string, Session>();
+  private loginInstalled = false;
+
+  /**
+   * Whether the dashboard asks every browser for a name and password: set by the dashboard login when the settings
+   * install it with users. False for an open dashboard and for a Node-RED started without the project's settings.
+   */
+  get loginRequired(): boolean {
+    return this.loginInstalled;
+  }
+
+  /** Called by the dashboard login (lib/identity/dashboard-login) when the settings install it. */
+  setLoginRequired(required: boolean): void {
+    this.loginInstalled = required;
+  }
 
   /** A socket connected; `user` is who logged in on it, null on a dashboard without login. */
   open(socketId: string, user: string | null): void {

@@ -6,6 +6,7 @@ import { alarmSummary, type AlarmSummary, type ServiceableSensor } from '../../l
 import { priorityRank } from '../../lib/alarm/priority';
 import { plantFacts } from '../../lib/facts/plant-facts';
 import { actorOf, type Actor } from '../../lib/identity/actor';
+import { dashboardSessions } from '../../lib/identity/sessions';
 import { alarmKeyOf, isAlertEvent, type AlertEvent } from '../../lib/threshold/alert';
 import { ASSET_NODE_TYPE, type TwinAssetNode } from '../common/asset';
 import { handleInput, type Send } from '../common/input';
@@ -78,7 +79,8 @@ export = function register(RED: NodeAPI): void {
     const summary = (): AlarmSummary => {
       const now = Date.now();
       return alarmSummary({ position: options.position, ts: now, views: board.views(), outOfService: board.outOfServiceList(),
-        load: rate.report(options.position, now).overall, shelveChoices: options.shelveChoices, sensors: serviceable(), loginRequired: options.requireLogin });
+        load: rate.report(options.position, now).overall, shelveChoices: options.shelveChoices, sensors: serviceable(), loginRequired: options.requireLogin,
+        dashboardLogin: dashboardSessions.loginRequired });
     };
 
     const showStatus = (): void => {
@@ -124,7 +126,10 @@ export = function register(RED: NodeAPI): void {
     /** Who may act: anyone acknowledges; hiding an alarm needs a person (a login, or a name a flow's own message gives). */
     const check = (action: string, actor: Actor): void => {
       if (NEEDS_PERSON.has(action) && options.requireLogin && actor.source === 'dashboard') {
-        throw new AlarmRefusal(`${action === 'shelve' ? 'shelving' : action.replace(/-/g, ' ')} needs a user logged in to the dashboard (README "Dashboard logins")`);
+        const what = action === 'shelve' ? 'shelving' : action.replace(/-/g, ' ');
+        throw new AlarmRefusal(dashboardSessions.loginRequired
+          ? `${what} needs a user logged in to the dashboard; this browser's session is not known (reload the page and log in)`
+          : `${what} needs a named person, and this dashboard has no login: add dashboard users (README "Dashboard logins")`);
       }
     };
 

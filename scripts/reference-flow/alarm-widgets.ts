@@ -49,7 +49,9 @@ export const ALARM_SUMMARY_TEMPLATE = `${ALARM_STYLE}
       <select ng-model="f.state" data-twin="filter-state"><option value="">every state</option>
         <option value="unacknowledged">unacknowledged</option><option value="acknowledged">acknowledged</option>
         <option value="returned-unacknowledged">returned, unacknowledged</option></select>
-      <span class="muted" ng-if="s.loginRequired">Shelving needs a logged-in user.</span>
+      <span class="muted" ng-if="s.loginRequired && s.dashboardLogin" data-twin="login-note">Shelving and out of service are recorded under your dashboard login.</span>
+      <span class="flag" ng-if="s.loginRequired && !s.dashboardLogin" data-twin="login-note">This dashboard has no login: shelving and out of service are refused
+        until dashboard users are added (README "Dashboard logins").</span>
     </div>
     <div ng-if="s.alarms.length === 0" class="muted" data-twin="no-alarms">No alarms</div>
     <table ng-if="s.alarms.length > 0">
@@ -64,7 +66,7 @@ export const ALARM_SUMMARY_TEMPLATE = `${ALARM_STYLE}
         <td class="actions">
           <md-button class="md-raised" data-twin="ack" ng-if="a.state === 'unacknowledged' || a.state === 'returned-unacknowledged'"
             ng-click="send({topic: 'ack', payload: {key: a.key}})">Acknowledge</md-button>
-          <md-button class="md-raised" data-twin="open-shelve" ng-click="openShelve(a)">Shelve…</md-button>
+          <md-button class="md-raised" data-twin="open-shelve" ng-disabled="s.loginRequired && !s.dashboardLogin" ng-click="openShelve(a)">Shelve…</md-button>
         </td>
       </tr>
     </table>
@@ -151,7 +153,7 @@ export const ALARM_HIDDEN_TEMPLATE = `${ALARM_STYLE}
       <select ng-model="form.sensor" data-twin="oos-sensor" ng-options="x as (x.asset + ' · ' + x.name) for x in s.sensors track by (x.asset + ':' + x.sensor)">
         <option value="">sensor…</option></select>
       <input class="reason" type="text" ng-model="form.reason" placeholder="reason: work order, maintenance done (required)" data-twin="oos-reason">
-      <md-button class="md-raised" data-twin="oos" ng-disabled="!form.sensor || !form.reason" ng-click="outOfService()">Take out of service</md-button>
+      <md-button class="md-raised" data-twin="oos" ng-disabled="!form.sensor || !form.reason || (s.loginRequired && !s.dashboardLogin)" ng-click="outOfService()">Take out of service</md-button>
     </div>
   </div>
 </div>

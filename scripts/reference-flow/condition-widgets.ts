@@ -79,7 +79,11 @@ ${STATE_STYLE}
 </script>`;
 }
 
-/** Amplitude spectrum of one waveform sensor as an SVG line, with BPFO/BPFI/BSF/FTF marked. */
+/**
+ * Amplitude spectrum of one waveform sensor as an SVG line, with labelled axes (frequency in Hz, amplitude in the
+ * sensor's unit, ticks at round values) and the bearing defect frequencies BPFO/BPFI/BSF/FTF of the asset's bearing
+ * geometry (twin-features, lib/asset/bearing-frequencies) drawn and named with their frequency.
+ */
 export function spectrumTemplate(sensor: string): string {
   return `<style>
 .twin-spectrum svg { width: 100%; height: 240px; }
@@ -87,34 +91,54 @@ export function spectrumTemplate(sensor: string): string {
 </style>
 <div class="twin-spectrum">
   <div ng-if="!points">Waiting for a vibration block…</div>
-  <svg ng-if="points" viewBox="0 0 620 240" preserveAspectRatio="none">
-    <line x1="40" y1="210" x2="610" y2="210" stroke="currentColor" stroke-opacity="0.4"/>
-    <line x1="40" y1="10" x2="40" y2="210" stroke="currentColor" stroke-opacity="0.4"/>
+  <svg ng-if="points" viewBox="0 0 620 240" preserveAspectRatio="none" data-twin="spectrum">
+    <g ng-repeat="t in yTicks">
+      <line x1="48" ng-attr-y1="{{t.y}}" x2="610" ng-attr-y2="{{t.y}}" stroke="currentColor" stroke-opacity="0.12"/>
+      <text x="44" ng-attr-y="{{t.y + 3}}" text-anchor="end" data-twin="spectrum-y-tick">{{t.label}}</text>
+    </g>
+    <g ng-repeat="t in xTicks">
+      <line ng-attr-x1="{{t.x}}" y1="200" ng-attr-x2="{{t.x}}" y2="204" stroke="currentColor" stroke-opacity="0.6"/>
+      <text ng-attr-x="{{t.x}}" y="214" ng-attr-text-anchor="{{t.anchor}}" data-twin="spectrum-x-tick">{{t.label}}</text>
+    </g>
+    <line x1="48" y1="200" x2="610" y2="200" stroke="currentColor" stroke-opacity="0.6"/>
+    <line x1="48" y1="8" x2="48" y2="200" stroke="currentColor" stroke-opacity="0.6"/>
     <g ng-repeat="m in markers">
-      <line ng-attr-x1="{{m.x}}" y1="10" ng-attr-x2="{{m.x}}" y2="210" stroke="#ca3838" stroke-dasharray="4 3" stroke-opacity="0.8"/>
-      <text ng-attr-x="{{m.x + 2}}" ng-attr-y="{{20 + 11 * $index}}">{{m.name}}</text>
+      <line ng-attr-x1="{{m.x}}" y1="8" ng-attr-x2="{{m.x}}" y2="200" stroke="#ca3838" stroke-dasharray="4 3" stroke-opacity="0.8"/>
+      <text ng-attr-x="{{m.labelX}}" ng-attr-y="{{18 + 11 * $index}}" ng-attr-text-anchor="{{m.anchor}}" data-twin="spectrum-defect">{{m.name}} {{m.hz}} Hz</text>
     </g>
     <polyline fill="none" stroke="#1f77b4" stroke-width="1.2" ng-attr-points="{{points}}"/>
-    <text x="40" y="228">0 Hz</text><text x="560" y="228">{{maxHz}} Hz</text>
-    <text x="2" y="16">{{peak}}</text><text x="300" y="238">amplitude ({{unit}}) by frequency</text>
+    <text x="329" y="234" text-anchor="middle" data-twin="spectrum-x-axis">Frequency (Hz)</text>
+    <text x="10" y="104" text-anchor="middle" transform="rotate(-90 10 104)" data-twin="spectrum-y-axis">Amplitude ({{unit}})</text>
   </svg>
 </div>
 <script>
 (function (scope) {
   var sensor = ${JSON.stringify(sensor)};
+  var LEFT = 48, RIGHT = 610, TOP = 8, BOTTOM = 200;
+  var step = function (range, count) {
+    var raw = range / count, power = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / power;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
+  };
   scope.$watch('msg', function (msg) {
     var spectrum = msg && msg.payload && msg.payload.spectra && msg.payload.spectra[sensor];
     if (!spectrum || spectrum.hz.length === 0) return;
     var maxHz = spectrum.hz[spectrum.hz.length - 1];
     var peak = Math.max.apply(null, spectrum.amplitude) || 1;
-    var x = function (hz) { return 40 + 570 * hz / maxHz; };
-    scope.points = spectrum.hz.map(function (hz, i) { return x(hz).toFixed(1) + ',' + (210 - 195 * spectrum.amplitude[i] / peak).toFixed(1); }).join(' ');
-    scope.maxHz = Math.round(maxHz);
-    scope.peak = peak.toPrecision(2);
+    var yStep = step(peak, 4), top = Math.ceil(peak / yStep) * yStep, xStep = step(maxHz, 8);
+    var x = function (hz) { return LEFT + (RIGHT - LEFT) * hz / maxHz; };
+    var y = function (a) { return BOTTOM - (BOTTOM - TOP) * a / top; };
+    scope.points = spectrum.hz.map(function (hz, i) { return x(hz).toFixed(1) + ',' + y(spectrum.amplitude[i]).toFixed(1); }).join(' ');
     scope.unit = spectrum.unit;
+    scope.yTicks = [];
+    for (var a = 0; a <= top + yStep / 2; a += yStep) scope.yTicks.push({ y: y(a), label: Number(a.toPrecision(3)) });
+    scope.xTicks = [];
+    for (var hz = 0; hz <= maxHz; hz += xStep) scope.xTicks.push({ x: x(hz), label: Number(hz.toPrecision(4)), anchor: x(hz) > RIGHT - 20 ? 'end' : 'middle' });
     var f = msg.payload.features;
     scope.markers = ['bpfo', 'bpfi', 'bsf', 'ftf'].filter(function (d) { return f[sensor + '.' + d + 'Hz'] < maxHz; }).map(function (d) {
-      return { name: d.toUpperCase(), x: x(f[sensor + '.' + d + 'Hz']) };
+      var at = f[sensor + '.' + d + 'Hz'];
+      // A line near the right edge is named on its left, so its label stays inside the chart.
+      var nearEnd = x(at) > RIGHT - 90;
+      return { name: d.toUpperCase(), hz: at.toFixed(1), x: x(at), labelX: nearEnd ? x(at) - 2 : x(at) + 2, anchor: nearEnd ? 'end' : 'start' };
     });
   });
 })(scope);

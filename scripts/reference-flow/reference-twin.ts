@@ -14,6 +14,7 @@ import { PLANT_FEATURE_PERIOD_S, plantFeatureSettings } from '../../plant/featur
 import { FlowBuilder } from './builder';
 import { featureTableTemplate, HEALTH_TEMPLATE, spectrumTemplate, type ShownFeature } from './condition-widgets';
 import { alarmsFlow, type AlarmSource } from './alarms-flow';
+import { trendsFlow } from './trends-flow';
 import { ALERT_LIST_TEMPLATE, TAB_ORDER, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
 import { freshnessClass, LIVE_STALE_AFTER_S, uiHead } from './hmi-head';
 import { BUFFER_METRICS_CODE, historyQueryCode, liveFanOutCode } from './live-functions';
@@ -376,6 +377,7 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
   const maintenance = maintenanceFlow(flow, shared.db, [spindle.maintained, pump.maintained]);
   prescribeFlow(flow, { ...shared, ...maintenance, spindle: spindle.prescribed, assets: [spindle.prescribed, pump.prescribed] });
   alarmsFlow(flow, shared.db, [spindle.alarms, pump.alarms]);
+  trendsFlow(flow, shared.db, [SPINDLE_LAYOUT.asset, PUMP_LAYOUT.asset]);
   uiHead(flow, spindleTab, 0, 8);
   return flow.nodes;
 }

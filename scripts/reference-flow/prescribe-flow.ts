@@ -100,7 +100,7 @@ export function prescribeFlow(flow: FlowBuilder, inputs: PrescribeInputs): void 
   flow.wire(form, scenario);
   // Results, refusals (output 3) and the models' data meet in one state, so a later browser sees all of it.
   const panel = flow.placeFunction('whatif:panel-state', tab, 3, 9, 'results, refusal, models', WHATIF_STATE_CODE);
-  const result = uiTemplate(flow, 'whatif:result', tab, 3, 8, resultGroup, 1, 'what-if result', WHATIF_RESULT_TEMPLATE, { width: 16, height: 23 });
+  const result = uiTemplate(flow, 'whatif:result', tab, 3, 8, resultGroup, 1, 'what-if result', WHATIF_RESULT_TEMPLATE, { width: 16, height: 26 });
   flow.wire(scenario, panel, 0);
   flow.wire(scenario, panel, 2);
   flow.wire(form, panel);

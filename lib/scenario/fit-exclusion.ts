@@ -13,8 +13,6 @@ import type { SensorRole } from './sensor-roles';
 
 export type ExclusionReason = 'bad-quality' | 'replayed' | 'out-of-range' | 'alert';
 
-export const EXCLUSION_REASONS: readonly ExclusionReason[] = ['bad-quality', 'replayed', 'out-of-range', 'alert'];
-
 /** How the dashboard and the help say each reason. */
 export const EXCLUSION_TEXT: Readonly<Record<ExclusionReason, string>> = {
   'bad-quality': 'bad quality',

@@ -5,6 +5,8 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import helper from 'node-red-node-test-helper';
 import { SPINDLE_ASSET } from '../lib/asset/presets';
 import { DEFAULT_COOLING } from '../lib/scenario/cooling';
+import { plantFacts } from '../lib/facts/plant-facts';
+import type { IdentifiedModels } from '../lib/scenario/identification';
 import type { ScenarioReport } from '../lib/scenario/scenario-engine';
 import type { SetpointRequest } from '../lib/scenario/scenario-twin';
 import { identificationRun } from './support/spindle-fixture';
@@ -38,8 +40,8 @@ function testModelNode(RED: NodeAPI): void {
 const flow = (extra: Record<string, unknown> = {}): unknown[] => [
   ASSET_CONFIG, { id: 'm1', type: 'twin-model' },
   // The bearing's life, as the reference flow gives it: without it the maintenance term, so the ROI, is unknown.
-  { id: 'n1', type: 'twin-scenario', asset: 'a1', model: 'm1', bearingLifeHours: '480', wires: [['results'], ['setpoint']], ...extra },
-  { id: 'results', type: 'helper' }, { id: 'setpoint', type: 'helper' },
+  { id: 'n1', type: 'twin-scenario', asset: 'a1', model: 'm1', bearingLifeHours: '480', wires: [['results'], ['setpoint'], ['refusals']], ...extra },
+  { id: 'results', type: 'helper' }, { id: 'setpoint', type: 'helper' }, { id: 'refusals', type: 'helper' },
 ];
 
 let cachedRun: ReturnType<typeof identificationRun> | undefined;
@@ -154,19 +156,28 @@ describe('twin-scenario node', function () {
     });
   });
 
-  it('applies a scenario within its limits as a setpoint request, and refuses one beyond them with done(err)', function (done) {
+  it('applies a scenario within its limits as a setpoint request, and refuses one beyond them on output 3 with its evaluation on output 1', function (done) {
     helper.load([assetNode, testModelNode, scenarioNode], flow() as never, () => {
       const n1 = testNode('n1');
       const requests: SetpointRequest[] = [];
+      const results: Array<{ scenarios: Array<{ label: string; feasible: boolean }> }> = [];
+      const errors: string[] = [];
+      n1.on('call:error', (call: { firstArg: Error }) => errors.push(call.firstArg.message));
+      testNode('results').on('input', (msg: { payload: { scenarios: Array<{ label: string; feasible: boolean }> } }) => results.push(msg.payload));
       testNode('setpoint').on('input', (msg: { topic: string; payload: SetpointRequest }) => {
         assert.equal(msg.topic, 'request');
         requests.push(msg.payload);
         n1.receive({ topic: 'apply', payload: { changes: { speedPercent: 30 }, requestedBy: 'operator' } });
       });
-      n1.on('call:error', (call: { firstArg: Error }) => {
+      testNode('refusals').on('input', (msg: { topic: string; refusal: string; payload: { changes: unknown; requestedBy: string } }) => {
         try {
-          assert.match(call.firstArg.message, /^not applied: "speed \+30 %" speed 15600 rpm is above the rated maximum 15000 rpm/);
+          assert.equal(msg.topic, 'refusal/spindle-1');
+          assert.match(msg.refusal, /^not applied: "speed \+30 %" speed 15600 rpm is above the rated maximum 15000 rpm/);
+          assert.deepEqual(msg.payload, { changes: { speedPercent: 30 }, requestedBy: 'operator' });
           assert.equal(requests.length, 1, 'nothing sent for the refused scenario');
+          // The refused scenario's evaluation went to output 1 before the refusal: a dashboard keeps it beside the reason.
+          assert.deepEqual(results.map((r) => [r.scenarios[0].label, r.scenarios[0].feasible]), [['speed +15 %', true], ['speed +30 %', false]]);
+          assert.deepEqual(errors, [], 'a refusal is an answer, not a node error');
           assert.deepEqual({ ...requests[0], reason: '' }, { asset: 'spindle-1', sensor: 'speedSetpoint', value: 13_800, requestedBy: 'operator', reason: '' });
           assert.match(requests[0].reason, /^what-if "speed \+15 %": throughput \+15\.0 %, bearing life -\d+\.\d %, bearing \d+\.\d °C, ROI -?\d+ EUR\/yr$/);
           done();
@@ -174,6 +185,31 @@ describe('twin-scenario node', function () {
       });
       feed(n1);
       n1.receive({ topic: 'apply', payload: { changes: { speedPercent: 15 }, requestedBy: 'operator' } });
+    });
+  });
+
+  it('leaves the windows of the alerts twin-threshold and twin-drift hold out of the fits of the alerted sensor\'s models, and says so', function (done) {
+    helper.load([assetNode, testModelNode, scenarioNode], flow() as never, () => {
+      const n1 = testNode('n1');
+      testNode('results').on('input', (msg: { topic: string; payload: IdentifiedModels }) => {
+        try {
+          assert.equal(msg.topic, 'scenario/spindle-1/models');
+          const data = msg.payload.data;
+          assert.ok(data && msg.payload.thermal.ok, JSON.stringify(msg.payload.thermal).slice(0, 300));
+          assert.ok((data.thermal.excluded.alert ?? 0) > 0, JSON.stringify(data.thermal));
+          assert.ok((data.vibration.excluded.alert ?? 0) === 0, 'the vibration model has no alerted sensor');
+          assert.match(data.thermal.summary, /left out [\d,]+: [\d,]+ during an alert/);
+          done();
+        } catch (err) { done(err); }
+      });
+      const { batches } = identification();
+      // A bearing-temperature warning another node holds while the 11th ten-minute batch arrives, cleared by the 12th.
+      batches.forEach((batch, i) => {
+        if (i === 10) plantFacts.setAlerts('test-threshold', 'spindle-1', [{ id: 'spindle-1:bearingTemp:warning:1', sensor: 'bearingTemp', level: 'warning' }]);
+        if (i === 11) plantFacts.withdraw('test-threshold');
+        n1.receive({ payload: batch });
+      });
+      n1.receive({ topic: 'identify' });
     });
   });
 

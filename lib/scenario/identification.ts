@@ -1,6 +1,7 @@
 import type { IdentificationOptions } from './identification-options';
 import { identify, type Identified } from './model-fit';
-import type { OperatingHistory } from './operating-history';
+import { EXCLUSION_TEXT, MODEL_ROLES, type AlertWindows, type ExclusionReason } from './fit-exclusion';
+import type { DataBehind, OperatingHistory, TimeExclusion } from './operating-history';
 import { identifyPower, type PowerParameters } from './power-model';
 import { identifyScrap, type ScrapParameters } from './scrap-model';
 import type { SensorRole } from './sensor-roles';
@@ -14,6 +15,23 @@ export interface IdentifiedModels {
   power: Identified<PowerParameters>;
   vibration: Identified<VibrationParameters>;
   scrap: Identified<ScrapParameters>;
+  /** Per model, the data the latest identification was given: its window, the readings used and those left out. */
+  data?: Record<ModelName, ModelData>;
+}
+
+export interface ModelData extends DataBehind {
+  /** When the identification ran, epoch ms. */
+  at: number;
+  /** Observations (buckets) the fit used, when it gave a model. */
+  samples: number | null;
+  /** One line for an operator: "used 5,400 readings; left out 600 (during an alert …)". */
+  summary: string;
+}
+
+/** What the identification leaves out beyond single readings: one asset's alert windows and its sensor ids by role. */
+export interface FitExclusions {
+  alerts: AlertWindows;
+  sensorOf: (role: SensorRole) => string | undefined;
 }
 
 export type ModelName = 'thermal' | 'power' | 'vibration' | 'scrap';
@@ -24,25 +42,46 @@ export const MODEL_NAMES: readonly ModelName[] = ['thermal', 'power', 'vibration
  * restart or a quiet shift must not throw away a model learned from days of data); its refusal is kept beside it
  * in `lastError` so the operator sees both.
  */
-export function identifyModels(asset: string, history: OperatingHistory, roles: ReadonlySet<SensorRole>, options: IdentificationOptions, previous?: IdentifiedModels): IdentifiedModels {
-  const buckets = history.buckets();
+export function identifyModels(asset: string, history: OperatingHistory, roles: ReadonlySet<SensorRole>, options: IdentificationOptions, previous?: IdentifiedModels,
+  exclusions?: FitExclusions): IdentifiedModels {
+  const excludedFor = (model: ModelName): TimeExclusion | undefined => {
+    if (!exclusions) return undefined;
+    const sensors = new Set(MODEL_ROLES[model].map(exclusions.sensorOf).filter((id): id is string => id !== undefined));
+    return (start, end) => exclusions.alerts.excludes(start, end, sensors);
+  };
   const fresh: IdentifiedModels = {
     asset,
-    thermal: identify('thermal', () => identifyThermal(buckets, roles, options)),
-    power: identify('power', () => identifyPower(buckets, roles, options)),
-    vibration: identify('vibration', () => identifyVibration(buckets, roles, options)),
+    thermal: identify('thermal', () => identifyThermal(history.buckets(excludedFor('thermal')), roles, options)),
+    power: identify('power', () => identifyPower(history.buckets(excludedFor('power')), roles, options)),
+    vibration: identify('vibration', () => identifyVibration(history.buckets(excludedFor('vibration')), roles, options)),
     scrap: roles.has('parts') && (roles.has('scrap') || roles.has('good'))
-      ? identify('scrap', () => identifyScrap(history.productionBuckets(), options))
+      ? identify('scrap', () => identifyScrap(history.productionBuckets(excludedFor('scrap')), options))
       : { ok: false, error: 'the asset has no part and scrap (or good) counters: no scrap model' },
   };
-  if (!previous || previous.asset !== asset) return fresh;
+  const at = Date.now();
+  const data = Object.fromEntries(MODEL_NAMES.map((name) => {
+    const behind = history.dataBehind(MODEL_ROLES[name], excludedFor(name));
+    const result = fresh[name];
+    return [name, { ...behind, at, samples: result.ok ? result.fit.quality.samples : null, summary: summarise(behind) }];
+  })) as Record<ModelName, ModelData>;
+  if (!previous || previous.asset !== asset) return { ...fresh, data };
   return {
     asset,
     thermal: keep(fresh.thermal, previous.thermal),
     power: keep(fresh.power, previous.power),
     vibration: keep(fresh.vibration, previous.vibration),
     scrap: keep(fresh.scrap, previous.scrap),
+    data,
   };
+}
+
+function summarise(data: DataBehind): string {
+  const count = (n: number): string => n.toLocaleString('en-US');
+  const reasons = (Object.entries(data.excluded) as [ExclusionReason, number][]).filter(([, n]) => n > 0);
+  const left = reasons.reduce((sum, [, n]) => sum + n, 0);
+  const used = `used ${count(data.used)} reading${data.used === 1 ? '' : 's'}`;
+  if (left === 0) return `${used}; none left out`;
+  return `${used}; left out ${count(left)}: ${reasons.map(([reason, n]) => `${count(n)} ${EXCLUSION_TEXT[reason]}`).join(', ')}`;
 }
 
 function keep<P>(fresh: Identified<P>, previous: Identified<P>): Identified<P> {

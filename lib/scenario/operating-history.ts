@@ -1,5 +1,7 @@
+import type { SensorDefinition } from '../asset/asset-model';
 import type { Reading } from '../reading/reading';
 import { isWaveform } from '../reading/reading';
+import { readingExclusion, type ExclusionReason } from './fit-exclusion';
 import type { ResolvedRoles, SensorRole } from './sensor-roles';
 
 /**
@@ -43,6 +45,20 @@ export interface ProductionBucket {
 
 interface Accumulator {
   sums: Map<string, { sum: number; count: number }>;
+  /** Readings left out of the fits, by role and reason (lib/scenario/fit-exclusion). */
+  excluded: Map<SensorRole, Partial<Record<ExclusionReason, number>>>;
+}
+
+/** Whether data from `start` to `end` (epoch ms) is to be left out of a fit: an alert window (fit-exclusion). */
+export type TimeExclusion = (start: number, end: number) => boolean;
+
+/** The data behind one model: the history it was given, the readings of its roles used and those left out, by reason. */
+export interface DataBehind {
+  /** First and last bucket of the history looked at, epoch ms; null while empty. */
+  window: { from: number; to: number } | null;
+  /** Readings of the model's roles a fit could use. */
+  used: number;
+  excluded: Partial<Record<ExclusionReason, number>>;
 }
 
 interface ProductionAccumulator {
@@ -69,16 +85,32 @@ export class OperatingHistory {
   private running = false;
   private lastReadingTs: number | undefined;
 
-  /** `nominalRpm` tells running from standing when the asset has no state sensor. */
-  constructor(private readonly roles: ResolvedRoles, readonly options: HistoryOptions = DEFAULT_HISTORY_OPTIONS, private readonly nominalRpm = Infinity) {}
+  private readonly sensors: ReadonlyMap<string, SensorDefinition>;
 
-  /** Adds the asset's scalar readings (others are ignored); readings of quality `bad` are left out. Returns how many were used. */
+  /**
+   * `nominalRpm` tells running from standing when the asset has no state sensor; `sensors`, the asset's, give the
+   * physical ranges a reading must lie in.
+   */
+  constructor(private readonly roles: ResolvedRoles, readonly options: HistoryOptions = DEFAULT_HISTORY_OPTIONS, private readonly nominalRpm = Infinity,
+    sensors: readonly SensorDefinition[] = []) {
+    this.sensors = new Map(sensors.map((s) => [s.id, s]));
+  }
+
+  /**
+   * Adds the asset's scalar readings (others are ignored). A reading the fits may not use (fit-exclusion: bad
+   * quality, replayed, out of range) is only counted, with its reason. Returns how many were used.
+   */
   add(readings: readonly Reading[], asset: string): number {
     let used = 0;
     for (const reading of readings) {
-      if (reading.asset !== asset || isWaveform(reading) || reading.quality === 'bad' || !Number.isFinite(reading.value)) continue;
+      if (reading.asset !== asset || isWaveform(reading) || !Number.isFinite(reading.value)) continue;
       const role = this.roles.roleOf.get(reading.sensor);
       if (!role) continue;
+      const exclusion = readingExclusion(reading, this.sensors.get(reading.sensor));
+      if (exclusion) {
+        this.countExcluded(role, reading.ts, exclusion);
+        continue;
+      }
       if (this.addFine(role, reading.ts, reading.value)) used++;
       this.countRunning(reading.ts);
       this.addProduction(role, reading.ts, reading.value);
@@ -86,15 +118,29 @@ export class OperatingHistory {
     return used;
   }
 
-  private addFine(role: SensorRole, ts: number, value: number): boolean {
+  private fineBucket(ts: number): Accumulator | undefined {
     const index = Math.floor(ts / this.options.bucketMs);
     let bucket = this.fine.get(index);
     if (!bucket) {
-      if (this.fine.size >= this.options.buckets && index < this.oldestIndex()) return false;
-      bucket = { sums: new Map() };
+      if (this.fine.size >= this.options.buckets && index < this.oldestIndex()) return undefined;
+      bucket = { sums: new Map(), excluded: new Map() };
       this.fine.set(index, bucket);
       while (this.fine.size > this.options.buckets) this.fine.delete(this.oldestIndex());
     }
+    return bucket;
+  }
+
+  private countExcluded(role: SensorRole, ts: number, reason: ExclusionReason): void {
+    const bucket = this.fineBucket(ts);
+    if (!bucket) return;
+    const counts = bucket.excluded.get(role) ?? {};
+    counts[reason] = (counts[reason] ?? 0) + 1;
+    bucket.excluded.set(role, counts);
+  }
+
+  private addFine(role: SensorRole, ts: number, value: number): boolean {
+    const bucket = this.fineBucket(ts);
+    if (!bucket) return false;
     accumulate(bucket.sums, role, value);
     if (role === 'state') accumulate(bucket.sums, 'running', value === this.roles.runningState ? 1 : 0);
     if (ts > this.newest) this.newest = ts;
@@ -152,12 +198,35 @@ export class OperatingHistory {
    * subscription reports a value only when it moves by its deadband (a state when it changes, a speed that has
    * settled not at all), and the other readings of the bucket show the machine still talking.
    */
-  buckets(): HistoryBucket[] {
+  buckets(excluded?: TimeExclusion): HistoryBucket[] {
     const held: BucketValues = {};
-    return [...this.fine.entries()].sort((a, b) => a[0] - b[0]).map(([index, bucket]) => {
+    const out: HistoryBucket[] = [];
+    for (const [index, bucket] of [...this.fine.entries()].sort((a, b) => a[0] - b[0])) {
+      const start = index * this.options.bucketMs;
+      // A left-out bucket neither appears nor lends its values to the next: they would stand in for what it hid.
+      if (bucket.sums.size === 0 || excluded?.(start, start + this.options.bucketMs)) continue;
       for (const [role, { sum, count }] of bucket.sums) held[role as SensorRole | 'running'] = sum / count;
-      return { start: index * this.options.bucketMs, values: { ...held } };
-    });
+      out.push({ start, values: { ...held } });
+    }
+    return out;
+  }
+
+  /** What a model of `roles` is given from the history, with `excluded` taking out its alert windows. */
+  dataBehind(roles: readonly SensorRole[], excluded?: TimeExclusion): DataBehind {
+    const result: DataBehind = { window: null, used: 0, excluded: {} };
+    const add = (reason: ExclusionReason, n: number): void => { result.excluded[reason] = (result.excluded[reason] ?? 0) + n; };
+    for (const [index, bucket] of this.fine) {
+      const start = index * this.options.bucketMs;
+      result.window = { from: Math.min(result.window?.from ?? start, start), to: Math.max(result.window?.to ?? start, start + this.options.bucketMs) };
+      const alerted = excluded?.(start, start + this.options.bucketMs) ?? false;
+      for (const role of roles) {
+        const count = bucket.sums.get(role)?.count ?? 0;
+        if (alerted) add('alert', count);
+        else result.used += count;
+        for (const [reason, n] of Object.entries(bucket.excluded.get(role) ?? {})) add(reason as ExclusionReason, n);
+      }
+    }
+    return result;
   }
 
   /**
@@ -165,7 +234,7 @@ export class OperatingHistory {
    * parts finished at a bucket boundary are not lost. A bucket after a gap or a counter reset (the counter fell)
    * is left out: its parts cannot be told apart from the reset.
    */
-  productionBuckets(): ProductionBucket[] {
+  productionBuckets(excluded?: TimeExclusion): ProductionBucket[] {
     const entries = [...this.production.entries()].sort((a, b) => a[0] - b[0]);
     const out: ProductionBucket[] = [];
     // As in the fine buckets, a bucket without a counter or speed reading holds the value last reported (a
@@ -187,7 +256,7 @@ export class OperatingHistory {
       const scrap = current.scrap !== undefined
         ? delta(current.scrap, previous.scrap)
         : parts === undefined ? undefined : subtract(parts, delta(current.good, previous.good));
-      if (parts === undefined || scrap === undefined || scrap > parts) continue;
+      if (parts === undefined || scrap === undefined || scrap > parts || excluded?.(bucket.start, bucket.start + this.options.productionBucketMs)) continue;
       out.push({
         start: bucket.start, parts, scrap,
         vibration: bucket.vibration.count > 0 ? bucket.vibration.sum / bucket.vibration.count : NaN,

@@ -4,7 +4,8 @@ import type { Reading } from '../reading/reading';
 import type { RulModelHandle, RulPrediction } from '../rul/rul-model';
 import { currentState } from './current-state';
 import { evaluationContext } from './evaluation-context';
-import { identifyModels, isIdentifiedModels, type IdentifiedModels } from './identification';
+import { AlertWindows } from './fit-exclusion';
+import { identifyModels, isIdentifiedModels, MODEL_NAMES, type IdentifiedModels } from './identification';
 import { DEFAULT_IDENTIFICATION_OPTIONS, type IdentificationOptions } from './identification-options';
 import { DEFAULT_HISTORY_OPTIONS, OperatingHistory, type HistoryOptions } from './operating-history';
 import type { ParameterChanges } from './parameter-changes';
@@ -41,6 +42,14 @@ export interface SetpointRequest {
 
 const RETRY_MISSING_MS = 60_000;
 
+/** An apply the twin refuses (a limit crossed, nothing to write): an answer for the operator, not a node failure. */
+export class ApplyRefused extends Error {
+  constructor(message: string, readonly report: ScenarioReport) {
+    super(message);
+    this.name = 'ApplyRefused';
+  }
+}
+
 export class ScenarioTwin {
   readonly roles: ResolvedRoles;
   private readonly history: OperatingHistory;
@@ -50,6 +59,7 @@ export class ScenarioTwin {
   private identifiedThrough = -Infinity;
   private features: { ts: number; values: Readonly<Record<string, number>> } | undefined;
   private prediction: (RulPrediction & { ts: number }) | undefined;
+  private readonly alerts = new AlertWindows();
 
   constructor(readonly asset: AssetDefinition, readonly options: ScenarioTwinOptions, savedModels?: unknown) {
     const problems = validateSettings(options.settings);
@@ -58,7 +68,7 @@ export class ScenarioTwin {
     if (!(nominalRpm !== undefined && nominalRpm > 0)) throw new Error(`asset ${asset.id} has no nominal speed rating: set it in the twin-asset node (the models express speed as a fraction of it)`);
     this.roles = resolveRoles(asset, options.roles, options.runningState ?? 1);
     const history = { ...DEFAULT_HISTORY_OPTIONS, ...options.history };
-    this.history = new OperatingHistory(this.roles, history, nominalRpm);
+    this.history = new OperatingHistory(this.roles, history, nominalRpm, asset.sensors);
     this.identification = { ...DEFAULT_IDENTIFICATION_OPTIONS, ...options.identification, nominalRpm, bucketMs: history.bucketMs, ambientC: options.ambientC };
     this.reidentifyMs = options.reidentifyMs ?? 10 * 60_000;
     if (isIdentifiedModels(savedModels) && savedModels.asset === asset.id) this.models = savedModels;
@@ -67,6 +77,15 @@ export class ScenarioTwin {
   /** Adds readings (other assets' are ignored); returns how many were used. */
   addReadings(readings: readonly Reading[]): number {
     return this.history.add(readings, this.asset.id);
+  }
+
+  /**
+   * Which of the asset's sensors are in alert at `ts` (its readings' clock), as twin-threshold and twin-drift hold
+   * them: their windows are left out of the fits of the models those sensors feed (fit-exclusion).
+   */
+  observeAlerts(ts: number, alertedSensors: readonly string[]): void {
+    this.alerts.observe(ts, alertedSensors);
+    this.alerts.forgetBefore(ts - this.history.options.bucketMs * this.history.options.buckets);
   }
 
   addFeatures(vector: FeatureVector): void {
@@ -96,12 +115,16 @@ export class ScenarioTwin {
     if (this.history.size === 0) return false;
     if (!this.models) return true;
     const since = this.history.newestTs - this.identifiedThrough;
-    const limitModelMissing = !(this.models.thermal.ok && this.models.power.ok && this.models.vibration.ok);
-    return since >= this.reidentifyMs || (limitModelMissing && since >= RETRY_MISSING_MS);
+    // A model that failed, or lacked clean data, is tried again on every minute of new data, by itself (the scrap
+    // model only where the asset counts parts: without counters it can never be identified).
+    const counts = this.roles.sensorSet.has('parts');
+    const modelMissing = MODEL_NAMES.some((name) => (name !== 'scrap' || counts) && !(this.models as IdentifiedModels)[name].ok);
+    return since >= this.reidentifyMs || (modelMissing && since >= RETRY_MISSING_MS);
   }
 
   identify(): IdentifiedModels {
-    this.models = identifyModels(this.asset.id, this.history, this.roles.sensorSet, this.identification, this.models);
+    this.models = identifyModels(this.asset.id, this.history, this.roles.sensorSet, this.identification, this.models,
+      { alerts: this.alerts, sensorOf: (role) => this.roles.sensors[role] });
     this.identifiedThrough = this.history.newestTs;
     return this.models;
   }
@@ -125,11 +148,11 @@ export class ScenarioTwin {
     const report = await this.evaluate([changes], this.options.settings.objective, rul);
     const scenario = report.scenarios[0];
     if (!scenario.feasible) {
-      throw new Error(`not applied: "${scenario.label}" ${scenario.violations.map((v) => v.reason).join('; ')}`);
+      throw new ApplyRefused(`not applied: "${scenario.label}" ${scenario.violations.map((v) => v.reason).join('; ')}`, report);
     }
-    if (!changes.speedPercent) throw new Error(`not applied: "${scenario.label}" changes no speed, the only setpoint the twin writes; make the other changes by hand`);
+    if (!changes.speedPercent) throw new ApplyRefused(`not applied: "${scenario.label}" changes no speed, the only setpoint the twin writes; make the other changes by hand`, report);
     const sensor = this.roles.sensors.setpoint;
-    if (!sensor) throw new Error(`not applied: asset ${this.asset.id} has no speed setpoint sensor to write (name it in the scenario settings)`);
+    if (!sensor) throw new ApplyRefused(`not applied: asset ${this.asset.id} has no speed setpoint sensor to write (name it in the scenario settings)`, report);
     const base = report.today.speedSetpoint.value ?? (report.today.speed.value as number);
     const value = Math.round(base * (1 + changes.speedPercent / 100));
     return {

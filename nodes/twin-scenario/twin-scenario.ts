@@ -6,7 +6,9 @@ import type { IdentifiedModels } from '../../lib/scenario/identification';
 import { validateChanges } from '../../lib/scenario/parameter-changes';
 import type { ScenarioReport } from '../../lib/scenario/scenario-engine';
 import { parseScenarioRequest } from '../../lib/scenario/scenario-request';
-import { ScenarioTwin } from '../../lib/scenario/scenario-twin';
+import { ApplyRefused, ScenarioTwin } from '../../lib/scenario/scenario-twin';
+import { plantFacts } from '../../lib/facts/plant-facts';
+import type { Reading } from '../../lib/reading/reading';
 import { resolveAsset } from '../common/asset';
 import { actorOf } from '../../lib/identity/actor';
 import { handleInput, toError, type Send } from '../common/input';
@@ -116,6 +118,8 @@ export = function register(RED: NodeAPI): void {
       try {
         const models = twin.identify();
         save();
+        // The data behind the models is news by itself: a dashboard shows what each model was learned from.
+        node.send([{ topic: `scenario/${twin.asset.id}/models`, payload: models }, null, null]);
         if (!evaluated) {
           const missing = missingModels(models);
           if (missing) status.idle(`history ${Math.round(twin.historyMinutes)} min · ${missing}`);
@@ -126,6 +130,19 @@ export = function register(RED: NodeAPI): void {
       }
     }, IDENTIFY_EVERY_MS);
     identifyTimer.unref();
+
+    /**
+     * The alerts twin-threshold and twin-drift hold on the asset now (shared facts, not messages), stamped with the
+     * newest reading's time, so the fits leave out their windows. A stale alert says a sensor is silent: its
+     * readings, when they come, are not suspect for that.
+     */
+    const observeAlerts = (current: ScenarioTwin, readings: readonly Reading[]): void => {
+      const live = readings.filter((r) => r.asset === current.asset.id && r.historical !== true);
+      if (live.length === 0) return;
+      const ts = live.reduce((newest, r) => Math.max(newest, r.ts), -Infinity);
+      const alerted = plantFacts.alertsOf(current.asset.id).filter((a) => a.level !== 'stale').map((a) => a.sensor);
+      current.observeAlerts(ts, alerted);
+    };
 
     const checkAsset = (current: ScenarioTwin, asset: unknown): void => {
       if (asset !== undefined && asset !== current.asset.id) throw new Error(`this node evaluates asset ${current.asset.id}, the request names "${String(asset)}"`);
@@ -138,7 +155,7 @@ export = function register(RED: NodeAPI): void {
       const report = await current.evaluate(request.changes, request.objective, await rulModel());
       msg.topic = `scenario/${current.asset.id}`;
       msg.payload = report;
-      send([msg, null]);
+      send([msg, null, null]);
       evaluated = true;
       if (missingModels(report.models)) status.waiting(describeReport(report));
       else status.success(describeReport(report));
@@ -152,10 +169,22 @@ export = function register(RED: NodeAPI): void {
       await identifyIfDue(current);
       // Who applies: the dashboard user of the message's session (a flow's own message may name someone).
       const requestedBy = actorOf(msg, payload.requestedBy, 'twin-scenario').name;
-      const { request, report } = await current.setpointRequest(changes, requestedBy, await rulModel());
+      let answer: Awaited<ReturnType<ScenarioTwin['setpointRequest']>>;
+      try {
+        answer = await current.setpointRequest(changes, requestedBy, await rulModel());
+      } catch (err) {
+        if (!(err instanceof ApplyRefused)) throw err;
+        // A refusal is the twin's answer, not its failure: the evaluation it rests on goes out with it on output 3,
+        // so a dashboard keeps the results on screen with the reason beside them.
+        send([{ topic: `scenario/${current.asset.id}`, payload: err.report },
+          null, { topic: `refusal/${current.asset.id}`, refusal: err.message, payload: { changes, requestedBy } } as NodeMessage]);
+        status.waiting(err.message.length > 60 ? `${err.message.slice(0, 57)}…` : err.message);
+        return;
+      }
+      const { request, report } = answer;
       const result: NodeMessage = { topic: `scenario/${current.asset.id}`, payload: report };
       // The session goes along, so twin-setpoint knows the requester from the login, not from the name.
-      send([result, { topic: 'request', payload: request, socketid: (msg as { socketid?: unknown }).socketid } as NodeMessage]);
+      send([result, { topic: 'request', payload: request, socketid: (msg as { socketid?: unknown }).socketid } as NodeMessage, null]);
       status.success(`proposed ${request.value} ${current.asset.sensors.find((s) => s.id === request.sensor)?.unit ?? ''}`.trim());
     };
 
@@ -172,7 +201,7 @@ export = function register(RED: NodeAPI): void {
           await new Promise((resolve) => setImmediate(resolve));
           const models = current.identify();
           save();
-          send([{ topic: `scenario/${current.asset.id}/models`, payload: models }, null]);
+          send([{ topic: `scenario/${current.asset.id}/models`, payload: models }, null, null]);
           const missing = missingModels(models);
           if (missing) status.waiting(`identified · ${missing}`);
           else status.success('models identified');
@@ -192,7 +221,9 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       if (items.length === 0 || items.some(looksLikeReading)) {
-        current.addReadings(acceptReadings(node, items, current.asset, msg));
+        const readings = acceptReadings(node, items, current.asset, msg);
+        observeAlerts(current, readings);
+        current.addReadings(readings);
         // Until the first answer the status shows the history growing; after it, the answer stays visible.
         if (!evaluated && Date.now() - lastHistoryStatus >= HISTORY_STATUS_MS) {
           lastHistoryStatus = Date.now();

@@ -5,7 +5,7 @@ import { DEFAULT_PLANT_OPTIONS } from '../../plant/plant';
 import type { FlowBuilder } from './builder';
 import { storeAndForward } from './historian-nodes';
 import { FULL_WIDTH, TAB_ORDER, uiGroup, uiTab, uiTemplate } from './dashboard';
-import { APPROVAL_TEMPLATE, KPI_BOARD_CODE, KPI_TEMPLATE, SETPOINT_BOARD_CODE, WHATIF_RESULT_TEMPLATE, whatIfFormTemplate } from './prescribe-widgets';
+import { APPROVAL_TEMPLATE, KPI_BOARD_CODE, KPI_TEMPLATE, SETPOINT_BOARD_CODE, WHATIF_RESULT_TEMPLATE, WHATIF_STATE_CODE, whatIfFormTemplate } from './prescribe-widgets';
 
 /** The simulated machine hall's air temperature: the spindle's ambient, as a plant engineer would enter it. */
 const SIMULATED_HALL_C = DEFAULT_PLANT_OPTIONS.ambientC;
@@ -79,7 +79,7 @@ export function prescribeFlow(flow: FlowBuilder, inputs: PrescribeInputs): void 
     minThermalMinutes: '15', ambientC: String(SIMULATED_HALL_C), historyHours: '6', reidentifyMinutes: '10', objective: 'roi', market: 'capacity', limitLevel: 'warning', maxZone: 'B',
     // The bearing life at today's conditions, as an engineer enters it from maintenance records or the bearing
     // calculation (here the simulated spindle's): without it the ROI has no maintenance term and so no total.
-    bearingLifeHours: String(SPINDLE_NOMINAL_LIFE_H), costsExample: true, outputs: 2 });
+    bearingLifeHours: String(SPINDLE_NOMINAL_LIFE_H), costsExample: true, outputs: 3 });
   for (const source of [readings, features, estimates]) flow.wire(source, scenario);
   const setpoint = flow.place('prescribe:setpoint', tab, 3, 4, { type: 'twin-setpoint', name: '', asset: spindle.config, sensor: 'speedSetpoint', protocol: 'both',
     opcuaDataType: 'Double', unitId: '1', min: '6000', max: '14400', maxStep: '2400', maxRatePerMinute: '6000', allowedHours: '', timeZone: '',
@@ -93,22 +93,27 @@ export function prescribeFlow(flow: FlowBuilder, inputs: PrescribeInputs): void 
 
   const whatIfTab = uiTab(flow, 'whatif:ui-tab', 'What-if', TAB_ORDER.whatIf, 'fa-flask');
   const formGroup = uiGroup(flow, 'whatif:ui-form', whatIfTab, 'Spindle 1: what if…', 1, 8);
-  const resultGroup = uiGroup(flow, 'whatif:ui-result', whatIfTab, 'Quantified impact', 2, 16);
+  const resultGroup = uiGroup(flow, 'whatif:ui-result', whatIfTab, 'Quantified impact and the data behind it', 2, 16);
   const approvalGroup = uiGroup(flow, 'whatif:ui-approval', whatIfTab, 'Setpoint approval', 3, 8);
   const form = uiTemplate(flow, 'whatif:form', tab, 1, 8, formGroup, 1, 'what-if form',
-    whatIfFormTemplate(DEFAULT_COOLING.map((c) => c.name), DEFAULT_CURRENT_COOLING), { width: 8, height: 9 });
+    whatIfFormTemplate(DEFAULT_COOLING.map((c) => c.name), DEFAULT_CURRENT_COOLING), { width: 8, height: 10 });
   flow.wire(form, scenario);
-  const result = uiTemplate(flow, 'whatif:result', tab, 3, 8, resultGroup, 1, 'what-if result', WHATIF_RESULT_TEMPLATE, { width: 16, height: 16 });
-  flow.wire(scenario, result, 0);
+  // Results, refusals (output 3) and the models' data meet in one state, so a later browser sees all of it.
+  const panel = flow.placeFunction('whatif:panel-state', tab, 3, 9, 'results, refusal, models', WHATIF_STATE_CODE);
+  const result = uiTemplate(flow, 'whatif:result', tab, 3, 8, resultGroup, 1, 'what-if result', WHATIF_RESULT_TEMPLATE, { width: 16, height: 26 });
+  flow.wire(scenario, panel, 0);
+  flow.wire(scenario, panel, 2);
+  flow.wire(form, panel);
+  flow.wire(panel, result);
   const approval = uiTemplate(flow, 'whatif:approval', tab, 4, 8, approvalGroup, 1, 'setpoint approval', APPROVAL_TEMPLATE, { width: 8, height: 8 });
   const board = flow.placeFunction('whatif:setpoint-board', tab, 4, 6, 'state + audits', SETPOINT_BOARD_CODE);
   flow.wire(setpoint, board, 2);
   flow.wire(setpoint, board, 1);
   flow.wire(board, approval);
   flow.wire(approval, setpoint);
-  // A request the twin cannot answer yet (too little history) is explained on the result panel.
-  const failed = flow.place('whatif:catch', tab, 2, 9, { type: 'catch', name: 'what-if refused', scope: [scenario], uncaught: false, outputs: 1 });
-  flow.wire(failed, result);
+  // A request the twin cannot answer (a malformed one) is explained on the result panel, beside the last results.
+  const failed = flow.place('whatif:catch', tab, 2, 9, { type: 'catch', name: 'what-if not answered', scope: [scenario], uncaught: false, outputs: 1 });
+  flow.wire(failed, panel);
 
   kpis(flow, tab, inputs, buffer, decisions);
 }

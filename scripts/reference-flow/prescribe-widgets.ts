@@ -36,6 +36,7 @@ export function whatIfFormTemplate(coolingNames: string[], currentCooling: strin
     <md-button class="md-raised md-primary" ng-click="send({topic: 'scenario', payload: {changes: changes()}})">Evaluate</md-button>
     <md-button class="md-raised" ng-click="send({topic: 'scenario', payload: {grid: {cooling: 'all', speedPercent: [-10, 0, 5, 10, 15]}}})">Grid: cooling × speed</md-button>
     <md-button class="md-raised md-warn" ng-disabled="!c.speedPercent" ng-click="send({topic: 'apply', payload: {changes: {speedPercent: c.speedPercent}}})">Apply {{c.speedPercent > 0 ? '+' : ''}}{{c.speedPercent}} % speed</md-button>
+    <md-button class="md-raised" ng-click="send({topic: 'identify'})">Identify the models again</md-button>
   </div>
 </div>
 <script>
@@ -53,18 +54,47 @@ export function whatIfFormTemplate(coolingNames: string[], currentCooling: strin
 </script>`;
 }
 
-/** One scenario against today, the change of each figure as a bar, or a grid's ranking and Pareto front. */
+/**
+ * What the What-if result panel shows, kept as one state so a browser that connects later (the dashboard replays a
+ * template's last message) sees the last evaluated table, the models' data and any refusal, never an empty panel or
+ * a message left over from before. A refusal (twin-scenario's output 3, or a request it could not answer, from the
+ * catch node) goes beside the results, which stay; the operator's next action on the form clears it.
+ */
+export const WHATIF_STATE_CODE = `var state = context.get('state') || { report: null, models: null, refusal: null };
+if (msg.topic === 'scenario' || msg.topic === 'apply' || msg.topic === 'identify') {
+  if (!state.refusal) return null;
+  state.refusal = null;
+} else if (typeof msg.refusal === 'string') {
+  state.refusal = { text: msg.refusal, at: Date.now() };
+} else if (msg.error) {
+  state.refusal = { text: 'Not evaluated: ' + msg.error.message, at: Date.now() };
+} else if (msg.payload && Array.isArray(msg.payload.scenarios)) {
+  state.report = msg.payload;
+  state.models = msg.payload.models;
+} else if (msg.payload && typeof msg.payload.asset === 'string' && msg.payload.thermal) {
+  state.models = msg.payload;
+} else {
+  return null;
+}
+context.set('state', state);
+return { topic: 'whatif', payload: state };`;
+
+/**
+ * One scenario against today, the change of each figure as a bar, or a grid's ranking and Pareto front; a refusal
+ * beside them; and the data behind each model (window, readings used, left out and why).
+ */
 export const WHATIF_RESULT_TEMPLATE = `<style>
 ${TABLE_STYLE('twin-whatif')}
 .twin-whatif .flag { border-left: 6px solid #ca3838; padding: 4px 8px; margin: 4px 0; }
 .twin-whatif .warn { border-left: 6px solid #e6a800; padding: 4px 8px; margin: 4px 0; }
 .twin-whatif .ok { border-left: 6px solid #2e7d32; padding: 4px 8px; margin: 4px 0; }
 .twin-whatif svg text { font-size: 11px; fill: currentColor; }
+.twin-whatif h4 { margin: 10px 0 2px 0; font-size: 14px; }
 </style>
 <div class="twin-whatif">
-  <div class="flag" ng-if="error">{{error}}</div>
-  <div class="none" ng-if="!report && !error">Evaluate a scenario on the left.</div>
-  <div ng-if="report && !error">
+  <div class="flag twin-whatif-refusal" ng-if="refusal">{{refusal.at | date:'HH:mm:ss'}} {{refusal.text}}<span ng-if="report"> · the results below are the last evaluation</span></div>
+  <div class="none" ng-if="!report">Evaluate a scenario on the left.</div>
+  <div ng-if="report">
     <div class="warn" ng-repeat="w in report.warnings">{{w}}</div>
     <div class="warn" ng-repeat="m in missing">{{m}}</div>
     <div ng-if="single">
@@ -106,6 +136,18 @@ ${TABLE_STYLE('twin-whatif')}
       </table>
     </div>
   </div>
+  <div class="twin-whatif-data" ng-if="dataRows.length">
+    <h4>Data behind the models</h4>
+    <table>
+      <tr><th>Model</th><th>Identified</th><th>History window</th><th>Data</th></tr>
+      <tr ng-repeat="d in dataRows" class="twin-whatif-data-row">
+        <td>{{d.name}}</td>
+        <td>{{d.ok ? 'yes' : 'no'}}<span class="model" ng-if="d.note"> · {{d.note}}</span></td>
+        <td class="num">{{d.window ? (d.window.from | date:'HH:mm') + '–' + (d.window.to | date:'HH:mm') : '–'}}</td>
+        <td>{{d.summary}}<span ng-if="d.samples !== null"> · fit on {{d.samples | number:0}} samples</span></td>
+      </tr>
+    </table>
+  </div>
 </div>
 <script>
 (function (scope) {
@@ -121,6 +163,8 @@ ${TABLE_STYLE('twin-whatif')}
     ['Remaining useful life', null, function (s) { return s.rul.hours; }, function (s) { return s.rul.change; }, true],
     ['ROI per year', null, function (s) { return s.roi.perYear; }, null, true]
   ];
+  var MODELS = ['thermal', 'power', 'vibration', 'scrap'];
+  scope.dataRows = [];
   scope.show = function (f) {
     if (!f) return '';
     if (f.value === null || f.value === undefined) return '–';
@@ -128,13 +172,16 @@ ${TABLE_STYLE('twin-whatif')}
     var digits = Math.abs(f.value) >= 100 ? 0 : Math.abs(f.value) >= 10 ? 1 : 2;
     return f.value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) + ' ' + f.unit;
   };
-  scope.$watch('msg', function (msg) {
-    if (msg && msg.error) { scope.error = 'Not evaluated: ' + msg.error.message; return; }
-    if (!msg || !msg.payload || !msg.payload.scenarios) return;
-    scope.error = '';
-    var report = msg.payload;
+  function showModels(models) {
+    scope.dataRows = !models || !models.data ? [] : MODELS.map(function (k) {
+      var m = models[k], d = models.data[k];
+      return { name: k, ok: !!(m && m.ok), note: m && m.ok ? m.lastError && 'kept; the newest attempt: ' + m.lastError : m && m.error,
+        window: d.window, summary: d.summary, samples: d.samples };
+    });
+  }
+  function showReport(report) {
     scope.report = report;
-    scope.missing = ['thermal', 'power', 'vibration', 'scrap'].filter(function (k) { return report.models[k] && !report.models[k].ok; })
+    scope.missing = MODELS.filter(function (k) { return report.models[k] && !report.models[k].ok; })
       .map(function (k) { return k + ' model not identified: ' + (report.models[k].reason || report.models[k].error || ''); });
     scope.byId = {};
     scope.pareto = {};
@@ -158,6 +205,13 @@ ${TABLE_STYLE('twin-whatif')}
     });
     var largest = Math.max.apply(null, changes.map(function (c) { return Math.abs(c.value); }).concat([1]));
     scope.bars = changes.map(function (c) { return { label: c.label, value: c.value, width: 180 * Math.abs(c.value) / largest, good: (c.value >= 0) === c.up }; });
+  }
+  scope.$watch('msg', function (msg) {
+    if (!msg || !msg.payload || msg.topic !== 'whatif') return;
+    var state = msg.payload;
+    scope.refusal = state.refusal;
+    showModels(state.models);
+    if (state.report) showReport(state.report);
   });
 })(scope);
 </script>`;

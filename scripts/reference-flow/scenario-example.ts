@@ -62,7 +62,7 @@ export function scenarioExample(): FlowNode[] {
   const model = defaultModel(flow, 'whatif:model');
   const history = flow.placeFunction('whatif:plc', tab, 1, 2, 'PLC: an hour at three speeds', historyCode(bearingStageVectors()[0].features));
   const scenario = flow.place('whatif:scenario', tab, 2, 3, { type: 'twin-scenario', name: '', asset, model, objective: 'roi', ambientC: '22',
-    historyHours: '6', reidentifyMinutes: '10', market: 'capacity', limitLevel: 'warning', maxZone: 'B', currentCooling: 'water jacket 4 l/min', outputs: 2 });
+    historyHours: '6', reidentifyMinutes: '10', market: 'capacity', limitLevel: 'warning', maxZone: 'B', currentCooling: 'water jacket 4 l/min', outputs: 3 });
   flow.wire(inject(flow, 'whatif:history', tab, 0, 2, 'last hour of readings', '', '', 'date'), history);
   flow.wire(history, scenario);
   const requests: Array<[string, string, string, object]> = [
@@ -73,6 +73,7 @@ export function scenarioExample(): FlowNode[] {
   requests.forEach(([key, name, topic, payload], i) => flow.wire(inject(flow, key, tab, 0, 3 + i, name, topic, JSON.stringify(payload), 'json'), scenario));
   flow.wire(scenario, debug(flow, 'whatif:results', tab, 3, 2, 'scenario results'), 0);
   flow.wire(scenario, debug(flow, 'whatif:request', tab, 3, 4, 'setpoint request'), 1);
+  flow.wire(scenario, debug(flow, 'whatif:refusal', tab, 3, 5, 'apply refused', 'message'), 2);
   errorsOf(flow, 'whatif', tab, 2, 6, [scenario]);
   return flow.nodes;
 }

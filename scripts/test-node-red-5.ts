@@ -19,8 +19,11 @@ const LINE_5_TESTS = [
   // whose Maintenance tab the dashboard test covers; not sparkplug-fleet: Sparkplug B over the mqtt library, a WAN cut
   // and the edge's replay are the pack's own code, and what it asks of the runtime (processes started with the
   // project's settings and killed with SIGKILL, core http-in, function and complete nodes, flow context) the files
-  // below run on this line already; either runs by name: `npm run test:node-red-5 -- dist/test/<file>.test.js`)
-  'package-install', 'editor', 'dashboard', 'dashboard-login', 'alarm-dashboard', 'e2e-reference-flow',
+  // below run on this line already; not dashboard: about fifteen minutes, most of them the What-if models learned from
+  // the live warm-up, logic of the pack's own; the dashboard on this line is loaded by dashboard-login,
+  // alarm-dashboard, trends-dashboard and e2e-reference-flow; any of these runs by name:
+  // `npm run test:node-red-5 -- dist/test/<file>.test.js`)
+  'package-install', 'editor', 'dashboard-login', 'alarm-dashboard', 'trends-dashboard', 'e2e-reference-flow',
   'buffer-outage', 'condition-nodes', 'health-node',
   // every shipped flow and example loads; the nodes that talk through node-red-contrib-opcua and -modbus of this line
   'flows', 'opcua-security', 'poll', 'setpoint-node',

@@ -15,9 +15,12 @@
  * part cut; the README's story takes about half an hour (What-if 16–17 minutes after the start, the failure about
  * 14 minutes of production later, sooner at +15 % speed). Skips without Chromium.
  *
- * It runs only when TWIN_E2E_OPERATOR_DAY=1: half an hour does not fit CI's budget beside the suite. Its What-if step
- * used to fail (issue 14, item 3): the fault went into the thermal fit. The fits now leave the alert's window out
- * (lib/scenario/fit-exclusion.ts); the test has not been run end to end since that change.
+ * It runs only when TWIN_E2E_OPERATOR_DAY=1: half an hour does not fit CI's budget beside the suite. It does not pass
+ * yet. Its What-if step used to fail on the identification (issue 14, item 3: the fault went into the thermal fit);
+ * since the fits leave the alert's window out, the thermal, power and vibration models are identified from the live
+ * warm-up despite the fault, but in the one run since (2026-12-06) +15 % was still refused 27 minutes in: by then the
+ * wearing bearing ran at 70 °C against its 65 °C warning limit and the newest five minutes' peak load put the +15 %
+ * peak power at 15.3 kW against the rated 15 kW. Each try's verdict is printed to show when the window closes.
  */
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -95,6 +98,8 @@ describe('an operator\'s day on the shipped twin, nothing seeded', function () {
       result = await whatIf.locator('.twin-whatif').innerText();
       const missing = await whatIf.locator('.twin-whatif .warn').allInnerTexts();
       if (/speed \+15 %: within every limit/.test(result) && !missing.some((m) => /thermal|power|vibration/.test(m))) break;
+      // The verdict line on each try, so a run that ends here shows when the models came and what held the +15 % back.
+      progress(`What-if: ${result.split('\n')[0]}${missing.length > 0 ? ` (missing: ${missing.join('; ')})` : ''}`);
       if (!missingShown && missing.length > 0) {
         missingShown = true;
         await screenshot(whatIf, 'day-whatif-models-missing');

@@ -164,7 +164,7 @@ describe('twin-rul and twin-urgency when the machine stops or fails', function (
   });
   const stateRecord = (state: MachineStateRecord['state'], since: number): MachineStateRecord => ({ kind: 'machine-state', asset: 'spindle-1', state, since, ts: since });
 
-  it('twin-rul holds the last estimate, marked with the state, and a stop supersedes a vector still waiting', async function () {
+  it('twin-rul holds the last estimate, marked with the state, and does not score a vector of the stop transient', async function () {
     await helper.load([modelNode, rulNode], [{ id: 'm1', type: 'twin-model', source: 'file', file: modelFile },
       { id: 'r1', type: 'twin-rul', model: 'm1', periodS: '0.3', runningFeature: 'speed.last', runningAbove: '100', wires: [['out']] }, { id: 'out', type: 'helper' }] as never);
     const out = collect('out');
@@ -173,7 +173,7 @@ describe('twin-rul and twin-urgency when the machine stops or fails', function (
     await until(() => out.length === 1, 'the first estimate');
     const [estimate] = out[0].payload as RulRecord[];
     assert.ok(Math.abs(estimate.rulHours - 250) < 8, `400 - 50 × 3 = 250 h, got ${estimate.rulHours}`);
-    // A vector of the coast-down reaches the cycle before the stop does: the stop replaces it.
+    // A vector of the coast-down (taken as the machine stopped) reaches the cycle with the stop: it is not scored.
     r1.receive({ payload: vector(0.1, T0 + 1000) });
     r1.receive({ payload: stateRecord('down', T0 + 1000) });
     await until(() => out.length === 2, 'the held estimate');

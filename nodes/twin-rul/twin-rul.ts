@@ -86,13 +86,16 @@ export = function register(RED: NodeAPI): void {
     /**
      * Scores the vectors of running machines in one batch, then holds the estimates of stopped ones, and sends what
      * came of it. Scoring comes first so that a vector taken just before a machine stopped (arriving with the stop in
-     * one message or cycle) is still scored, and the estimate then held is the one made from it.
+     * one message or cycle) is still scored, and the estimate then held is the one made from it. A vector taken from
+     * the moment the machine left running on (its coast-down, the stop transient) is not scored.
      */
     const score = async (items: Scorable[], send: Send): Promise<ScoredBatch> => {
       const model = await (modelNode as TwinModelNode).current();
       const vectors = items.filter(isFeatureVector) as FeatureVector[];
       const changes = items.filter(isMachineStateRecord) as MachineStateRecord[];
-      const scored = vectors.filter(isRunning);
+      const stoppedSince = new Map(changes.filter((change) => !computesIn(change.state)).map((change) => [change.asset, change.since]));
+      const takenRunning = (vector: FeatureVector): boolean => vector.ts < (stoppedSince.get(vector.asset) ?? Infinity);
+      const scored = vectors.filter((vector) => isRunning(vector) && takenRunning(vector));
       const fresh = scored.length > 0 ? await scoreVectors(model, scored, options as LiveScoringOptions) : { records: [], refused: [] };
       for (const record of fresh.records) lastEstimate.set(record.asset, record);
       const held = changes.flatMap(hold);

@@ -198,6 +198,12 @@ describe('twin-features keeps operating hours across a Node-RED restart', functi
   const start = (): Promise<NodeRedProcess> => directory.start();
 
   async function runHour(from: number): Promise<number> {
+    // The admin API answers before the flows have started: wait for the flow's own route.
+    const routeDeadline = Date.now() + 30_000;
+    while ((await httpGet(`${nodeRed!.baseUrl}/hours`)).status === 404) {
+      assert.ok(Date.now() < routeDeadline, `the flow's /hours route did not appear\n${nodeRed!.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const res = await fetch(`${nodeRed!.baseUrl}/hours`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from }) });
     assert.equal(res.status, 200);
     const deadline = Date.now() + 10_000;

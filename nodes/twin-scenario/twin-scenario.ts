@@ -178,7 +178,7 @@ export = function register(RED: NodeAPI): void {
         // so a dashboard keeps the results on screen with the reason beside them.
         send([{ topic: `scenario/${current.asset.id}`, payload: err.report },
           null, { topic: `refusal/${current.asset.id}`, refusal: err.message, payload: { changes, requestedBy } } as NodeMessage]);
-        status.waiting(err.message.length > 60 ? `${err.message.slice(0, 57)}…` : err.message);
+        status.waiting(err.message);
         return;
       }
       const { request, report } = answer;

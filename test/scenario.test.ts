@@ -251,6 +251,18 @@ describe('scenario engine on the simulated spindle', function () {
       assert.equal(result.ranking[0].id, 's2', 'ranked by RUL, the slower scenario first');
     });
 
+    it('gives no scenario RUL while a model that moves the RUL model\'s features is missing, and says which', async function () {
+      const noThermal = twinWith({}, { identification: { minThermalMinutes: 24 * 60 } });
+      for (const batch of run.batches) noThermal.addReadings(batch);
+      noThermal.addFeatures(run.vector);
+      const result = await noThermal.evaluate([{ speedPercent: 15 }], 'rul', { model });
+      assert.equal(result.models.thermal.ok, false, 'the thermal model is not identified from this history');
+      assert.notEqual(result.baseline.rul.hours.value, null, 'today\'s RUL is still scored');
+      assert.equal(result.scenarios[0].rul.hours.value, null, 'a bearing temperature left at today\'s value would make the +15 % RUL look unaffected');
+      assert.equal(result.scenarios[0].rul.change.value, null);
+      assert.match(result.scenarios[0].rul.hours.unavailable ?? '', /^the thermal model is needed to move today's features to the scenario/);
+    });
+
     it('without a model, scales today\'s RUL prediction by the bearing life ratio', async function () {
       const noModel = twinWith();
       for (const batch of run.batches) noModel.addReadings(batch);

@@ -80,6 +80,30 @@ function sensorMaps(scenario: ScenarioPhysics, baseline: ScenarioPhysics): Parti
   return maps;
 }
 
+/** The model that moves a sensor role's features to a scenario's operating point, for the roles that need one. */
+const MOVED_BY: Partial<Record<SensorRole, { model: string; known: (p: ScenarioPhysics) => boolean }>> = {
+  bearingTemp: { model: 'thermal', known: (p) => p.riseRatio !== undefined && p.ambientC !== undefined },
+  vibration: { model: 'vibration', known: (p) => p.vibrationMmS !== undefined },
+  power: { model: 'power', known: (p) => p.powerKw !== undefined },
+  current: { model: 'power', known: (p) => p.powerKw !== undefined },
+};
+
+/**
+ * The models a scenario lacks to move the plan's features: without them those features would stay at today's values
+ * and the RUL model would answer as if the change did not touch them (a near-unchanged RUL that means nothing).
+ */
+export function modelsLackingFor(plan: FeaturePlan, scenario: ScenarioPhysics, baseline: ScenarioPhysics): string[] {
+  const lacking = new Set<string>();
+  for (const kind of plan.kinds) {
+    if (kind.kind === 'waveformMagnitude' && (scenario.vibrationMmS === undefined || baseline.vibrationMmS === undefined)) lacking.add('vibration');
+    if (kind.kind === 'value' || kind.kind === 'spread' || kind.kind === 'variance') {
+      const mover = MOVED_BY[kind.role];
+      if (mover && !(mover.known(scenario) && mover.known(baseline))) lacking.add(mover.model);
+    }
+  }
+  return [...lacking].sort();
+}
+
 /** Today's record moved to the scenario: only the plan's (the model's) features, missing ones left missing. */
 export function transformRecord(plan: FeaturePlan, today: Readonly<Record<string, number>>, scenario: ScenarioPhysics, baseline: ScenarioPhysics): Record<string, number> {
   const maps = sensorMaps(scenario, baseline);

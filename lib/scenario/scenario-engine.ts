@@ -1,7 +1,7 @@
 import type { RulModelHandle, RulPrediction } from '../rul/rul-model';
 import type { CurrentState } from './current-state';
 import type { EvaluationContext } from './evaluation-context';
-import { featurePlan, transformRecord } from './feature-transform';
+import { featurePlan, modelsLackingFor, transformRecord } from './feature-transform';
 import { figure, unavailable, type Figure } from './figure';
 import type { IdentifiedModels } from './identification';
 import type { ParameterChanges } from './parameter-changes';
@@ -77,7 +77,11 @@ async function scoreRemainingLife(context: EvaluationContext, rul: RulSource, ba
     const records = allPhysics.map((p) => transformRecord(plan, today, p, basePhysics));
     try {
       const predictions = await model.score(records, (row) => (row === 0 ? `${context.asset.id} today` : `${context.asset.id} scenario ${all[row].id}`));
-      all.forEach((result, i) => setRul(result, predictions[i], predictions[0], name));
+      all.forEach((result, i) => {
+        const lacking = i === 0 ? [] : modelsLackingFor(plan, allPhysics[i], basePhysics);
+        if (lacking.length === 0) setRul(result, predictions[i], predictions[0], name);
+        else setUnavailable(result, name, `the ${lacking.join(' and ')} model${lacking.length > 1 ? 's are' : ' is'} needed to move today's features to the scenario`);
+      });
     } catch (err) {
       const reason = `the RUL model could not score the scenarios: ${err instanceof Error ? err.message : String(err)}`;
       warnings.push(reason);

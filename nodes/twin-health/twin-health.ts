@@ -125,7 +125,8 @@ export = function register(RED: NodeAPI): void {
       let last: HealthTwinRow | undefined;
       // A vector refused (a feature missing, out of time order) costs only itself: the rest of the batch is scored and sent.
       const refused: string[] = [];
-      for (const [index, vector] of (vectors as FeatureVector[]).entries()) {
+      for (const [index, vector] of elements.entries()) {
+        if (!isFeatureVector(vector)) continue;
         if (vector.machineState && !computesIn(vector.machineState.state)) continue;
         let row: HealthTwinRow;
         try {

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import type { FeatureVector } from '../lib/features/feature-vector';
 import type { MachineStateRecord } from '../lib/machine-state/machine-state';
+import { ModelProvider } from '../lib/rul/model-provider';
+import { contentVersion } from '../lib/rul/onnx-rul-model';
 import type { RulRecord, UrgencyRecord } from '../lib/rul/records';
 import { testNode } from './support/test-node';
 import { tinyRulModel } from './support/tiny-model';
@@ -210,5 +213,36 @@ describe('twin-urgency node', function () {
       });
       testNode('u1').receive({ payload: [{ asset: 'x', rul: 3 }] });
     });
+  });
+});
+
+describe('the model in use while another one loads', function () {
+  this.timeout(20000);
+  let dir: string;
+  before(function () { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-model-swap-')); });
+  after(function () { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('stays in use when the new file does not load, and is replaced once one does', async function () {
+    const file = path.join(dir, 'rul.onnx');
+    fs.writeFileSync(file, tinyRulModel(50));
+    const provider = new ModelProvider({ kind: 'file', path: file });
+    try {
+      const first = await provider.current();
+      const failed = once(provider, 'failed');
+      fs.writeFileSync(file, Buffer.from('half a model, cut off by a full disk'));
+      await provider.refresh();
+      const [error] = (await failed) as [Error];
+      assert.ok(error instanceof Error, 'the failed load is reported');
+      assert.equal((await provider.current()).version, first.version, 'the model in use is kept');
+      const replaced = once(provider, 'model');
+      const next = tinyRulModel(80);
+      fs.writeFileSync(file, next);
+      await provider.refresh();
+      await replaced;
+      assert.equal((await provider.current()).version, contentVersion(new Uint8Array(next)));
+      assert.notEqual((await provider.current()).version, first.version);
+    } finally {
+      await provider.close();
+    }
   });
 });

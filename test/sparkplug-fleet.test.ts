@@ -4,8 +4,8 @@
  * killed with SIGKILL mid-outage and restarted while the link is still down; edge B runs on. The central host stores
  * into the real PostgreSQL through twin-buffer and twin-historian. Checked: every reading an edge accepted is
  * stored once, replayed ones arrive flagged historical and in order after live data resumed, the site is shown
- * offline within the keep-alive and online again after, a rebirth, a model delivered to both edges, and an
- * independent decoder reads every Sparkplug message without error.
+ * offline within the keep-alive and online again after, a rebirth, a model delivered to both edges, each site's
+ * failure confirmation in the central database, and an independent decoder reads every Sparkplug message without error.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -89,6 +89,9 @@ function edgeFlow(edge: string, asset: string, url: string, hostId: string, grou
     { id: 'model', type: 'twin-model', source: 'file', file: 'models/rul.onnx' },
     { id: 'in', type: 'http in', z, url: '/produce', method: 'post', wires: [['reading']] },
     { id: 'reading', type: 'function', z, outputs: 1, func: `msg.payload = [{ asset: '${asset}', sensor: 'seq', value: msg.payload.i, unit: '', ts: ${T0} + msg.payload.i * 1000, quality: 'good' }];\nreturn msg;`, wires: [['spb']] },
+    // A failure the site's maintenance team confirms, as the Maintenance form records it.
+    { id: 'failure-in', type: 'http in', z, url: '/failure', method: 'post', wires: [['failure']] },
+    { id: 'failure', type: 'function', z, outputs: 1, func: `msg.payload = { kind: 'failure-event', id: '${asset}:' + msg.payload.at, asset: '${asset}', component: 'ram bearing', outcome: 'failure', failedAt: msg.payload.at, confirmedBy: '${edge} maintenance', notes: '', ts: msg.payload.at };\nreturn msg;`, wires: [['spb']] },
     { id: 'spb', type: 'twin-sparkplug-edge', z, url, group, edge, primaryHostId: hostId, keepaliveS: String(KEEPALIVE_S), dataQos: '1', ackTimeoutS: '4', model: 'model', modelType: 'RUL', modelFile: 'models/rul.onnx', wires: [['buffer'], ['events']] },
     { id: 'buffer', type: 'twin-buffer', z, maxReplayRate: '200', ackTimeoutS: '5', maxInFlight: '50', wires: [['spb'], []] },
     // The producer's answer: 200 only once the edge published the reading or handed it to the buffer.
@@ -258,6 +261,14 @@ describe('Sparkplug B fleet: two edge Node-RED processes and a central one on th
       const events = await getJson<{ events?: Array<{ topic: string }> }>(`${edgeB.baseUrl}/state`);
       throw new Error(`${err.message}: expected ${expected}; fleet ${JSON.stringify((await centralState()).fleet)}; edge B model events ${JSON.stringify(events.events?.filter((e) => e.topic === 'sparkplug/model'))}\n${edgeB.output().slice(-3000)}`);
     });
+
+    // A failure confirmed at each site reaches the central database, where the central twin-train retrains on it.
+    const failedAt = Date.now();
+    for (const edge of [edgeA, edgeB]) assert.equal((await request('POST', `${edge.baseUrl}/failure`, { at: failedAt })).status, 200, 'the failure event accepted by the edge');
+    const failureRows = async (): Promise<Array<{ asset: string; confirmed_by: string }>> => withClient(LOCAL_POSTGRES_URL, async (c) =>
+      (await c.query(`SELECT asset, confirmed_by FROM "${schema}".twin_failure_events ORDER BY asset`).catch(() => ({ rows: [] }))).rows as Array<{ asset: string; confirmed_by: string }>);
+    await waitFor('both sites\' failure confirmations in the central database', async () => (await failureRows()).length === 2, 60000);
+    assert.deepEqual((await failureRows()).map((r) => [r.asset, r.confirmed_by]), [['press-a1', 'edge-a maintenance'], ['press-b1', 'edge-b maintenance']]);
 
     // Everything accepted reaches the central database once.
     const stored = async (): Promise<Map<string, number[]>> => {

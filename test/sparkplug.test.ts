@@ -18,6 +18,7 @@ import { readPayload, SpecChecker } from './support/sparkplug-wire';
 import { testNode } from './support/test-node';
 import edgeNode = require('../nodes/twin-sparkplug-edge/twin-sparkplug-edge');
 import hostNode = require('../nodes/twin-sparkplug-host/twin-sparkplug-host');
+import healthNode = require('../nodes/twin-health/twin-health');
 import { testRuntime } from './support/node-red-process';
 
 helper.init(testRuntime.resolve('node-red'));
@@ -236,6 +237,61 @@ describe('twin-sparkplug-edge and twin-sparkplug-host on the real broker', funct
     while (modelEvents().length < 2) { if (Date.now() > deadline) throw new Error('no second model event'); await sleep(50); }
     assert.deepEqual({ version: modelEvents()[1].payload.version, file: modelEvents()[1].payload.file }, { version: 'v7', file });
     assert.deepEqual(fs.readFileSync(file), bytes);
+  });
+
+  it('a twin-health at the centre pools the lives every site confirms: the third failure moves a site to the fleet\'s Weibull', async function () {
+    const hostId = `${group}-pool`;
+    const MINUTE = 60_000;
+    await helper.load([edgeNode, hostNode, healthNode], [
+      { id: 'host', type: 'twin-sparkplug-host', url: 'mqtt://127.0.0.1:1883', hostId, groups: group, keepaliveS: '5', assetIds: 'device', wires: [['health'], ['fleet']] },
+      ...['site-a', 'site-b'].map((edge) => ({ id: `${edge}-node`, type: 'twin-sparkplug-edge', url: 'mqtt://127.0.0.1:1883', group, edge, primaryHostId: hostId, keepaliveS: '5', dataQos: '1', wires: [[], []] })),
+      { id: 'health', type: 'twin-health', features: 'vibration.rms', thresholds: 'vibration.rms=7', learnMinutes: '30', smoothing: '1',
+        ratingN: '30000', loadN: '3000', rpm: '12000', bearingType: 'ball', wires: [[], ['rul'], ['failures']] },
+      { id: 'fleet', type: 'helper' }, { id: 'rul', type: 'helper' }, { id: 'failures', type: 'helper' },
+    ] as never);
+    const online = new Set<string>();
+    testNode('fleet').on('input', (msg: { topic: string; payload: Array<{ edge: string; online: boolean }> }) => {
+      if (msg.topic === 'sparkplug/fleet') for (const e of msg.payload) if (e.online) online.add(e.edge);
+    });
+    const rul: Array<{ asset: string; ts: number; model: string }> = [];
+    testNode('rul').on('input', (msg: { payload: Array<{ asset: string; ts: number; model: string }> }) => rul.push(...msg.payload));
+    const failures: Array<{ asset: string; fleet: { failures: number } }> = [];
+    testNode('failures').on('input', (msg: { topic: string; payload: { asset: string; fleet: { failures: number } } }) => { if (msg.topic.startsWith('failure/')) failures.push(msg.payload); });
+    const waitFor = async (what: string, test: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 20000;
+      while (!test()) { if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: failures ${JSON.stringify(failures)}`); await sleep(50); }
+    };
+    await waitFor('both sites online at the centre', () => online.has('site-a') && online.has('site-b'));
+    // Each site's spindle: a reading and a feature vector a minute, one DDATA each; the host's messages carry both.
+    const vectors = (edge: string, asset: string, from: number, to: number): void => {
+      for (let minute = from; minute < to; minute++) {
+        const ts = T0 + minute * MINUTE;
+        testNode(`${edge}-node`).receive({ payload: [{ asset, sensor: 'speed', value: 9000, unit: 'rpm', ts, quality: 'good' },
+          { asset, ts, features: { 'vibration.rms': 2 + 0.01 * (minute % 7) }, units: { 'vibration.rms': 'mm/s' }, windows: {}, quality: {} }] });
+      }
+    };
+    const failure = (edge: string, asset: string, minute: number): void => {
+      testNode(`${edge}-node`).receive({ payload: [{ kind: 'failure-event', id: `${asset}:${minute}`, asset, component: 'spindle bearing', outcome: 'failure', failedAt: T0 + minute * MINUTE,
+        confirmedBy: `${edge} maintenance`, notes: '', ts: T0 + minute * MINUTE }] });
+    };
+    vectors('site-a', 'spindle-a', 0, 40);
+    vectors('site-b', 'spindle-b', 0, 40);
+    await waitFor('both spindles scored at the centre', () => ['spindle-a', 'spindle-b'].every((a) => rul.some((r) => r.asset === a)));
+    assert.ok(rul.every((r) => r.model === 'survival-iso281'), 'before any failure: the bearing\'s ISO 281 prior');
+    failure('site-a', 'spindle-a', 50);
+    failure('site-b', 'spindle-b', 60);
+    await waitFor('both sites\' failures at the centre', () => failures.length === 2);
+    assert.deepEqual(failures.map((f) => f.asset).sort(), ['spindle-a', 'spindle-b']);
+    assert.deepEqual(failures.map((f) => f.fleet.failures), [1, 2], 'the lives of both sites are pooled in one fleet');
+    // Site A runs a new spindle to its failure; site B's relearned spindle is then estimated from three lives.
+    vectors('site-a', 'spindle-a', 100, 140);
+    failure('site-a', 'spindle-a', 150);
+    await waitFor('the third failure', () => failures.length === 3);
+    assert.equal(failures[2].fleet.failures, 3);
+    vectors('site-b', 'spindle-b', 100, 140);
+    await waitFor('site B scored after its relearning', () => rul.some((r) => r.asset === 'spindle-b' && r.ts >= T0 + 100 * MINUTE));
+    const latest = rul.filter((r) => r.asset === 'spindle-b' && r.ts >= T0 + 100 * MINUTE);
+    assert.ok(latest.every((r) => r.model === 'survival-weibull'), `site B on the fleet's Weibull: ${[...new Set(latest.map((r) => r.model))].join(', ')}`);
   });
 
   it('keeps what arrives while the primary host is offline and publishes it flagged historical once the host is back', async function () {

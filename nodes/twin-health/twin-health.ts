@@ -6,7 +6,7 @@ import { HealthTwin, type HealthTwinRow, type HealthTwinState } from '../../lib/
 import type { SensorVerdict } from '../../lib/machine-health/machine-health';
 import { healthReadings, ladderRecord, type LadderRulRecord } from '../../lib/machine-health/health-messages';
 import type { ScalarReading } from '../../lib/reading/reading';
-import { isFailureEvent } from '../../lib/rul/records';
+import { isFailureEvent, type FailureEvent } from '../../lib/rul/records';
 import { handleInput, toError } from '../common/input';
 import { Status } from '../common/status';
 import { timeScale, twinHealthOptions, type TwinHealthFields } from './options';
@@ -20,6 +20,15 @@ const SAVE_INTERVAL_MS = 60_000;
 function isFeatureVector(item: unknown): item is FeatureVector {
   const v = item as FeatureVector | undefined;
   return typeof v === 'object' && v !== null && typeof v.asset === 'string' && typeof v.ts === 'number' && typeof v.features === 'object' && v.features !== null;
+}
+
+/**
+ * What a Sparkplug host's message carries beside a device's vectors: its readings and records (those with a `kind`).
+ * They are passed over, failure events taken; anything else is not what this node reads.
+ */
+function isPassedOver(item: unknown): boolean {
+  const v = item as { asset?: unknown; sensor?: unknown; kind?: unknown } | undefined;
+  return typeof v === 'object' && v !== null && typeof v.asset === 'string' && (typeof v.sensor === 'string' || typeof v.kind === 'string');
 }
 
 interface SensorHealthReport {
@@ -102,17 +111,22 @@ export = function register(RED: NodeAPI): void {
         save(false);
         return;
       }
-      // twin-features sends machine-state changes beside its vectors; a stopped or failed machine is not scored.
-      const vectors = (Array.isArray(payload) ? payload : [payload]).filter((item) => !isMachineStateRecord(item));
-      const bad = vectors.findIndex((item) => !isFeatureVector(item));
+      // twin-features sends machine-state changes beside its vectors (a stopped or failed machine is not scored); a
+      // Sparkplug host sends a device's readings and records with them, its failure events among them: on a central
+      // host, that is how every site's confirmed failures join the lives this node pools.
+      const elements = (Array.isArray(payload) ? payload : [payload]).filter((item) => !isMachineStateRecord(item));
+      const bad = elements.findIndex((item) => !isFeatureVector(item) && !isPassedOver(item));
       if (bad >= 0) throw new Error(`expected msg.payload to be feature vectors from twin-features ({asset, ts, features}) or a batch of them; element ${bad} is not one`);
+      const vectors = elements.filter(isFeatureVector);
+      const failures = elements.filter((item): item is FailureEvent => isFailureEvent(item) && item.outcome === 'failure');
       const readings: ScalarReading[] = [];
       const records: LadderRulRecord[] = [];
       const alerts: NodeMessage[] = [];
       let last: HealthTwinRow | undefined;
       // A vector refused (a feature missing, out of time order) costs only itself: the rest of the batch is scored and sent.
       const refused: string[] = [];
-      for (const [index, vector] of (vectors as FeatureVector[]).entries()) {
+      for (const [index, vector] of elements.entries()) {
+        if (!isFeatureVector(vector)) continue;
         if (vector.machineState && !computesIn(vector.machineState.state)) continue;
         let row: HealthTwinRow;
         try {
@@ -139,6 +153,8 @@ export = function register(RED: NodeAPI): void {
         records.length > 0 ? { topic: 'rul', payload: records } : null,
         alerts.length > 0 ? alerts : null,
       ]);
+      // After the vectors that came with it, so a life ends after the rows its own message carried.
+      for (const failure of failures) confirmFailure(failure.asset, clock.toOperating(failure.failedAt));
       if (refused.length > 0) throw new Error(`${refused.length} of ${vectors.length} feature vectors refused; ${refused[0]}`);
     });
 

@@ -42,7 +42,7 @@ function sensorKey(asset: string, sensor: string): string {
 }
 
 /** A limit alert cleared while its value is still beyond its own limit: escalated to a higher level, not returned. */
-function supersededByEscalation(event: AlertEvent): boolean {
+function supersededByEscalation(event: AlertEvent): event is AlertEvent & { value: number } {
   if (event.level === 'stale' || event.value === null || event.limit === null || event.direction === null) return false;
   return event.direction === 'high' ? event.value > event.limit : event.value < event.limit;
 }

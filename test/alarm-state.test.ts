@@ -114,9 +114,9 @@ describe('alarm state model (ISA-18.2)', function () {
   it('takes an escalation from warning to alarm as the alarm superseding the warning, not as the warning returning to normal', function () {
     const r = rig();
     r.feed('temp', 70, T0);
-    r.feed('temp', 85, T0 + 1000);
+    r.feed('temp', 85.53799779185667, T0 + 1000);
     assert.deepEqual(r.board.views().map((v) => [v.key, v.state]).sort(), [['m1:temp:alarm', 'unacknowledged'], ['m1:temp:warning', 'normal']]);
-    assert.match(r.journal[1].message, /superseded/);
+    assert.match(r.journal[1].message, /superseded: temp 85\.54 °C crossed a higher limit$/, 'the value as the alert texts write it');
     r.feed('temp', 70, T0 + 2000);
     assert.deepEqual(r.board.views().map((v) => [v.key, v.state]).sort(), [['m1:temp:alarm', 'returned-unacknowledged'], ['m1:temp:warning', 'unacknowledged']],
       'back down to the warning: the alarm returned, the warning is raised again');

@@ -119,6 +119,8 @@ describe('Trends tab (Chromium, local PostgreSQL)', function () {
     const readings: ScalarReading[] = [];
     for (let t = now - 100 * DAY; t < now - 2 * HOUR; t += 15 * 60_000) readings.push({ asset: 'spindle-1', sensor: 'bearingTemp', unit: '°C', ts: t, value: 45 + 10 * Math.sin(t / (5 * DAY)), quality: 'good' });
     for (let t = now - 2 * HOUR; t < now; t += 2000) readings.push({ asset: 'spindle-1', sensor: 'bearingTemp', unit: '°C', ts: t, value: 60 + ((t / 2000) % 10), quality: 'good' });
+    // One spindle-load reading: a series of a single point, as a plant started minutes ago has over 90 days.
+    readings.push({ asset: 'spindle-1', sensor: 'load', unit: '%', ts: now - 30 * 60_000, value: 42, quality: 'good' });
     assert.equal(await post(`${nodeRed!.baseUrl}/twin-test/readings`, readings), 202);
     await until('the readings stored', async () => {
       const count = await withClient(LOCAL_POSTGRES_URL, (c) => c.query(`SELECT count(*)::int AS n FROM "${schema}".twin_readings`)).catch(() => undefined);
@@ -165,6 +167,13 @@ describe('Trends tab (Chromium, local PostgreSQL)', function () {
     const out = await shownAfter(back);
     assert.deepEqual([out.from, out.to], [ninety.from, ninety.to]);
     assert.equal(await page.locator('[data-twin=trend-zoom-out]').isDisabled(), true, 'nothing further to zoom out to');
+
+    await page.locator('[data-twin=trend-sensor][data-sensor=load]').check();
+    const lonePoint = page.locator('[data-twin=trend-svg] circle[data-sensor=load]');
+    await lonePoint.waitFor({ timeout: 30000 });
+    assert.equal(await lonePoint.count(), 1, 'the lone reading drawn as a dot');
+    assert.equal(await page.locator('[data-twin=trend-svg] circle[data-sensor=bearingTemp]').count(), 0, 'a dense series is a line only');
+    await screenshot(page, 'trends-90d-lone-point');
     assert.deepEqual(errors, []);
   });
 

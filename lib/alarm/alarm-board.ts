@@ -1,4 +1,5 @@
 import { alarmKeyOf, type AlertEvent } from '../threshold/alert';
+import { formatAlertValue } from '../threshold/threshold-monitor';
 import { journalRecord, type AlarmJournalRecord, type JournalFields } from './alarm-journal';
 import type { AlarmDisplayState, AlarmHiddenBy, AlarmRecord, AlarmView, OutOfService } from './alarm-types';
 import { DEFAULT_PRIORITY, isAlarmPriority } from './priority';
@@ -41,7 +42,7 @@ function sensorKey(asset: string, sensor: string): string {
 }
 
 /** A limit alert cleared while its value is still beyond its own limit: escalated to a higher level, not returned. */
-function supersededByEscalation(event: AlertEvent): boolean {
+function supersededByEscalation(event: AlertEvent): event is AlertEvent & { value: number } {
   if (event.level === 'stale' || event.value === null || event.limit === null || event.direction === null) return false;
   return event.direction === 'high' ? event.value > event.limit : event.value < event.limit;
 }
@@ -234,7 +235,7 @@ export class AlarmBoard {
     else if (alarm.state === 'unacknowledged') alarm.state = 'returned-unacknowledged';
     else if (alarm.state === 'acknowledged') alarm.state = 'normal';
     this.journal(changes, alarm, { ts: event.ts, action: 'returned',
-      message: superseded ? `${this.describe(alarm)} superseded: ${event.sensor} ${event.value} ${event.unit} crossed a higher limit` : event.message });
+      message: superseded ? `${this.describe(alarm)} superseded: ${event.sensor} ${formatAlertValue(event.value)} ${event.unit} crossed a higher limit` : event.message });
   }
 
   /** An acknowledgement made where the source shows its alerts (a Live tab's list): the same person, noted here. */

@@ -19,7 +19,8 @@ export interface ThresholdSnapshot {
   active: AlertEvent[];
 }
 
-function format(value: number): string {
+/** A reading or limit as alert and journal texts show it: integers as they are, the rest to two decimals. */
+export function formatAlertValue(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
@@ -70,7 +71,7 @@ export class ThresholdMonitor {
       if (!transition) continue;
       if (transition.from) {
         const previous = this.findActive(reading.sensor, transition.from.level);
-        if (previous) events.push(this.clear(previous, reading.ts, reading.value, `${entry.sensor.name} ${format(reading.value)} ${entry.sensor.unit}: back within the ${transition.from.level} limit`));
+        if (previous) events.push(this.clear(previous, reading.ts, reading.value, `${entry.sensor.name} ${formatAlertValue(reading.value)} ${entry.sensor.unit}: back within the ${transition.from.level} limit`));
       }
       if (transition.to) events.push(this.raise(entry.sensor, transition.to, reading.value, reading.ts));
     }
@@ -128,7 +129,7 @@ export class ThresholdMonitor {
   private raise(sensor: SensorDefinition, condition: LimitCondition, value: number, ts: number): AlertEvent {
     const side = condition.direction === 'high' ? 'above' : 'below';
     const event = this.event(sensor, condition.level, condition.direction, 'raised', value, condition.limit, ts,
-      `${sensor.name} ${format(value)} ${sensor.unit} is ${side} the ${condition.level} limit ${format(condition.limit)} ${sensor.unit}`);
+      `${sensor.name} ${formatAlertValue(value)} ${sensor.unit} is ${side} the ${condition.level} limit ${formatAlertValue(condition.limit)} ${sensor.unit}`);
     this.active.set(event.id, event);
     return event;
   }

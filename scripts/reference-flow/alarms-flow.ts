@@ -83,10 +83,14 @@ export function alarmsFlow(flow: FlowBuilder, db: string, sources: AlarmSource[]
     flow.wire(template, alarms);
   }
 
-  // The journal as stored: read again after each batch the historian commits, and for each browser that connects.
+  // The journal as stored: read again after each batch the historian commits, for each browser that connects, and once
+  // the flows have started: Node-RED serves the dashboard before it starts them, so a browser reconnecting after a
+  // restart can connect before the ui_control node exists (as twin-alarms sends its state to every browser then too).
   const journalQuery = flow.placeSet('alarms:journal-query', tab, 3, 6, 'the recent journal', [{ p: 'payload', to: '{"alarmJournal":"recent","limit":300}', tot: 'json' }]);
   flow.wire(historian, journalQuery);
   flow.wire(connects, journalQuery);
+  flow.wire(flow.place('alarms:journal-at-start', tab, 2, 6, { type: 'inject', name: 'flows started', props: [], repeat: '', crontab: '',
+    once: true, onceDelay: '0.1', topic: '' }), journalQuery);
   const reader = historianQuery(flow, 'alarms:journal-reader', tab, 4, 6, db, 'rows');
   flow.wire(journalQuery, reader);
   flow.wire(reader, actionTemplate(flow, 'alarms:journal', tab, 5, 6, journalGroup, 1, 'alarm journal', ALARM_JOURNAL_TEMPLATE, { width: 20, height: 10 }, freshnessClass(null)));

@@ -72,6 +72,8 @@ export function trendTemplate(assets: TrendAsset[]): string {
   var SVG = 'http://www.w3.org/2000/svg';
   var COLOURS = ['#1f4e79', '#c55a11', '#548235', '#7030a0', '#806000', '#2f5597', '#a50021', '#3b3838'];
   var M = { left: 64, right: 16, top: 10, bottom: 28 };
+  /** Pixels between points from which a series is drawn as a line only. */
+  var SPARSE_POINT_SPACING = 6;
   var sequence = 0, pending = null, timer = null, last = null;
   scope.setup = setup;
   scope.q = { asset: setup.assets.length ? setup.assets[0].id : null, from: 0, to: 0 };
@@ -205,6 +207,12 @@ export function trendTemplate(assets: TrendAsset[]): string {
       if (s.points.length === 0) return;
       el('polyline', { fill: 'none', stroke: COLOURS[k % COLOURS.length], 'stroke-width': 1.5, 'data-sensor': s.sensor, 'data-points': s.points.length,
         points: s.points.map(function (p) { return x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1); }).join(' ') }, svg);
+      // A series of a few buckets across a long range (a plant started an hour ago, seen over 90 days) is a line a pixel
+      // long or a lone point a polyline does not draw: each point gets a dot while there is room between them.
+      if (s.points.length > plotW / SPARSE_POINT_SPACING) return;
+      s.points.forEach(function (p) {
+        el('circle', { cx: x(p[0]).toFixed(1), cy: y(p[1]).toFixed(1), r: 3, fill: COLOURS[k % COLOURS.length], 'data-sensor': s.sensor }, svg);
+      });
     });
     var band = el('rect', { y: M.top, height: plotH, width: 0, 'class': 'zoom', visibility: 'hidden' }, svg);
     var start = null;

@@ -41,8 +41,8 @@ export class FlowBuilder {
     return this.place(key, tab, column, row, { type: 'function', name, func, outputs, timeout: 0, noerr: 0, initialize: '', finalize: '', libs: [] });
   }
 
-  /** A change node setting `msg.<property>` to a constant (JSON when `type` is 'json'). */
-  placeSet(key: string, tab: string, column: number, row: number, name: string, rules: Array<{ p: string; to: string; tot: 'str' | 'json' | 'num' | 'msg' }>): string {
+  /** A change node setting `msg.<property>` to a constant (JSON when `type` is 'json'), a property or an expression. */
+  placeSet(key: string, tab: string, column: number, row: number, name: string, rules: Array<{ p: string; to: string; tot: 'str' | 'json' | 'num' | 'msg' | 'jsonata' }>): string {
     return this.place(key, tab, column, row, { type: 'change', name, rules: rules.map((r) => ({ t: 'set', pt: 'msg', ...r })) });
   }
 

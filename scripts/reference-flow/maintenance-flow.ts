@@ -4,7 +4,7 @@ import { zoneBoundaries } from '../../lib/features/iso-10816';
 import type { FlowBuilder } from './builder';
 import { HEALTH_EXAMPLE_FEATURES } from './health-example';
 import { historianQuery, storeAndForward } from './historian-nodes';
-import { FULL_WIDTH, TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast } from './dashboard';
+import { FULL_WIDTH, TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast, TOAST_COLOUR_BY_LEVEL } from './dashboard';
 import { freshnessClass } from './hmi-head';
 import {
   FAILURE_EVENT_CODE, failureFormTemplate, FLEET_STATE_CODE, FLEET_TEMPLATE, MODELS_BOARD_CODE, MODELS_TEMPLATE, rulChartPointsCode, rulHistoryCode,
@@ -132,9 +132,9 @@ function fleetOverview(flow: FlowBuilder, tab: string, urgency: string, health: 
     rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
   flow.wire(urgency, changed, 0);
   flow.wire(urgency, changed, 1);
-  const text = flow.placeSet('fleet:toast-text', tab, 4, 4, 'work order text', [{ p: 'payload', to: 'payload.workOrder.message', tot: 'msg' }, { p: 'topic', to: 'Maintenance', tot: 'str' }]);
+  const text = flow.placeSet('fleet:toast-text', tab, 4, 4, 'work order text', [{ p: 'highlight', to: TOAST_COLOUR_BY_LEVEL, tot: 'jsonata' }, { p: 'payload', to: 'payload.workOrder.message', tot: 'msg' }, { p: 'topic', to: 'Maintenance', tot: 'str' }]);
   flow.wire(changed, text);
-  flow.wire(text, uiToast(flow, 'fleet:toast', tab, 5, 4, 'urgency pop-up'));
+  flow.wire(text, uiToast(flow, 'fleet:toast', tab, 5, 4, 'urgency pop-up', true));
 }
 
 function rulTrends(flow: FlowBuilder, tab: string, db: string, rul: string, assets: MaintainedAsset[]): void {

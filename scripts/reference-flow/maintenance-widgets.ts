@@ -59,7 +59,7 @@ ${STATE_STYLE}
       <td class="num" ng-if="a.machineState"><span class="twin-machine-state state-{{a.machineState.state}}">${stateWord('a.machineState.state')} since {{a.machineState.since | date:'dd MMM HH:mm:ss'}}</span>
         <div>last valid estimate {{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h at {{a.ts | date:'HH:mm:ss'}}, held</div></td>
       <td class="num" ng-if="!a.machineState">{{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h</td>
-      <td class="num"><span ng-if="!a.machineState && a.lowerHours !== undefined && a.lowerHours !== null">{{a.capped && a.upperHours <= a.lowerHours ? '≥ ' : ''}}{{a.lowerHours | number:0}}<span ng-if="a.upperHours > a.lowerHours">–{{a.upperHours | number:0}}</span> h</span>
+      <td class="num"><span ng-if="!a.machineState && a.lowerHours !== undefined && a.lowerHours !== null">{{a.capped && (a.upperHours | number:0) === (a.lowerHours | number:0) ? '≥ ' : ''}}{{a.lowerHours | number:0}}<span ng-if="a.upperHours !== undefined && a.upperHours !== null && (a.upperHours | number:0) !== (a.lowerHours | number:0)">–{{a.upperHours | number:0}}</span> h</span>
         <span ng-if="a.confidence === 'reduced'" title="a sensor the estimate depends on is not healthy"> (reduced confidence)</span></td>
       <td>{{a.actions.join('; ')}}</td>
       <td>{{a.ts | date:'HH:mm:ss'}}</td>

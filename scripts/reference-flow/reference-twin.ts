@@ -15,7 +15,7 @@ import { FlowBuilder } from './builder';
 import { featureTableTemplate, HEALTH_TEMPLATE, spectrumTemplate, type ShownFeature } from './condition-widgets';
 import { alarmsFlow, type AlarmSource } from './alarms-flow';
 import { trendsFlow } from './trends-flow';
-import { ALERT_LIST_TEMPLATE, TAB_ORDER, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, type GaugeSpec } from './dashboard';
+import { ALERT_LIST_TEMPLATE, TAB_ORDER, uiChart, uiGauge, uiGroup, uiTab, uiTemplate, uiText, uiToast, TOAST_COLOUR_BY_LEVEL, type GaugeSpec } from './dashboard';
 import { freshnessClass, LIVE_STALE_AFTER_S, uiHead } from './hmi-head';
 import { BUFFER_METRICS_CODE, historyQueryCode, liveFanOutCode } from './live-functions';
 import { maintenanceFlow, type MaintainedAsset } from './maintenance-flow';
@@ -205,9 +205,10 @@ function assetPipeline(flow: FlowBuilder, tab: string, layout: AssetLayout, shar
   const alertList = uiTemplate(flow, `${id}:alert-list`, tab, 4, 3, alertGroup, 1, 'alert list', ALERT_LIST_TEMPLATE, undefined, freshnessClass(null));
   flow.wire(threshold, alertList, 1);
   flow.wire(alertList, threshold);
-  const toast = uiToast(flow, `${id}:toast`, tab, 4, 2, 'alert pop-up');
+  const toast = uiToast(flow, `${id}:toast`, tab, 4, 2, 'alert pop-up', true);
   const toastText = flow.place(`${id}:toast-text`, tab, 4, 1, {
-    type: 'change', name: 'alert text', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'payload.message', tot: 'msg' },
+    type: 'change', name: 'alert text', rules: [{ t: 'set', p: 'highlight', pt: 'msg', to: TOAST_COLOUR_BY_LEVEL, tot: 'jsonata' },
+      { t: 'set', p: 'payload', pt: 'msg', to: 'payload.message', tot: 'msg' },
       { t: 'set', p: 'topic', pt: 'msg', to: `${layout.label}`, tot: 'str' }],
   });
   flow.wire(threshold, toastText, 0);

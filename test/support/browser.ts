@@ -48,7 +48,8 @@ export async function openDashboardTab(browser: Browser, baseUrl: string, index:
   const page = await browser.newPage({ viewport, httpCredentials: login });
   watchPage(page, `tab ${name}`, errors);
   await page.goto(`${baseUrl}/ui/#!/${index}`);
-  await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 30000 });
+  // Generous: on a loaded machine a dashboard tab has been seen to take more than 30 s to draw its title.
+  await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 90000 });
   return page;
 }
 

@@ -17,6 +17,8 @@ export interface CatalogueSelection {
   assets: CatalogueAsset[];
   /** "every asset" or "line machining": for status and log lines. */
   description: string;
+  /** Ids of the catalogue's assets the filter leaves to other nodes. */
+  outside: Set<string>;
 }
 
 /**
@@ -38,5 +40,6 @@ export function resolveCatalogueAssets(RED: NodeAPI, catalogueId: string | undef
   const assets = node.catalogue.assets.filter((asset) => matchesFilter(asset, filter));
   const description = describeFilter(filter);
   if (assets.length === 0 && !noneIsFine) return new Error(`the catalogue has no asset matching ${description}`);
-  return { assets, description };
+  const outside = new Set(node.catalogue.assets.filter((asset) => !matchesFilter(asset, filter)).map((asset) => asset.id));
+  return { assets, description, outside };
 }

@@ -16,8 +16,12 @@ export interface ServedAssets {
   single: boolean;
   /** "spindle-1", "every asset", "line machining": for status texts. */
   description: string;
-  /** The asset of the given id, or an Error naming the assets served (a message about another asset is refused). */
-  get(id: unknown): AssetDefinition | Error;
+  /**
+   * The asset of the given id; undefined for a catalogue asset the filter leaves out (its messages are another node's:
+   * one twin-ingest feeds a twin-features per machine type, each taking its type's readings); an Error naming the
+   * assets served for an id the catalogue does not know.
+   */
+  get(id: unknown): AssetDefinition | Error | undefined;
 }
 
 /**
@@ -28,6 +32,7 @@ export interface ServedAssets {
 export function resolveServedAssets(RED: NodeAPI, fields: ServedAssetFields): ServedAssets | Error {
   let assets: AssetDefinition[];
   let description: string;
+  let outside = new Set<string>();
   const single = !fields.catalogue;
   if (single) {
     const asset = resolveAsset(RED, fields.asset);
@@ -38,15 +43,17 @@ export function resolveServedAssets(RED: NodeAPI, fields: ServedAssetFields): Se
     const selection = resolveCatalogueAssets(RED, fields.catalogue, fields.filter, true);
     if (selection instanceof Error) return selection;
     assets = selection.assets;
+    outside = selection.outside;
     description = assets.length === 0 ? `no asset (${selection.description})` : `${assets.length} assets (${selection.description})`;
   }
   const byId = new Map(assets.map((asset) => [asset.id, asset]));
   return {
     assets, single, description,
-    get(id: unknown): AssetDefinition | Error {
+    get(id: unknown): AssetDefinition | Error | undefined {
       if (single) return assets[0];
       const asset = typeof id === 'string' ? byId.get(id) : undefined;
-      return asset ?? new Error(`asset ${JSON.stringify(id)} is not among the ${description} this node serves`);
+      if (asset || (typeof id === 'string' && outside.has(id))) return asset;
+      return new Error(`asset ${JSON.stringify(id)} is not in the catalogue (this node serves ${description})`);
     },
   };
 }

@@ -142,16 +142,19 @@ export = function register(RED: NodeAPI): void {
       if (msg.topic === 'emit') {
         // Every asset's vector now (or the one asset msg.payload.asset names).
         const named = (msg.payload as { asset?: unknown } | undefined)?.asset;
-        const assetIds = named === undefined ? [...perAsset.keys()] : [requireAsset(served, named)];
+        const assetIds = named === undefined ? [...perAsset.keys()] : [servedAsset(served, named)];
         for (const assetId of assetIds) {
-          const kept = perAsset.get(assetId)!;
+          const kept = assetId === undefined ? undefined : perAsset.get(assetId);
+          if (!assetId || !kept) continue;
           kept.fresh = true;
           emit(assetId, send);
         }
         return;
       }
       if (!Array.isArray(msg.payload)) throw new Error('expected msg.payload to be an array of readings (from twin-ingest)');
-      const assetId = requireAsset(served, assetOfReadings(msg.payload));
+      const assetId = servedAsset(served, assetOfReadings(msg.payload));
+      // Readings of a catalogue asset another twin-features serves (its filter takes that asset's type).
+      if (assetId === undefined) return;
       const kept = perAsset.get(assetId)!;
       const result = kept.engine.add(acceptReadings(node, msg.payload, kept.engine.asset, msg));
       kept.excluded += result.excluded;
@@ -169,8 +172,9 @@ export = function register(RED: NodeAPI): void {
   RED.nodes.registerType('twin-features', TwinFeatures);
 };
 
-function requireAsset(served: ServedAssets, id: unknown): string {
+/** The id of the served asset `id` names; undefined for an asset of the catalogue the filter leaves out; throws for one it does not know. */
+function servedAsset(served: ServedAssets, id: unknown): string | undefined {
   const asset = served.get(id);
   if (asset instanceof Error) throw asset;
-  return asset.id;
+  return asset?.id;
 }

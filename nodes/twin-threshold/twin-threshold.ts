@@ -96,6 +96,8 @@ export = function register(RED: NodeAPI): void {
         // A node serving several assets needs to know whose alert: the alert's own asset, as the alert list sends it.
         const asset = served.get(target.asset);
         if (asset instanceof Error) throw new Error(`an ack to a node serving several assets needs msg.payload.asset: ${asset.message}`);
+        // The alert is another twin-threshold's (its filter serves that asset).
+        if (!asset) return;
         publish(asset.id, monitors.get(asset.id)!.acknowledge({ id: target.id as string | undefined, sensor: target.sensor as string | undefined }, by), send);
         return;
       }
@@ -104,6 +106,7 @@ export = function register(RED: NodeAPI): void {
       }
       const asset = served.get(assetOfReadings(msg.payload));
       if (asset instanceof Error) throw asset;
+      if (!asset) return;
       publish(asset.id, monitors.get(asset.id)!.process(acceptReadings(node, msg.payload, asset, msg)), send);
     });
 

@@ -129,7 +129,7 @@ function fleetOverview(flow: FlowBuilder, tab: string, urgency: string, health: 
   const state = flow.placeFunction('fleet:state', tab, 3, 3, 'fleet, most urgent first', FLEET_STATE_CODE);
   for (let port = 0; port < 3; port++) flow.wire(urgency, state, port);
   for (const node of health) flow.wire(node, state, 1);
-  flow.wire(state, uiTemplate(flow, 'fleet:table', tab, 4, 3, group, 1, 'fleet table', FLEET_TEMPLATE, { width: FULL_WIDTH, height: 8 }, freshnessClass(null)));
+  flow.wire(state, uiTemplate(flow, 'fleet:table', tab, 4, 3, group, 1, 'fleet table', FLEET_TEMPLATE, { width: FULL_WIDTH, height: 10 }, freshnessClass(null)));
   // A new CRITICAL or WARNING pops up once, with its work order's text.
   const changed = flow.place('fleet:changed', tab, 3, 4, { type: 'switch', name: 'new level', property: 'payload.changed', propertyType: 'msg',
     rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });

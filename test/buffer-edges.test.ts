@@ -23,6 +23,27 @@ function options(dir: string, overrides: Partial<DiskQueueOptions> = {}): DiskQu
 const big = (i: number): Buffer => Buffer.from(JSON.stringify({ i, pad: 'x'.repeat(10000) }));
 const index = (r: DiskRecord): number => (JSON.parse(r.payload.toString()) as { i: number }).i;
 
+describe('disk queue: acknowledgements while the reader is behind', function () {
+  it('goes on at the next segment when the one it reads again after a rewind is acknowledged and deleted', function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-queue-rewind-'));
+    try {
+      // Segments of about 3 records of 10 kB each.
+      const queue = DiskQueue.open(options(dir, { segmentBytes: 25000 }));
+      for (let i = 0; i < 9; i++) queue.append([big(i)]);
+      assert.deepEqual(queue.read(9).map(index), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      // A delivery timed out: hand out again from the first unacknowledged record, and read part of the first segment.
+      queue.rewind();
+      assert.deepEqual(queue.read(2).map(index), [0, 1]);
+      // The first delivery's acknowledgement arrives late, covering the whole first segment: it is deleted.
+      queue.ack(3);
+      assert.deepEqual(queue.read(9).map(index), [3, 4, 5, 6, 7, 8], 'the reader starts at the next segment\'s first record');
+      queue.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('disk queue on a full disk', function () {
   this.timeout(60000);
 

@@ -161,6 +161,10 @@ describe('asset catalogue: filters, hierarchy, lookups', function () {
     assert.deepEqual(selectAssets(PLANT, 'id=pump-1*').map((a) => a.id), ['pump-1', 'pump-10', 'pump-11', 'pump-12', 'pump-13', 'pump-14', 'pump-15', 'pump-16', 'pump-17', 'pump-18', 'pump-19']);
     assert.deepEqual(selectAssets(PLANT, 'line=machining cell=cell-3 id=spindle-21,spindle-25,pump-3').map((a) => a.id), ['spindle-21', 'spindle-25']);
     assert.equal(describeFilter(parseAssetFilter('line=machining type=cnc-spindle,x')), 'line machining, type cnc-spindle or x');
+    // Every asset but the two the reference flow shows on tabs of their own.
+    assert.equal(selectAssets(PLANT, 'id!=spindle-1,pump-1').length, 48);
+    assert.deepEqual(selectAssets(PLANT, 'type=centrifugal-pump id!=pump-1*').map((a) => a.id), ['pump-2', 'pump-3', 'pump-4', 'pump-5', 'pump-6', 'pump-7', 'pump-8', 'pump-9', 'pump-20']);
+    assert.equal(describeFilter(parseAssetFilter('id!=spindle-1,pump-1')), 'id not spindle-1 nor pump-1');
     assert.throws(() => parseAssetFilter('machining'), /term "machining" must be key=value \(keys: id, type, site, line, cell\)/);
     assert.throws(() => parseAssetFilter('lin=a'), /key "lin" is unknown/);
     assert.throws(() => parseAssetFilter('line=a line=b'), /names "line" twice/);

@@ -44,6 +44,7 @@ import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
 import userNode = require('../nodes/twin-user/twin-user');
 import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
 import pollNode = require('../nodes/twin-poll/twin-poll');
+import subscribeNode = require('../nodes/twin-subscribe/twin-subscribe');
 import healthNode = require('../nodes/twin-health/twin-health');
 import { testRuntime } from './support/node-red-process';
 
@@ -55,7 +56,7 @@ const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-comp
 /** node-red-dashboard (1.x) widgets the examples' dashboard tabs use. */
 const DASHBOARD_NODES = ['ui_base', 'ui_tab', 'ui_group', 'ui_template'].map((n) => contribNode(`node-red-dashboard/nodes/${n}.js`));
 const PACK_NODES = [assetNode, bufferNode, dbNode, driftNode, featuresNode, historianNode, ingestNode, thresholdNode, modelNode, rulNode, urgencyNode,
-  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode, alarmsNode, healthNode];
+  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode, subscribeNode, alarmsNode, healthNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
 
 interface FlowNode { id: string; type: string; z?: string; name?: string; wires?: string[][] }

@@ -384,7 +384,10 @@ export class DiskQueue {
     while (this.segments.length > 1 && this.segments[0].lastSeq <= this.acked) {
       const segment = this.segments.shift()!;
       fs.rmSync(path.join(this.options.dir, segment.file), { force: true });
+      // A reader still in the dropped segment (handing out again after a rewind what was since acknowledged) goes on
+      // at the start of the next: its offset belonged to the dropped file and would fall mid-record in the next.
       if (this.readSegment > 0) this.readSegment--;
+      else this.readOffset = 0;
     }
   }
 

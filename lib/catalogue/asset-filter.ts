@@ -8,6 +8,7 @@ import type { AssetCatalogue, CatalogueAsset } from './catalogue-model';
  *   `type=centrifugal-pump`          every asset of one type
  *   `site=plant-a line=l1,l2`        terms are ANDed; values of one term are ORed
  *   `id=pump-*`                      `*` matches any text
+ *   `id!=spindle-1,pump-1`           `!=`: every asset but these
  *
  * Keys: id, type, site, line, cell. Every node that takes catalogue assets parses its filter with this module, so
  * the grammar is the same everywhere, and an asset added to the catalogue joins every filter it matches.
@@ -18,6 +19,8 @@ export type FilterKey = (typeof FILTER_KEYS)[number];
 export interface FilterTerm {
   key: FilterKey;
   values: string[];
+  /** `key!=values`: the asset matches none of the values. */
+  negated: boolean;
 }
 
 export interface AssetFilter {
@@ -33,14 +36,14 @@ export function parseAssetFilter(text: string | undefined): AssetFilter {
   if (trimmed === '' || trimmed === '*') return EVERY_ASSET;
   const terms: FilterTerm[] = [];
   for (const word of trimmed.split(/\s+/)) {
-    const match = /^([a-z]+)=(.+)$/i.exec(word);
-    if (!match) throw new Error(`asset filter term "${word}" must be key=value (keys: ${FILTER_KEYS.join(', ')}), e.g. line=machining`);
+    const match = /^([a-z]+)(!?=)(.+)$/i.exec(word);
+    if (!match) throw new Error(`asset filter term "${word}" must be key=value (keys: ${FILTER_KEYS.join(', ')}), e.g. line=machining, or key!=value`);
     const key = match[1].toLowerCase() as FilterKey;
     if (!FILTER_KEYS.includes(key)) throw new Error(`asset filter key "${match[1]}" is unknown: use ${FILTER_KEYS.join(', ')}`);
     if (terms.some((t) => t.key === key)) throw new Error(`asset filter names "${key}" twice: list the values with commas, e.g. ${key}=a,b`);
-    const values = match[2].split(',').map((v) => v.trim()).filter(Boolean);
+    const values = match[3].split(',').map((v) => v.trim()).filter(Boolean);
     if (values.length === 0) throw new Error(`asset filter term "${word}" has no value`);
-    terms.push({ key, values });
+    terms.push({ key, values, negated: match[2] === '!=' });
   }
   return { terms };
 }
@@ -53,7 +56,7 @@ function globMatches(pattern: string, value: string | undefined): boolean {
 }
 
 export function matchesFilter(asset: CatalogueAsset, filter: AssetFilter): boolean {
-  return filter.terms.every((term) => term.values.some((pattern) => globMatches(pattern, asset[term.key])));
+  return filter.terms.every((term) => term.values.some((pattern) => globMatches(pattern, asset[term.key])) !== term.negated);
 }
 
 /** The catalogue's assets a filter selects, in catalogue order; throws on a malformed filter. */
@@ -65,5 +68,5 @@ export function selectAssets(catalogue: AssetCatalogue, filterText: string | und
 /** "every asset" or "line machining, type cnc-spindle": for a node's status and log lines. */
 export function describeFilter(filter: AssetFilter): string {
   if (filter.terms.length === 0) return 'every asset';
-  return filter.terms.map((t) => `${t.key} ${t.values.join(' or ')}`).join(', ');
+  return filter.terms.map((t) => `${t.key} ${t.negated ? 'not ' : ''}${t.values.join(t.negated ? ' nor ' : ' or ')}`).join(', ');
 }

@@ -44,6 +44,10 @@ function modbusStartAddress(msg: IngestMessage): unknown {
 /** Messages the OPC UA client node emits about itself rather than about a tag. */
 const OPCUA_HOUSEKEEPING_TOPICS = new Set(['subscriptionId']);
 
+export function isOpcuaHousekeeping(msg: IngestMessage): boolean {
+  return typeof msg.topic === 'string' && OPCUA_HOUSEKEEPING_TOPICS.has(msg.topic);
+}
+
 export interface IngestResult {
   source: DetectedSource;
   readings: Reading[];
@@ -97,7 +101,7 @@ export class Normaliser {
 
   normalise(msg: IngestMessage, now = Date.now()): IngestResult {
     const source = this.detect(msg);
-    if (typeof msg.topic === 'string' && OPCUA_HOUSEKEEPING_TOPICS.has(msg.topic)) return { source, readings: [], problems: [] };
+    if (isOpcuaHousekeeping(msg)) return { source, readings: [], problems: [] };
     const problems: string[] = [];
     let candidates: Candidate[];
     switch (source) {

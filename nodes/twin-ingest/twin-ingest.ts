@@ -1,14 +1,14 @@
 import type { NodeAPI, NodeDef, Node } from 'node-red';
 import { plantFacts } from '../../lib/facts/plant-facts';
-import { Normaliser, type IngestMessage, type IngestSource, type MissingTimestampPolicy } from '../../lib/ingest/normaliser';
-import { resolveAsset } from '../common/asset';
+import { FleetNormaliser } from '../../lib/ingest/fleet-normaliser';
+import { Normaliser, type IngestMessage, type IngestResult, type IngestSource, type MissingTimestampPolicy } from '../../lib/ingest/normaliser';
 import { handleInput } from '../common/input';
 import { reportProblems } from '../common/problems';
 import { RateStatus } from '../common/rate-status';
+import { resolveServedAssets, type ServedAssetFields } from '../common/served-assets';
 import { Status } from '../common/status';
 
-interface TwinIngestDef extends NodeDef {
-  asset: string;
+interface TwinIngestDef extends NodeDef, ServedAssetFields {
   source: IngestSource;
   missingTimestamp: MissingTimestampPolicy;
   property: string;
@@ -19,18 +19,18 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const status = new Status(node);
-    const asset = resolveAsset(RED, config.asset);
+    const served = resolveServedAssets(RED, config);
     const property = config.property || 'payload';
-    const normaliser = asset instanceof Error ? undefined : new Normaliser(asset, {
-      source: config.source || 'auto',
-      missingTimestamp: config.missingTimestamp === 'arrival' ? 'arrival' : 'reject',
-    });
+    const options = { source: config.source || 'auto', missingTimestamp: config.missingTimestamp === 'arrival' ? 'arrival' as const : 'reject' as const };
+    // A catalogue's assets share one node: each message goes to the normaliser of the asset it is about.
+    let normaliser: { normalise(msg: IngestMessage): IngestResult } | undefined;
+    if (!(served instanceof Error)) normaliser = served.single ? new Normaliser(served.assets[0], options) : new FleetNormaliser(served.assets, options);
     const rate = new RateStatus(status, 'rdg');
-    if (asset instanceof Error) status.failed(asset.message);
-    else status.idle(`${asset.id}: waiting`);
+    if (served instanceof Error) status.failed(served.message);
+    else status.idle(`${served.description}: waiting`);
 
     handleInput(node, status, (msg, send) => {
-      if (!normaliser) throw asset as Error;
+      if (!normaliser) throw served as Error;
       const input: IngestMessage = { ...msg, payload: RED.util.getMessageProperty(msg, property) };
       const { readings, problems } = normaliser.normalise(input);
       rate.count(readings.length, problems.length);

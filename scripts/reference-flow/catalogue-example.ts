@@ -1,6 +1,7 @@
 /**
  * The example "Poll Modbus devices from a catalogue": a three-machine catalogue, twin-poll, and a function node that
- * answers as a Modbus-Flex-Getter would, except for one unit id that never answers.
+ * answers as a Modbus-Flex-Getter would, except for one unit id that never answers; and twin-subscribe's OPC UA
+ * subscription of the same catalogue's waveforms.
  */
 import { catalogueToJson } from '../../lib/catalogue/catalogue-json';
 import { parseMachineMix, plantCatalogue, plantMachines } from '../../plant/machine-mix';
@@ -30,7 +31,9 @@ export function catalogueExample(): FlowNode[] {
       'it answers for unit 1 and never for unit 2. After two unanswered reads pump-2 is reported "not answering" on output 2 and\n' +
       'retried with backoff, while spindle-1 and pump-1 keep their one-second polls (see the node status).\n' +
       'On a real PLC: replace the function by a Modbus-Flex-Getter with "Keep Msg Properties" and "Empty msg on Modbus fail",\n' +
-      'its modbus-client without "Reconnect on timeout" and "Queue commands", and wire the getter to twin-ingest too.' });
+      'its modbus-client without "Reconnect on timeout" and "Queue commands", and wire the getter to twin-ingest too.\n' +
+      'twin-subscribe turns the catalogue\'s waveform node ids into the OpcUa-Client\'s subscribe message; on a real PLC wire the client\'s\n' +
+      '"session active" status into it and it into the client (the reference flow\'s Plant tab does).' });
   const catalogue = flow.add('catalogue', { type: 'twin-catalogue', name: 'Example plant', source: 'inline', file: '', catalogue: exampleCatalogue() });
   const poll = flow.place('poll', tab, 0, 2, { type: 'twin-poll', name: '', catalogue, filter: '', periodS: '1', timeoutS: '3', backoffMaxS: '10', outputs: 2 });
   const getter = flow.placeFunction('getter', tab, 1, 2, 'as a Modbus-Flex-Getter answers', GETTER_STAND_IN);
@@ -38,5 +41,11 @@ export function catalogueExample(): FlowNode[] {
   flow.wire(getter, poll);
   flow.wire(getter, debug(flow, 'replies', tab, 2, 2, 'register blocks', 'message'));
   flow.wire(poll, debug(flow, 'events', tab, 1, 3, 'device answers / stops answering'), 1);
+  // Accelerometer waveforms cannot travel in Modbus registers: they come over OPC UA, subscribed from the same catalogue.
+  const session = flow.place('session', tab, 0, 5, { type: 'inject', name: 'a new OPC UA session', props: [{ p: 'status', v: 'session active', vt: 'str' }],
+    repeat: '', crontab: '', once: false, onceDelay: '0.1', topic: '' });
+  const subscribe = flow.place('subscribe', tab, 1, 5, { type: 'twin-subscribe', name: '', catalogue, filter: '', kind: 'waveform' });
+  flow.wire(session, subscribe);
+  flow.wire(subscribe, debug(flow, 'subscriptions', tab, 2, 5, 'OpcUa-Client subscribe messages', 'message'));
   return flow.nodes;
 }

@@ -46,11 +46,12 @@ function every(flow: FlowBuilder, key: string, tab: string, row: number, name: s
 }
 
 /**
- * The predictive-maintenance tab of the reference flow: every asset's feature vectors → twin-rul (one batch for the
+ * The predictive-maintenance tab of the reference flow: every asset's feature vectors (`fleetFeatures`: the twin-features
+ * nodes serving many catalogue assets) → twin-rul (one batch for the
  * fleet every 10 s) → twin-urgency → fleet overview, RUL trends, work orders; the maintenance dashboard to work the
  * orders and confirm failures or false alarms; and twin-train, quarterly and on demand, promoting a better model.
  */
-export function maintenanceFlow(flow: FlowBuilder, db: string, assets: MaintainedAsset[]): { rul: string; urgency: string; model: string } {
+export function maintenanceFlow(flow: FlowBuilder, db: string, assets: MaintainedAsset[], fleetFeatures: string[]): { rul: string; urgency: string; model: string } {
   const tab = flow.add('tab:maintenance', { type: 'tab', label: 'Maintenance (RUL)', disabled: false,
     info: 'Remaining useful life of every machine, maintenance urgency and work orders, failure confirmation and model retraining.' });
   flow.place('maintenance:comment', tab, 0, 0, { type: 'comment', name: 'Remaining useful life → urgency → work orders; confirmed failures → retrain', outputs: 0,
@@ -66,6 +67,8 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
     ].join('\n') });
   const linkIn = flow.placeLinkIn('maintenance:features-in', tab, 0, 2, 'feature vectors');
   for (const a of assets) flow.linkFrom(linkIn, a.features);
+  // The catalogue's further machines (plant-flow.ts): their RUL and urgency join the Fleet overview.
+  for (const features of fleetFeatures) flow.linkFrom(linkIn, features);
   const { buffer, historian } = storeAndForward(flow, 'maintenance', tab, db, 'maintenance records');
   const model = flow.add('maintenance:model', { type: 'twin-model', name: 'RUL model registry', source: 'registry', file: '', db, pollS: '60' });
   const rul = flow.place('maintenance:rul', tab, 1, 2, { type: 'twin-rul', name: '', model, periodS: '10', unhealthy: 'widen', unhealthyQuality: 'uncertain',
@@ -126,7 +129,7 @@ function fleetOverview(flow: FlowBuilder, tab: string, urgency: string, health: 
   const state = flow.placeFunction('fleet:state', tab, 3, 3, 'fleet, most urgent first', FLEET_STATE_CODE);
   for (let port = 0; port < 3; port++) flow.wire(urgency, state, port);
   for (const node of health) flow.wire(node, state, 1);
-  flow.wire(state, uiTemplate(flow, 'fleet:table', tab, 4, 3, group, 1, 'fleet table', FLEET_TEMPLATE, { width: FULL_WIDTH, height: 8 }, freshnessClass(null)));
+  flow.wire(state, uiTemplate(flow, 'fleet:table', tab, 4, 3, group, 1, 'fleet table', FLEET_TEMPLATE, { width: FULL_WIDTH, height: 10 }, freshnessClass(null)));
   // A new CRITICAL or WARNING pops up once, with its work order's text.
   const changed = flow.place('fleet:changed', tab, 3, 4, { type: 'switch', name: 'new level', property: 'payload.changed', propertyType: 'msg',
     rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });

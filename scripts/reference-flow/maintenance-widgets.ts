@@ -19,6 +19,9 @@ export const TABLE_STYLE = (cls: string) => `.${cls} table { width: 100%; border
 .${cls} td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .${cls} .none { padding: 8px; opacity: 0.7; }`;
 
+/** Rows of the fleet table a page shows: a plant of 50 machines is paged, most urgent first on page 1. */
+const FLEET_PAGE_ROWS = 12;
+
 /** twin-urgency decisions (every estimate) → one row per asset, most urgent first, for the fleet table. */
 export const FLEET_STATE_CODE = `// Keeps the newest urgency decision of every asset (twin-urgency sends one per estimate) and sends the fleet,
 // most urgent first, lowest remaining life first within a level. twin-health's ladder estimates (an array of RUL
@@ -40,7 +43,9 @@ if (Array.isArray(d)) {
 context.set('fleet', fleet);
 const rank = { CRITICAL: 0, WARNING: 1, NORMAL: 2 };
 const rows = Object.values(fleet).sort((a, b) => rank[a.level] - rank[b.level] || a.rulHours - b.rulHours);
-return { topic: 'fleet', payload: rows };`;
+const counts = { CRITICAL: 0, WARNING: 0, NORMAL: 0 };
+for (const row of rows) counts[row.level]++;
+return { topic: 'fleet', payload: rows, counts, pages: Math.ceil(rows.length / ${FLEET_PAGE_ROWS}) };`;
 
 export const FLEET_TEMPLATE = `<style>
 ${TABLE_STYLE('twin-fleet')}
@@ -48,12 +53,24 @@ ${LEVEL_STYLE}
 ${STATE_STYLE}
 .twin-fleet .twin-machine-state { display: inline-block; margin: 0; }
 .twin-fleet td.id { white-space: nowrap; }
+.twin-fleet .twin-fleet-summary { padding: 4px 0; }
+.twin-fleet .twin-fleet-pager { float: right; }
 </style>
-<div class="twin-fleet">
+<div class="twin-fleet" ng-init="pager = { page: 0 }">
   <div class="none" ng-if="!msg.payload || msg.payload.length === 0">Waiting for the first remaining-life estimates…</div>
+  <div class="twin-fleet-summary" ng-if="msg.payload && msg.payload.length > 0">{{msg.payload.length}} machines ·
+    <span class="twin-level twin-level-CRITICAL">{{msg.counts.CRITICAL}} CRITICAL</span>
+    <span class="twin-level twin-level-WARNING">{{msg.counts.WARNING}} WARNING</span>
+    <span class="twin-level twin-level-NORMAL">{{msg.counts.NORMAL}} NORMAL</span>
+    <span class="twin-fleet-pager" ng-if="msg.payload.length > ${FLEET_PAGE_ROWS}">
+      <button class="md-button" ng-click="pager.page = pager.page - 1" ng-disabled="pager.page === 0">‹ more urgent</button>
+      page {{pager.page + 1}} of {{msg.pages}}
+      <button class="md-button" ng-click="pager.page = pager.page + 1" ng-disabled="(pager.page + 1) * ${FLEET_PAGE_ROWS} >= msg.payload.length">less urgent ›</button>
+    </span>
+  </div>
   <table ng-if="msg.payload && msg.payload.length > 0">
     <tr><th>Asset</th><th>Urgency</th><th>Remaining life</th><th>Interval (80 %)</th><th>Recommended actions</th><th>Estimated</th><th>Model</th></tr>
-    <tr ng-repeat="a in msg.payload track by a.asset" class="twin-fleet-row">
+    <tr ng-repeat="a in msg.payload.slice(pager.page * ${FLEET_PAGE_ROWS}, (pager.page + 1) * ${FLEET_PAGE_ROWS}) track by a.asset" class="twin-fleet-row">
       <td class="id">{{a.asset}}</td>
       <td><span class="twin-level twin-level-{{a.level}}">{{a.level}}</span></td>
       <td class="num" ng-if="a.machineState"><span class="twin-machine-state state-{{a.machineState.state}}">${stateWord('a.machineState.state')} since {{a.machineState.since | date:'dd MMM HH:mm:ss'}}</span>

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { AssetDefinition } from '../../lib/asset/asset-model';
 import { MACHINE_STATE, modbusBlock, PLANT_UNIT_ID, PUMP_ASSET, SPINDLE_ASSET } from '../../lib/asset/presets';
 import { PLANT_FEATURE_PERIOD_S, plantFeatureSettings } from '../../plant/feature-settings';
-import { FlowBuilder } from './builder';
+import { FlowBuilder, type FlowNode } from './builder';
 import { featureTableTemplate, HEALTH_TEMPLATE, spectrumTemplate, type ShownFeature } from './condition-widgets';
 import { alarmsFlow, type AlarmSource } from './alarms-flow';
 import { trendsFlow } from './trends-flow';
@@ -19,6 +19,7 @@ import { ALERT_LIST_TEMPLATE, TAB_ORDER, uiChart, uiGauge, uiGroup, uiTab, uiTem
 import { freshnessClass, LIVE_STALE_AFTER_S, uiHead } from './hmi-head';
 import { BUFFER_METRICS_CODE, historyQueryCode, liveFanOutCode } from './live-functions';
 import { maintenanceFlow, type MaintainedAsset } from './maintenance-flow';
+import { plantFlow } from './plant-flow';
 import { prescribeFlow, type PrescribedAsset } from './prescribe-flow';
 
 interface AssetLayout {
@@ -133,7 +134,7 @@ function comment(flow: FlowBuilder, key: string, tab: string, column: number, ro
   flow.place(key, tab, column, row, { type: 'comment', name, info, outputs: 0 });
 }
 
-interface SharedConfig {
+export interface SharedConfig {
   db: string;
   opcuaEndpoint: string;
   modbusClient: string;
@@ -281,20 +282,15 @@ const RECONNECT_AFTER_S = 20;
  * and again every RECONNECT_AFTER_S seconds while the PLC stays away: each reconnect starts a new connection whose
  * retries begin 5 s apart, so the twin is back soon after the PLC, however long it was gone. A live subscription
  * whose values all stay unchanged still reports a keep-alive every three publishing intervals (3 s), so a working
- * connection is never torn down. The node ids live in one place, the "subscribe" change node.
+ * connection is never torn down. The node ids live in one place: `subscribe` (a change node with fixed node ids, or a
+ * twin-subscribe reading them from the catalogue).
  */
-function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: number, name: string, shared: SharedConfig, nodeIds: string[]): string {
+export function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: number, name: string, shared: SharedConfig, subscribe: Omit<FlowNode, 'id'>): string {
   const sessionActive = flow.place(`${key}:session-active`, tab, 0, row, {
     type: 'switch', name: 'session active?', property: 'status', propertyType: 'msg', checkall: 'true', repair: false,
     rules: [{ t: 'eq', v: 'session active', vt: 'str' }], outputs: 1,
   });
-  const subscribe = flow.place(`${key}:subscribe`, tab, 0, row + 1, {
-    type: 'change', name: `subscribe to ${name}`, action: '', property: '', from: '', to: '', reg: false,
-    rules: [
-      { t: 'set', p: 'topic', pt: 'msg', to: 'multiple', tot: 'str' },
-      { t: 'set', p: 'payload', pt: 'msg', to: JSON.stringify(nodeIds.map((nodeId) => ({ nodeId }))), tot: 'json' },
-    ],
-  });
+  const subscriber = flow.place(`${key}:subscribe`, tab, 0, row + 1, subscribe);
   const client = flow.place(`${key}:opcua-client`, tab, 1, row, { ...OPCUA_SUBSCRIBER, name: `${name} subscription`, endpoint: shared.opcuaEndpoint });
   const watchdog = flow.place(`${key}:connection-watchdog`, tab, 1, row + 1, {
     type: 'trigger', name: `silent for ${RECONNECT_AFTER_S} s`, op1: '', op2: 'reconnect', op1type: 'nul', op2type: 'str',
@@ -305,8 +301,8 @@ function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: num
     rules: [{ t: 'set', p: 'action', pt: 'msg', to: 'reconnect', tot: 'str' }],
   });
   flow.wire(client, sessionActive, 1);
-  flow.wire(sessionActive, subscribe);
-  flow.wire(subscribe, client);
+  flow.wire(sessionActive, subscriber);
+  flow.wire(subscriber, client);
   flow.wire(client, watchdog, 0);
   flow.wire(client, watchdog, 1);
   flow.wire(watchdog, reconnect);
@@ -314,6 +310,17 @@ function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: num
   // The reconnect request arms the watchdog again, so a PLC that stays away is retried every RECONNECT_AFTER_S.
   flow.wire(reconnect, watchdog);
   return client;
+}
+
+/** A change node subscribing to fixed node ids (a machine configured by hand with its twin-asset). */
+function subscribeTo(name: string, nodeIds: string[]): Omit<FlowNode, 'id'> {
+  return {
+    type: 'change', name: `subscribe to ${name}`, action: '', property: '', from: '', to: '', reg: false,
+    rules: [
+      { t: 'set', p: 'topic', pt: 'msg', to: 'multiple', tot: 'str' },
+      { t: 'set', p: 'payload', pt: 'msg', to: JSON.stringify(nodeIds.map((nodeId) => ({ nodeId }))), tot: 'json' },
+    ],
+  };
 }
 
 /**
@@ -353,7 +360,7 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
     'To read a real PLC: edit the OPC UA endpoint, and the node ids in the asset definition and in "subscribe to spindle tags".',
   ].join('\n'));
   const opcuaClient = opcuaSubscription(flow, spindleTab, 'spindle', 2, 'spindle tags', shared,
-    SPINDLE_ASSET.sensors.filter((s) => s.opcuaNodeId).map((s) => s.opcuaNodeId as string));
+    subscribeTo('spindle tags', SPINDLE_ASSET.sensors.filter((s) => s.opcuaNodeId).map((s) => s.opcuaNodeId as string)));
   const spindle = assetPipeline(flow, spindleTab, SPINDLE_LAYOUT, shared, TAB_ORDER.spindle);
   flow.wire(opcuaClient, spindle.ingest);
 
@@ -373,9 +380,10 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
   flow.wire(modbusRead, pump.ingest);
   // Modbus registers cannot carry a 12.8 kHz waveform: the pump's accelerometer block comes over OPC UA.
   const pumpOpcua = opcuaSubscription(flow, pumpTab, 'pump', 4, 'pump waveform', shared,
-    PUMP_ASSET.sensors.filter((s) => s.kind === 'waveform' && s.opcuaNodeId).map((s) => s.opcuaNodeId as string));
+    subscribeTo('pump waveform', PUMP_ASSET.sensors.filter((s) => s.kind === 'waveform' && s.opcuaNodeId).map((s) => s.opcuaNodeId as string)));
   flow.wire(pumpOpcua, pump.ingest);
-  const maintenance = maintenanceFlow(flow, shared.db, [spindle.maintained, pump.maintained]);
+  const fleetFeatures = plantFlow(flow, shared);
+  const maintenance = maintenanceFlow(flow, shared.db, [spindle.maintained, pump.maintained], fleetFeatures);
   prescribeFlow(flow, { ...shared, ...maintenance, spindle: spindle.prescribed, assets: [spindle.prescribed, pump.prescribed] });
   alarmsFlow(flow, shared.db, [spindle.alarms, pump.alarms]);
   trendsFlow(flow, shared.db, [SPINDLE_LAYOUT.asset, PUMP_LAYOUT.asset]);

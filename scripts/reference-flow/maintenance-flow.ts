@@ -219,7 +219,10 @@ function maintenanceDashboard(flow: FlowBuilder, tab: string, db: string, store:
 
   // Models: the registry, the retrain button, the quarterly schedule and the retrain's progress.
   const { ask: askModels, answer: asModels } = lookup(flow, 'maintenance:models', tab, 13, db, { models: 'recent' }, 'models');
-  flow.wire(every(flow, 'maintenance:models-inject', tab, 13, 'on start', 0, 8), askModels);
+  // Read again every 30 s, not only once after the start: twin-model registers the shipped default when it has loaded,
+  // which on a loaded machine comes after a single early read (the panel then stayed empty until a retrain), and a
+  // model can be promoted elsewhere (the twin-train CLI, a central host).
+  flow.wire(every(flow, 'maintenance:models-inject', tab, 13, 'on start, then every 30 s', 30, 8), askModels);
   const models = uiTemplate(flow, 'maintenance:models', tab, 4, 13, modelsGroup, 1, 'model registry', MODELS_TEMPLATE, { width: FULL_WIDTH, height: 7 }, freshnessClass(null));
   const board = flow.placeFunction('maintenance:models-board', tab, 3, 14, 'registry + retrain', MODELS_BOARD_CODE);
   flow.wire(asModels, board);

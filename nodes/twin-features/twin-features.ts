@@ -49,13 +49,14 @@ export = function register(RED: NodeAPI): void {
     try {
       const resolved = resolveServedAssets(RED, config);
       if (resolved instanceof Error) throw resolved;
-      served = resolved;
       const options = featureOptions(config);
       for (const asset of resolved.assets) {
         const saved = node.context().get(assetContextKey(CONTEXT_KEY, resolved, asset.id)) as FeatureEngineState | undefined;
         const engine = new FeatureEngine(asset, options, saved);
         perAsset.set(asset.id, { engine, fresh: false, excluded: 0, lastSave: 0, downSince: engine.state?.state === 'down' ? engine.state : undefined });
       }
+      // Only a configuration that fully stands serves: otherwise every message is answered with the setup's error.
+      served = resolved;
     } catch (err) {
       setupError = toError(err);
       status.failed(setupError.message);

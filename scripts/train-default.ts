@@ -67,8 +67,8 @@ export interface TrainedModel {
 }
 
 /**
- * The one call into the trainer: the estimate and its 80 % interval, early-stopped and calibrated on whole
- * held-out runs, exported with the metadata.
+ * The one call into the trainer: the estimate and its 80 % interval, early-stopped on whole held-out runs and
+ * calibrated on every run's out-of-fold bounds, exported with the metadata.
  */
 export function trainModel(set: TrainingSet, seed: number, metadata: Record<string, string>, producerVersion: string, onProgress?: (progress: TrainingProgress) => void): TrainedModel {
   const boosting = { ...DEFAULT_BOOSTING_OPTIONS, seed };

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Random } from '../lib/math/random';
 
 const CLI = path.resolve(__dirname, '..', 'lib', 'machine-health', 'health-cli.js');
-const FEMTO = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'femto');
+/** ../shared beside the checkout, or TWIN_FEMTO_DIR (a worktree sits deeper than the checkout). */
+const FEMTO = process.env.TWIN_FEMTO_DIR ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'femto');
 const HEADER = 'ts,asset,health,anomaly,model,rul_hours,rul_lower_hours,rul_upper_hours,urgency';
 
 interface Replay {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Random } from '../lib/math/random';
-import { calibrateInterval } from '../lib/rul/interval-calibration';
+import { calibrateInterval, cutRow, LIVE_CUTS } from '../lib/rul/interval-calibration';
 
 const Q = { lower: 0.1, upper: 0.9 };
 
@@ -37,6 +37,31 @@ describe('one-sided interval calibration', function () {
     assert.ok(Math.abs(before.coverageBeforeCalibration - 0.5) < 1e-12, `the short asset is covered, the long one not: half the cases (${before.coverageBeforeCalibration})`);
     const byRow = calibrateInterval(target, lower, upper, rows, Q);
     assert.ok(Math.abs(byRow.coverageBeforeCalibration - 0.1) < 1e-12, `${byRow.coverageBeforeCalibration}`);
+  });
+
+  it('counts an asset only between 30 and 95 % of its life, where a live asset is cut: misses early in life do not move the bounds', function () {
+    // 20 assets of 100 rows in life order, the interval [0, 10]; the truth lies below the lower bound in the first
+    // 30 rows of every life (as early in life, at the RUL cap, it lies above it) and inside after.
+    const target: number[] = [];
+    const groups: string[] = [];
+    for (let a = 0; a < 20; a++) {
+      for (let i = 0; i < 100; i++) {
+        target.push(i < 30 ? -5 : 5);
+        groups.push(`asset-${a}`);
+      }
+    }
+    const rows = target.map((_, i) => i);
+    const lower = new Array(target.length).fill(0);
+    const upper = new Array(target.length).fill(10);
+    const c = calibrateInterval(target, lower, upper, rows, Q, groups);
+    assert.equal(c.coverageBeforeCalibration, 1, 'rows 30-95 of every life are inside');
+    assert.ok(c.lowerShift <= 0, `the lower bound does not move down for misses before the span (${c.lowerShift})`);
+    assert.equal(cutRow(100, LIVE_CUTS.from), 30);
+    assert.equal(cutRow(100, LIVE_CUTS.to), 95);
+    // Over the whole life (the span 0-100 %) 30 % of the cases miss below, and the bound moves down to cover them.
+    const whole = calibrateInterval(target, lower, upper, rows, Q, groups, { from: 0, to: 1 });
+    assert.ok(Math.abs(whole.coverageBeforeCalibration - 0.7) < 1e-9, `${whole.coverageBeforeCalibration}`);
+    assert.equal(whole.lowerShift, 5);
   });
 
   it('brings both tails near their nominal 10 % on noisy data where a symmetric shift would not', function () {

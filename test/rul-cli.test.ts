@@ -105,7 +105,7 @@ describe('twin-train command line', function () {
     const log = fitted.err.join('\n');
     assert.match(log, /16 assets, 1 varying sensors \(temperature\)/, 'the setting is no feature');
     assert.match(log, /2 operating regimes in speed \(the most well-separated clusters[^)]*\): \((1500|3000)\) \((3000|1500)\); sensors normalised per regime/);
-    assert.match(log, /[\d.]+ % below the lower bound, [\d.]+ % above the upper, on 3 held-out assets cut at random points/);
+    assert.match(log, /[\d.]+ % below the lower bound, [\d.]+ % above the upper, on 16 assets' out-of-fold bounds cut at random points of 30-95 % of life/);
     const recipe = JSON.parse(readMetadata(fs.readFileSync(model)).recipe) as { sensors: string[]; regimes: { settings: string[]; centres: number[][]; normal: Array<Record<string, { mean: number }>> } };
     assert.deepEqual(recipe.sensors, ['temperature']);
     assert.deepEqual(recipe.regimes.settings, ['speed']);

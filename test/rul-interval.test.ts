@@ -84,7 +84,8 @@ describe('RUL prediction intervals', function () {
     const interval = model.interval;
     assert.ok(interval && model.lower && model.upper);
     assert.deepEqual(interval.quantiles, [0.1, 0.9]);
-    assert.equal(interval.heldOutGroups, 8, '20 % of 40 units');
+    assert.equal(interval.calibratedOn, 'out-of-fold');
+    assert.equal(interval.heldOutGroups, 40, 'every unit, each from models that never saw it');
     assert.ok(interval.coverage >= 0.8, `by construction the calibrated interval covers at least 80 % of the held-out rows (${interval.coverage})`);
     assert.ok(interval.belowLower <= 0.1 && interval.aboveUpper <= 0.1, `each bound misses at most 10 % of the held-out cases (${interval.belowLower}, ${interval.aboveUpper})`);
     assert.deepEqual([...new Set(progress.map((p) => p.model))], ['point', 'lower', 'upper'], 'progress names each model in turn');
@@ -106,8 +107,8 @@ describe('RUL prediction intervals', function () {
     const ideal = 2 * Z90 * NOISE;
     process.stdout.write(`      fresh units: coverage ${(100 * coverage).toFixed(1)} % (held-out ${(100 * interval.coverageBeforeCalibration).toFixed(1)} % before calibration), ` +
       `width ${meanWidth.toFixed(1)} (ideal ${ideal.toFixed(1)}), estimate inside its bounds on ${(100 * ordered / fresh.matrix.rows).toFixed(1)} % of rows\n`);
-    // ~9,000 fresh rows with independent noise (binomial SD of the coverage 0.4 %) and a calibration on ~1,800
-    // held-out rows (SD of the coverage it achieves 0.9 %): ±5 % is five standard deviations of the two together.
+    // ~9,000 fresh rows with independent noise (binomial SD of the coverage 0.4 %) and a calibration on the
+    // out-of-fold rows of 40 units (SD of the coverage it achieves under 0.9 %): ±5 % is five SDs of the two together.
     assert.ok(Math.abs(coverage - 0.8) <= 0.05, `coverage on fresh units ${coverage}`);
     // No interval can cover 80 % of N(μ, 10²) narrower than ±12.8; the trees' error in μ may add a little.
     assert.ok(meanWidth >= 0.95 * ideal && meanWidth <= 1.3 * ideal, `mean width ${meanWidth} against the ideal ${ideal}`);

@@ -9,6 +9,12 @@ import type { MachineStateRecord } from '../lib/machine-state/machine-state';
 import { ModelProvider } from '../lib/rul/model-provider';
 import { contentVersion } from '../lib/rul/onnx-rul-model';
 import type { RulRecord, UrgencyRecord } from '../lib/rul/records';
+import { Random } from '../lib/math/random';
+import { matrixFromRecords } from '../lib/rul/feature-matrix';
+import { buildRecipe, historyFeatures, recipeFeatureNames } from '../lib/rul/history-recipe';
+import type { AssetHistory } from '../lib/rul/history-table';
+import { fitHistories, fittedToOnnx } from '../lib/rul/history-training';
+import { predictRulModel } from '../lib/rul/rul-training';
 import { testNode } from './support/test-node';
 import { tinyRulModel } from './support/tiny-model';
 import modelNode = require('../nodes/twin-model/twin-model');
@@ -133,6 +139,47 @@ describe('twin-model and twin-rul nodes', function () {
     assert.ok(Math.abs(scored.rulHours - 200) < 8, `the pre-stop vector scored (4 mm/s → 200 h), got ${scored.rulHours}`);
     assert.deepEqual(held, { ...scored, held: { state: 'down', since: downSince } }, 'the estimate held is the one made from the pre-stop vector, marked DOWN');
     assert.deepEqual(errors, []);
+  });
+
+  it('normalises a vector within its operating regime when the model was trained with regimes, as twin-train predict does', async function () {
+    // Pumps each running at one speed for life; the temperature follows the speed (+30 at the high one) far more
+    // than the wear (+8 over a life). The model reads temperature per regime; twin-rul gets the raw features.
+    const random = new Random(5);
+    const histories: AssetHistory[] = Array.from({ length: 12 }, (_, a) => {
+      const life = 120 + Math.floor(random.next() * 60);
+      const fast = a % 2 === 0;
+      const time = Array.from({ length: life }, (_, t) => t + 1);
+      return {
+        asset: `pump-${a}`, time, sensors: {
+          speed: time.map(() => (fast ? 3000 : 1500) + random.gaussian()),
+          temperature: time.map((t) => (fast ? 70 : 40) + 8 * (t / life) ** 2 + 0.3 * random.gaussian()),
+        },
+      };
+    });
+    const recipe = buildRecipe(histories, { window: 10, settings: ['speed'], healthyBeyond: 60 });
+    assert.equal(recipe.regimes?.centres.length, 2);
+    const options = { recipe, rulCap: 60, boosting: { rounds: 60 }, interval: false as const };
+    const fitted = fitHistories(histories, options);
+    fs.writeFileSync(modelFile, fittedToOnnx(fitted, options, 'pumps.csv', 'test'));
+    // Running is told by the temperature here, so a vector without the setting reaches the model.
+    await helper.load([modelNode, rulNode], flow({ runningFeature: 'temperature.last', runningAbove: '0' }) as never);
+    const rawRecipe = { window: recipe.window, sensors: recipe.sensors };
+    for (const [pump, step] of [[histories[0], histories[0].time.length - 15], [histories[1], histories[1].time.length - 30]] as const) {
+      // The model's own reading of that step (normalised readings, then windows), and what twin-features would send.
+      const expected = predictRulModel(fitted.model, matrixFromRecords(recipeFeatureNames(recipe), [historyFeatures(pump, recipe)[step]])).rul[0];
+      const raw = historyFeatures(pump, rawRecipe)[step];
+      const out = nextMessage<{ payload: RulRecord[] }>('out');
+      testNode('r1').receive({ payload: { asset: pump.asset, ts: Date.UTC(2026, 5, 1), features: { ...raw, 'speed.last': pump.sensors.speed[step] }, units: {}, windows: {}, quality: {} } });
+      const [estimate] = (await out).payload;
+      assert.ok(Math.abs(estimate.rulHours - Math.max(0, expected)) < 0.01, `${pump.asset} step ${step}: ${estimate.rulHours} h live, ${expected} from the normalised history`);
+      assert.equal(estimate.features?.['temperature.last'], raw['temperature.last'], 'the record keeps the features as measured');
+      const unnormalised = predictRulModel(fitted.model, matrixFromRecords(recipeFeatureNames(recipe), [raw])).rul[0];
+      assert.ok(Math.abs(unnormalised - expected) > 5, `read raw, the model would say ${unnormalised} instead of ${expected}`);
+    }
+    // Without the setting the regime is unknown: the vector is refused naming it.
+    const error = new Promise<Error>((resolve) => testNode('r1').once('call:error', (call: { firstArg: Error }) => resolve(call.firstArg)));
+    testNode('r1').receive({ payload: { asset: 'pump-0', ts: Date.UTC(2026, 5, 1), features: { ...historyFeatures(histories[0], rawRecipe)[50], 'speed.mean': 3000 }, units: {}, windows: {}, quality: {} } });
+    assert.match((await error).message, /the model needs speed\.last, missing from pump-0's features/);
   });
 
   it('switches to a new model when its file changes, without a redeploy', async function () {

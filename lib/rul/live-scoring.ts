@@ -1,5 +1,6 @@
 import type { FeatureVector } from '../features/feature-vector';
 import type { Quality } from '../reading/reading';
+import { regimesOfModel } from './live-regimes';
 import type { RulRecord } from './records';
 import type { RulModelHandle } from './rul-model';
 
@@ -7,7 +8,8 @@ import type { RulModelHandle } from './rul-model';
  * Scores the newest feature vector of each asset in one batch. A vector the model cannot read (a feature missing) is
  * refused with the missing names; a vector built from sensors twin-drift marked unhealthy is either scored with a
  * wider interval and reduced confidence, or not scored at all, as the engineer chose: a drifting transmitter must not
- * quietly move a maintenance decision.
+ * quietly move a maintenance decision. A model trained with operating regimes reads each vector normalised within
+ * the regime of its settings (lib/rul/live-regimes.ts), as `twin-train predict` does.
  */
 export type UnhealthyPolicy = 'widen' | 'block';
 
@@ -79,7 +81,8 @@ function modelFeatures(vector: FeatureVector, names: readonly string[]): { featu
  * features the record carries anyway, and handed to the scorer, which writes them straight into its input buffer.
  */
 export async function scoreVectors(model: RulModelHandle, vectors: readonly FeatureVector[], options: LiveScoringOptions = DEFAULT_LIVE_SCORING): Promise<ScoredBatch> {
-  const names = model.featureNames;
+  const regimes = regimesOfModel(model);
+  const names = regimes ? [...model.featureNames, ...regimes.settingFeatures.filter((f) => !model.featureNames.includes(f))] : model.featureNames;
   const sensors = new Set(names.map(featureSensor).filter((s): s is string => s !== undefined));
   const refused: RefusedVector[] = [];
   const accepted: FeatureVector[] = [];
@@ -101,7 +104,8 @@ export async function scoreVectors(model: RulModelHandle, vectors: readonly Feat
     unhealthyOf.push(unhealthy);
   }
   if (accepted.length === 0) return { records: [], refused };
-  const predictions = await model.score(featureMaps, (row) => accepted[row].asset);
+  // The record keeps the features as measured; the model reads them in its regime's units.
+  const predictions = await model.score(regimes ? featureMaps.map((features) => regimes.normalise(features)) : featureMaps, (row) => accepted[row].asset);
   const records = new Array<RulRecord>(accepted.length);
   for (let row = 0; row < accepted.length; row++) {
     const vector = accepted[row];

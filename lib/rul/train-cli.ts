@@ -22,6 +22,7 @@ import { CMAPSS_SETTINGS, parseHistories, type AssetHistory, type HistoryFormat 
 import { fitHistories, fittedToOnnx, lastStepRecords, type FitOptions } from './history-training';
 import { ensembleToOnnx } from './onnx-export';
 import { OnnxScorer } from './onnx-scorer';
+import { LIVE_CUTS } from './interval-calibration';
 import { SEPARATION } from './operating-regimes';
 import { DEFAULT_INTERVAL, type IntervalQuantiles, type TrainingProgress } from './rul-training';
 import { importXgboostJson } from './xgboost-import';
@@ -119,7 +120,7 @@ async function fit(args: string[], log: (line: string) => void): Promise<void> {
     const moved = (shift: number) => `${shift >= 0 ? 'out' : 'in'} by ${Math.abs(shift).toFixed(2)}`;
     log(`interval q ${report.quantiles[0]}-${report.quantiles[1]}: held-out coverage ${percent(report.coverageBeforeCalibration)} as fitted, ` +
       `${percent(report.coverage)} calibrated (lower bound moved ${moved(report.lowerShift)}, upper ${moved(report.upperShift)}), ` +
-      `${percent(report.belowLower)} below the lower bound, ${percent(report.aboveUpper)} above the upper, on ${report.heldOutGroups} held-out assets cut at random points; ` +
+      `${percent(report.belowLower)} below the lower bound, ${percent(report.aboveUpper)} above the upper, on ${report.heldOutGroups} ${report.calibratedOn === 'out-of-fold' ? 'assets\' out-of-fold bounds' : 'held-out assets'} cut at random points of ${100 * LIVE_CUTS.from}-${100 * LIVE_CUTS.to} % of life; ` +
       `mean width ${report.meanWidth.toFixed(2)}, ${report.trees[0]} + ${report.trees[1]} trees`);
   }
   log(`${fitted.set.matrix.rows} rows (${fitted.set.skipped} too early for the window), ${point.trees.length} trees, ` +

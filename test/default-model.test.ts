@@ -39,9 +39,16 @@ describe('run-to-failure histories from the simulated plant', function () {
     const flow = JSON.parse(fs.readFileSync(path.join(ROOT, 'flows', 'reference-twin.json'), 'utf8')) as Array<Record<string, unknown>>;
     const assetIdOf = new Map(flow.filter((n) => n.type === 'twin-asset').map((n) => [n.id, n.assetId]));
     const featureNodes = flow.filter((n) => n.type === 'twin-features');
-    assert.deepEqual(featureNodes.map((n) => assetIdOf.get(n.asset)).sort(), Object.keys(PLANT_FEATURE_SETTINGS).sort());
+    // A machine's own node names its twin-asset; the Plant tab's serve a catalogue filter by type, with the settings of
+    // that type's first machine (the one the default model was trained on).
+    const typeFilter = (n: Record<string, unknown>) => /(?:^|\s)type=(\S+)/.exec(String(n.filter ?? ''))?.[1];
+    const presetOfType = new Map([SPINDLE_ASSET, PUMP_ASSET].map((preset) => [preset.type, preset.id]));
+    const modelAsset = (n: Record<string, unknown>) => (n.asset ? assetIdOf.get(n.asset) : presetOfType.get(typeFilter(n) ?? ''));
+    const own = featureNodes.filter((n) => n.asset);
+    assert.deepEqual(own.map((n) => assetIdOf.get(n.asset)).sort(), Object.keys(PLANT_FEATURE_SETTINGS).sort());
+    assert.deepEqual(featureNodes.filter((n) => !n.asset).map(typeFilter).sort(), [PUMP_ASSET.type, SPINDLE_ASSET.type].sort(), 'one catalogue node per machine type');
     for (const node of featureNodes) {
-      const assetId = String(assetIdOf.get(node.asset));
+      const assetId = String(modelAsset(node));
       assert.equal(node.periodS, PLANT_FEATURE_PERIOD_S, `${assetId}: period`);
       for (const [field, value] of Object.entries(plantFeatureSettings(assetId))) assert.equal(node[field], value, `${assetId}: ${field}`);
     }

@@ -4,6 +4,7 @@ import type { FeatureVector } from '../lib/features/feature-vector';
 import type { LadderRulRecord } from '../lib/machine-health/health-messages';
 import type { HealthAlert } from '../lib/machine-health/machine-health';
 import { Random } from '../lib/math/random';
+import { FeatureArrival, missingFeatures } from '../lib/rul/feature-arrival';
 import type { ScalarReading } from '../lib/reading/reading';
 import { testRuntime, httpGet, type NodeRedProcess } from './support/node-red-process';
 import { persistentNodeRed, type PersistentNodeRed } from './support/persistent-node-red';
@@ -131,6 +132,33 @@ describe('twin-health node', function () {
     assert.deepEqual(counted, [1, 2]);
   });
 
+  it('waits for a machine\'s features still on their way after a start, and fails one lost after they had arrived', async function () {
+    await helper.load([healthNode], [{ ...HEALTH, wires: [['readings'], [], []] }, { id: 'readings', type: 'helper' }] as never);
+    const h1 = testNode('h1');
+    const errors: string[] = [];
+    const statuses: string[] = [];
+    h1.on('call:error', (call: { args: unknown[] }) => errors.push(String(call.args[0])));
+    h1.on('call:status', (call: { firstArg: { text?: string } }) => statuses.push(call.firstArg.text ?? ''));
+    const random = new Random(6);
+    // Its scalar features first, the vibration (a waveform feature) from its first waveform block on.
+    const scalarOnly = (minute: number): FeatureVector => {
+      const v = vector(random, minute, 10_000);
+      delete (v.features as Record<string, number | undefined>)['spindleVibration.rms'];
+      return v;
+    };
+    h1.receive({ payload: [scalarOnly(0), scalarOnly(1)] });
+    await settle();
+    assert.deepEqual(errors, [], 'awaited, not an error');
+    assert.match(statuses[statuses.length - 1], /^spindle-1 awaits spindleVib/);
+    h1.receive({ payload: Array.from({ length: 70 }, (_, i) => vector(random, 2 + i, 10_000)) });
+    await settle();
+    assert.deepEqual(errors, []);
+    assert.match(statuses[statuses.length - 1], /^spindle-1 HI /, 'scored once its features came');
+    h1.receive({ payload: scalarOnly(72) });
+    await settle();
+    assert.match(errors[0] ?? '', /1 of 1 feature vectors refused; element 0: .*"spindleVibration.rms" missing/);
+  });
+
   it('refuses a payload that is not feature vectors, and a node without features', async function () {
     await helper.load([healthNode], [{ ...HEALTH, wires: [] }, { id: 'h2', type: 'twin-health', features: '' }] as never);
     const errors: string[] = [];
@@ -154,6 +182,19 @@ describe('twin-health node', function () {
     testNode('h2').receive({ payload: vector(new Random(1), 0, 0) });
     await settle();
     assert.match(h2Errors[0] ?? '', /name the health features/);
+  });
+});
+
+describe('feature arrival (twin-rul and twin-health)', function () {
+  it('awaits the features of an asset first seen within the grace time, not after it or once they had all arrived', function () {
+    const arrival = new FeatureArrival(300_000);
+    assert.deepEqual(missingFeatures({ 'a.rms': 1, 'b.mean': Number.NaN }, ['a.rms', 'b.mean', 'c.max']), ['b.mean', 'c.max']);
+    assert.equal(arrival.awaited('pump-1', START), true, 'its first vector');
+    assert.equal(arrival.awaited('pump-1', START + 299_000), true, 'still within the grace time');
+    assert.equal(arrival.awaited('pump-1', START + 300_000), false, 'missing for the whole grace time: a fault');
+    assert.equal(arrival.awaited('spindle-1', START), true);
+    arrival.arrived('spindle-1');
+    assert.equal(arrival.awaited('spindle-1', START + 1000), false, 'lost after it had them all: a fault at once');
   });
 });
 

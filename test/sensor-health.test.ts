@@ -153,6 +153,36 @@ describe('sensor health', function () {
     assert.ok(issuesAt(restarted, 2200).includes('dropout'), 'silence while it runs is still a dropout');
   });
 
+  it('takes the time Node-RED was down for no missed readings, and still finds a sensor silent after the restart', function () {
+    const options = { ...DEFAULT_HEALTH_OPTIONS, learnIntervals: 5, reference: { kind: 'none' as const } };
+    const check = [{ sensor: 'load', options }, { sensor: 'motorCurrent', options }];
+    const reading = (sensor: string, s: number): ScalarReading => ({ asset: SPINDLE_ASSET.id, sensor, value: 40 + s % 7, unit: '', ts: START + s * 1000, quality: 'good' });
+    const both = (s: number): ScalarReading[] => [reading('load', s), reading('motorCurrent', s)];
+    const before = new AssetHealth(SPINDLE_ASSET, check, 5000);
+    for (let t = 0; t < 600; t++) before.process(both(t));
+    // Node-RED stops with the state saved and starts again 20 minutes later; the plant ran on meanwhile.
+    const saved = JSON.parse(JSON.stringify(before.toJSON()));
+    const restarted = new AssetHealth(SPINDLE_ASSET, check, 5000, saved);
+    const changes = [];
+    for (let t = 1800; t < 1900; t++) changes.push(...restarted.process(both(t)).changes);
+    assert.deepEqual(changes.filter((c) => c.state !== 'healthy'), [], 'no sensor left health over the restart');
+    assert.deepEqual(restarted.assessAll(START + 1_900_000).map((a) => [a.counts.dropouts, a.issues.length]), [[0, 0], [0, 0]]);
+    // The same 20 minutes with Node-RED running is the sensors' silence: a dropout, as before.
+    before.process(both(1800));
+    assert.ok(before.assessAll(START + 1_801_000).every((a) => a.counts.dropouts === 1 && a.issues.some((i) => /missed readings/.test(i.message))));
+
+    // After a restart a sensor that stays silent while the others report is a dropout, counted from the restart.
+    const silent = new AssetHealth(SPINDLE_ASSET, check, 5000, saved);
+    for (let t = 1800; t < 1830; t++) silent.process([reading('motorCurrent', t)]);
+    const load = silent.assessAll(START + 1_830_000)[0];
+    assert.match(load.issues[0]?.message ?? '', /^silent for 0\.5 min/);
+    assert.equal(load.issues[0].since, START + 1_800_000);
+    silent.process(both(1830));
+    const back = silent.assessAll(START + 1_831_000);
+    assert.deepEqual(back.map((a) => a.counts.dropouts), [1, 0], 'load missed readings after the restart, motor current none');
+    assert.match(back[0].issues[0]?.message ?? '', /missed readings/);
+  });
+
   it('detects drift against its own baseline, latches it until reset, then relearns', function () {
     const random = new Random(6);
     const m = monitor({ noiseFloor: 0.05 });

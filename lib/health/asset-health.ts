@@ -22,6 +22,8 @@ export class AssetHealth {
   private readonly signatures = new Map<string, string>();
   /** What the running rule said last; undefined before its first reading or without a rule. */
   private machineRuns: boolean | undefined;
+  /** Whether the monitors have been told where this run began (the asset's first readings since construction). */
+  private resumed = false;
 
   /** `runningRule` tells when the machine stands, so that its sensors' silence and held values are not taken for faults. */
   constructor(readonly asset: AssetDefinition, readonly checks: SensorCheck[], readonly pairToleranceMs = 5000, saved?: Record<string, SensorHealthState>, readonly runningRule?: RunningRule) {
@@ -40,6 +42,7 @@ export class AssetHealth {
   }
 
   process(readings: readonly Reading[]): HealthUpdate {
+    if (!this.resumed) this.resume(readings);
     const marked: Reading[] = [];
     const touched = new Set<string>();
     for (const reading of readings) {
@@ -69,6 +72,22 @@ export class AssetHealth {
       if (assessment && this.changed(assessment)) changes.push(assessment);
     }
     return { readings: marked, changes };
+  }
+
+  /**
+   * Monitors restored from a saved state (a restart) last heard their sensors before the pause: this run begins at
+   * the newest of the asset's first live readings (not the first alone, which may be a value held, with its old source
+   * time), and what was not read before it is no dropout (SensorHealthMonitor.resumed).
+   */
+  private resume(readings: readonly Reading[]): void {
+    let newest: number | undefined;
+    for (const reading of readings) {
+      if (reading.asset !== this.asset.id || isWaveform(reading) || reading.historical) continue;
+      newest = Math.max(newest ?? reading.ts, reading.ts);
+    }
+    if (newest === undefined) return;
+    this.resumed = true;
+    for (const monitor of this.monitors.values()) monitor.resumed(newest);
   }
 
   private followRunning(runs: boolean, ts: number): void {

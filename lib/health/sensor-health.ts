@@ -121,6 +121,8 @@ export class SensorHealthMonitor {
   private readonly spikeFlags: Ring;
   private readonly noiseFloor: number;
   private s: Omit<SensorHealthState, 'model' | 'detector' | 'recent' | 'gaps' | 'spikeFlags'>;
+  /** Source time this run of the monitor began (`resumed`), until the sensor's first reading after it; not saved. */
+  private resumedAt?: number;
 
   constructor(readonly sensor: SensorDefinition, readonly options: HealthOptions, saved?: SensorHealthState) {
     this.model = new ReferenceModel(saved?.model);
@@ -165,6 +167,19 @@ export class SensorHealthMonitor {
   }
 
   /**
+   * The monitor runs again from source time `ts` after it did not (Node-RED restarted, the flow redeployed): nobody
+   * was listening meanwhile, so the readings not taken then are no sensor's fault. Gaps and silence count from `ts`
+   * instead of the last reading before the pause, and a value held across it is not yet a stuck one. A sensor still
+   * silent long after `ts` is a dropout as ever.
+   */
+  resumed(ts: number): void {
+    if (this.s.lastTs === undefined || ts <= this.s.lastTs) return;
+    this.resumedAt = ts;
+    this.s.anchor = undefined;
+    this.s.pendingSpike = undefined;
+  }
+
+  /**
    * Takes one reading; `referenceValue` is the reference sensor's value at the same time when the drift reference
    * is another sensor. Returns the quality the reading deserves.
    */
@@ -200,14 +215,33 @@ export class SensorHealthMonitor {
 
   private trackGap(ts: number): void {
     const { lastTs } = this.s;
+    const resumedAt = this.resumedAt;
+    this.resumedAt = undefined;
     if (lastTs === undefined) return;
-    const gap = ts - lastTs;
-    if (this.gaps.length >= 10 && gap > this.options.dropoutFactor * this.gaps.median()) {
-      this.s.counts.dropouts++;
-      this.s.lastDropoutTs = ts;
-    } else {
-      this.gaps.push(gap);
+    if (resumedAt !== undefined && resumedAt > lastTs) {
+      // Only the part of the gap after the resume can be the sensor's, and it is no whole interval to learn from.
+      if (this.isDropout(ts - resumedAt)) this.countDropout(ts);
+      return;
     }
+    const gap = ts - lastTs;
+    if (this.isDropout(gap)) this.countDropout(ts);
+    else this.gaps.push(gap);
+  }
+
+  private isDropout(gap: number): boolean {
+    return this.gaps.length >= 10 && gap > this.options.dropoutFactor * this.gaps.median();
+  }
+
+  private countDropout(ts: number): void {
+    this.s.counts.dropouts++;
+    this.s.lastDropoutTs = ts;
+  }
+
+  /** Since when the sensor is silent: its last reading, or the resume of the monitor when that came later. */
+  private silentSince(): number | undefined {
+    const { lastTs } = this.s;
+    if (lastTs === undefined) return undefined;
+    return this.resumedAt !== undefined && this.resumedAt > lastTs ? this.resumedAt : lastTs;
   }
 
   /**
@@ -316,8 +350,9 @@ export class SensorHealthMonitor {
       issues.push({ kind: 'spikes', since: now, message: `${spikes} spikes in its last ${SPIKE_MEMORY} readings` });
     }
     const typicalGap = this.gaps.length >= 10 ? this.gaps.median() : undefined;
-    if (!standing && typicalGap !== undefined && s.lastTs !== undefined && now - s.lastTs > this.options.dropoutFactor * typicalGap) {
-      issues.push({ kind: 'dropout', since: s.lastTs, message: `silent for ${minutes(now - s.lastTs)} (normally every ${round(typicalGap / 1000)} s)` });
+    const silentSince = this.silentSince();
+    if (!standing && typicalGap !== undefined && silentSince !== undefined && now - silentSince > this.options.dropoutFactor * typicalGap) {
+      issues.push({ kind: 'dropout', since: silentSince, message: `silent for ${minutes(now - silentSince)} (normally every ${round(typicalGap / 1000)} s)` });
     } else if (typicalGap !== undefined && s.lastDropoutTs !== undefined && now - s.lastDropoutTs < 10 * this.options.dropoutFactor * typicalGap) {
       issues.push({ kind: 'dropout', since: s.lastDropoutTs, message: `missed readings (${s.counts.dropouts} gaps so far)` });
     }

@@ -6,6 +6,11 @@
  */
 export const DEFAULT_FEATURE_GRACE_MS = 5 * 60_000;
 
+/** The names among `needed` that `features` has no number for. */
+export function missingFeatures(features: Readonly<Record<string, number>>, needed: readonly string[]): string[] {
+  return needed.filter((name) => !Number.isFinite(features[name]));
+}
+
 export class FeatureArrival {
   private readonly firstSeen = new Map<string, number>();
   private readonly complete = new Set<string>();

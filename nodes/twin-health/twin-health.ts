@@ -6,6 +6,7 @@ import { HealthTwin, type HealthTwinRow, type HealthTwinState } from '../../lib/
 import type { SensorVerdict } from '../../lib/machine-health/machine-health';
 import { healthReadings, ladderRecord, type LadderRulRecord } from '../../lib/machine-health/health-messages';
 import type { ScalarReading } from '../../lib/reading/reading';
+import { FeatureArrival, missingFeatures } from '../../lib/rul/feature-arrival';
 import { isFailureEvent, type FailureEvent } from '../../lib/rul/records';
 import { handleInput, toError } from '../common/input';
 import { Status } from '../common/status';
@@ -67,6 +68,8 @@ export = function register(RED: NodeAPI): void {
       status.failed(setupError.message);
     }
 
+    // After a start a machine's scalar features come before its first waveform block: those are awaited, not refused.
+    const arrival = new FeatureArrival();
     let lastSave = Date.now();
     const save = (force: boolean): void => {
       if (!twin || (!force && Date.now() - lastSave < SAVE_INTERVAL_MS)) return;
@@ -125,9 +128,16 @@ export = function register(RED: NodeAPI): void {
       let last: HealthTwinRow | undefined;
       // A vector refused (a feature missing, out of time order) costs only itself: the rest of the batch is scored and sent.
       const refused: string[] = [];
+      const awaited = new Map<string, string[]>();
       for (const [index, vector] of elements.entries()) {
         if (!isFeatureVector(vector)) continue;
         if (vector.machineState && !computesIn(vector.machineState.state)) continue;
+        const missing = missingFeatures(vector.features, twin.options.health.features);
+        if (missing.length === 0) arrival.arrived(vector.asset);
+        else if (arrival.awaited(vector.asset, Date.now())) {
+          awaited.set(vector.asset, missing);
+          continue;
+        }
         let row: HealthTwinRow;
         try {
           row = twin.update(vector.asset, clock.toOperating(vector.ts), vector.features);
@@ -141,7 +151,9 @@ export = function register(RED: NodeAPI): void {
         if (row.reading.alert) alerts.push({ topic: `alert/${row.reading.asset}/health`, payload: { ...row.reading.alert, ts: clock.toClock(row.reading.alert.ts) } });
         last = row;
       }
-      if (last) {
+      if (awaited.size > 0 && !last) {
+        status.waiting([...awaited].map(([asset, missing]) => `${asset} awaits ${missing.join(', ')}`).join('; '));
+      } else if (last) {
         const alerting = last.reading.alertActive;
         if (alerting) status.waiting(statusText(last));
         else if (last.reading.phase === 'scoring') status.success(statusText(last));

@@ -86,13 +86,13 @@ export const ATTENTION_COLOUR = { high: '#ca3838', medium: '#e6a800', neutral: '
 export const TOAST_COLOUR_BY_LEVEL = `payload.level in ['alarm', 'CRITICAL'] ? '${ATTENTION_COLOUR.high}' : payload.level in ['warning', 'WARNING'] ? '${ATTENTION_COLOUR.medium}' : '${ATTENTION_COLOUR.neutral}'`;
 
 /**
- * A pop-up at the bottom right, where it does not cover the page's title. Its border (drawn by the dashboard in the
+ * A pop-up at the top right, below the page's title bar (see the head's style). Its border (drawn by the dashboard in the
  * highlight colour, see the head's style) is the neutral grey unless `byLevel`: then each message brings its own
  * colour in msg.highlight (TOAST_COLOUR_BY_LEVEL), which the dashboard uses only when the node names none.
  */
 export function uiToast(flow: FlowBuilder, key: string, tab: string, column: number, row: number, name: string, byLevel = false): string {
   return flow.place(key, tab, column, row, {
-    type: 'ui_toast', name, position: 'bottom right', displayTime: '6', highlight: byLevel ? '' : ATTENTION_COLOUR.neutral, sendall: true, outputs: 0,
+    type: 'ui_toast', name, position: 'top right', displayTime: '6', highlight: byLevel ? '' : ATTENTION_COLOUR.neutral, sendall: true, outputs: 0,
     ok: 'OK', cancel: '', raw: false, className: '', topic: '',
   });
 }

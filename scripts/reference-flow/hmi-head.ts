@@ -28,7 +28,9 @@ md-card.twin-age-shown > .twin-age { position: absolute; right: 4px; bottom: 1px
 md-card.twin-stale { opacity: 0.45; filter: grayscale(1); }
 md-card.twin-stale > .twin-age { opacity: 1; font-weight: bold; }
 /* The dashboard draws a pop-up's 4 px border all round in its highlight colour: a bar on its left, as on the twin's cards. */
-md-toast { border-width: 0 0 0 6px !important; }
+md-toast { border-width: 0 0 0 6px !important; background: #fff; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.3); padding: 0 12px !important; }
+/* Below the title bar, which it covered (its own background is transparent: the bar's blue showed through). */
+md-toast.md-top { margin-top: 64px; }
 .twin-connection-lost { position: fixed; top: 0; left: 50%; transform: translateX(-50%); z-index: 100; background: #ca3838; color: #fff;
   padding: 4px 16px; border-radius: 0 0 4px 4px; font-size: 14px; }
 </style>`;

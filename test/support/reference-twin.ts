@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { catalogueToJson } from '../../lib/catalogue/catalogue-json';
 import { acquireEmbedded, type EmbeddedDatabase } from '../../lib/historian/embedded/embedded-registry';
+import { PLANT_CATALOGUE_FILE } from '../../plant/machine-mix';
 import { startPlant, type Plant, type PlantOptions } from '../../plant/plant';
 import { LOCAL_POSTGRES_URL, postgresAnswers, uniqueSchema, withClient } from './database';
 import { startNodeRed, type NodeRedProcess } from './node-red-process';
@@ -52,10 +54,13 @@ export async function startReferenceTwin(options: ReferenceTwinOptions): Promise
   options.prepare?.(userDir, flow);
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
   const plant = await startPlant({ opcuaPort: 0, modbusPort: 0, ...options.plant });
+  // As the plant CLI under `npm start` does: the plant's catalogue in a file the Plant tab's twin-catalogue reads.
+  const catalogueFile = path.join(workDir, PLANT_CATALOGUE_FILE);
+  fs.writeFileSync(catalogueFile, catalogueToJson(plant.catalogue));
   const args = ['--settings', path.join(root, 'scripts', 'node-red-settings.js'), '--userDir', userDir];
   const env = {
     DATABASE_URL: databaseUrl, TWIN_OPCUA_ENDPOINT: plant.opcuaEndpoint, TWIN_MODBUS_HOST: '127.0.0.1', TWIN_MODBUS_PORT: String(plant.modbusPort),
-    TWIN_SPEEDUP: String(plant.options.speedup), ...options.env,
+    TWIN_SPEEDUP: String(plant.options.speedup), TWIN_CATALOGUE_FILE: catalogueFile, ...options.env,
   };
   // As `npm start` does: the OPC UA clients' certificate store made before the flows start (scripts/opcua-client-pki.ts).
   await promisify(execFile)(process.execPath, [path.join(root, 'dist', 'scripts', 'opcua-client-pki.js')], { env: { ...process.env, ...env } });

@@ -64,7 +64,9 @@ describe('Trends tab (Chromium, local PostgreSQL)', function () {
   let browser: Browser | undefined;
   let page: Page;
   const errors: string[] = [];
-  const now = Date.now();
+  // Taken when the readings are made, not when mocha loads this file: in the whole suite that is half an hour earlier,
+  // and the readings' last hour would then lie long before the chart's.
+  let now: number;
 
   before(async function () {
     const executable = chromiumPath();
@@ -116,6 +118,7 @@ describe('Trends tab (Chromium, local PostgreSQL)', function () {
 
   it('shows stored readings, zooms from 90 days to the last hour (rollup, then raw) within the point cap, and zooms out', async function () {
     // 100 days of a reading every 15 minutes, and the last two hours of one every 2 s, through twin-historian.
+    now = Date.now();
     const readings: ScalarReading[] = [];
     for (let t = now - 100 * DAY; t < now - 2 * HOUR; t += 15 * 60_000) readings.push({ asset: 'spindle-1', sensor: 'bearingTemp', unit: '°C', ts: t, value: 45 + 10 * Math.sin(t / (5 * DAY)), quality: 'good' });
     for (let t = now - 2 * HOUR; t < now; t += 2000) readings.push({ asset: 'spindle-1', sensor: 'bearingTemp', unit: '°C', ts: t, value: 60 + ((t / 2000) % 10), quality: 'good' });

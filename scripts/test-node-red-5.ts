@@ -5,9 +5,9 @@
  * The unit tests of the math and storage modules know nothing of Node-RED and run once, in `npm test`.
  * Extra arguments are passed to mocha (e.g. a single test file instead of the list).
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { installNodeRed5, nodeRedRuntime } from './node-red-line';
+import { planShards, runShards, shardCount } from './test-shards';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -33,25 +33,19 @@ function log(text: string): void {
   process.stdout.write(`[node-red-5] ${text}\n`);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   installNodeRed5(log);
   const runtime = nodeRedRuntime('5');
   const extra = process.argv.slice(2);
   const files = extra.length > 0 ? extra : LINE_5_TESTS.map((name) => path.join('dist', 'test', `${name}.test.js`));
   log(`mocha on ${path.relative(root, runtime.node)}, Node-RED from ${path.relative(root, runtime.redJs)}: ${files.length} test files`);
   const started = Date.now();
-  const mocha = spawn(runtime.node, [require.resolve('mocha/bin/mocha.js'), ...files], {
-    cwd: root, stdio: 'inherit', env: { ...process.env, TWIN_NODE_RED_LINE: '5' },
-  });
-  mocha.once('exit', (code, signal) => {
-    log(`finished in ${((Date.now() - started) / 60000).toFixed(1)} min (mocha exited with ${code ?? signal})`);
-    process.exit(code ?? 1);
-  });
+  const codes = await runShards(runtime.node, [], planShards(files, shardCount()), { ...process.env, TWIN_NODE_RED_LINE: '5' }, root, log);
+  log(`finished in ${((Date.now() - started) / 60000).toFixed(1)} min (mocha exited with ${codes.join(', ')})`);
+  process.exit(codes.every((code) => code === 0) ? 0 : 1);
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   process.stderr.write(`[node-red-5] ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
-}
+});

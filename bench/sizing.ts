@@ -177,7 +177,21 @@ function errorSummary(output: string): string[] {
   return [...counts.entries()].map(([message, n]) => `${n}× ${message}`);
 }
 
-interface SizeResult { machines: number; window: Window }
+interface SizeResult { machines: number; window: Window; alertsMissing: number }
+
+/**
+ * Why a size's figures do not say what the twin needs, if they do not: a twin that fell behind, or whose event loop
+ * waited longer for a CPU than it ran, used what the machine's other jobs left it, not what its work takes.
+ */
+function notAMeasure(result: SizeResult): string | undefined {
+  const { machines, window: w, alertsMissing } = result;
+  const reasons = [
+    w.machinesStored < machines ? `readings from ${w.machinesStored} of ${machines} machines` : '',
+    alertsMissing > 0 ? `${alertsMissing} alerts missing` : '',
+    w.eventLoop.waiting > w.eventLoop.running ? `event loop waiting for a CPU ${(w.eventLoop.waiting * 100).toFixed(0)} % of the window` : '',
+  ].filter(Boolean);
+  return reasons.length ? `${machines} machines: ${reasons.join(', ')}` : undefined;
+}
 
 async function measureSize(mix: string): Promise<SizeResult> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twin-bench-sizing-'));
@@ -227,7 +241,7 @@ async function measureSize(mix: string): Promise<SizeResult> {
     }
     for (const line of errorSummary(nodeRed.output()).slice(0, 5)) printFigure(`${label}: Node-RED logged`, line);
     printFigure(`${label}: load average`, loadAverage());
-    return { machines, window };
+    return { machines, window, alertsMissing: alerts.missing.length };
   } finally {
     await nodeRed?.stop();
     await plant?.stop();
@@ -245,6 +259,11 @@ export async function run(): Promise<void> {
   for (const mix of ['spindle:1,pump:1', 'spindle:6,pump:4', 'spindle:30,pump:20']) results.push(await measureSize(mix));
   const first = results[0];
   const last = results[results.length - 1];
+  const unmeasured = [first, last].map(notAMeasure).filter(Boolean);
+  if (unmeasured.length) {
+    printFigure('Node-RED per machine and against the goal', `not derived: ${unmeasured.join('; ')}`);
+    return;
+  }
   const further = last.machines - first.machines;
   const cpuPerMachine = (last.window.nodeRedCpu - first.window.nodeRedCpu) / further;
   const rssPerMachine = (last.window.nodeRedRssPeak - first.window.nodeRedRssPeak) / further;

@@ -5,7 +5,7 @@
  * issue's sizing: 20 scalar sensors at 1 Hz and one continuous 25.6 kHz vibration channel per machine; the
  * default plant publishes 11 or 8 scalars and a 4096-sample block at 12.8 kHz once a second.
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { parseCatalogueJson } from '../lib/catalogue/catalogue-json';
 import type { AssetCatalogue } from '../lib/catalogue/catalogue-model';
 import { modbusReadBlocks } from '../lib/catalogue/source-messages';
 import { printFigure } from './print-figure';
+import { cpuSeconds, rssMb } from './support/proc-stats';
 
 const WARM_UP_S = 10;
 const MEASURE_S = 30;
@@ -45,19 +46,6 @@ async function startPlantProcess(args: string[]): Promise<PlantProcess> {
   const modbusPort = Number(/Modbus TCP server [\d.]+:(\d+)/.exec(output)![1]);
   const catalogue = parseCatalogueJson(fs.readFileSync(path.join(dataDir, 'catalogue.json'), 'utf8')).catalogue;
   return { child, endpoint, modbusPort, catalogue, dataDir };
-}
-
-const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
 /** One subscription to every OPC UA tag of the catalogue; counts values and waveform samples received. */

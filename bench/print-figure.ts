@@ -31,13 +31,17 @@ export function loadAverage(): string {
 
 /**
  * Seconds per call of each contender, timed in alternating slices so that a change in the machine's load falls on
- * all of them alike; each gets `calls` calls in all, after `warmup` untimed ones.
+ * all of them alike; each gets `calls` calls in all, after `warmup` untimed ones. `cpuSeconds`, when given, receives
+ * each contender's CPU seconds per call (the whole process, every thread): on shared cores the wall time swings with
+ * the other jobs, the CPU a call takes much less.
  */
-export async function alternate(contenders: Record<string, () => unknown>, calls: number, slices = 10, warmup = Math.ceil(calls / 10)): Promise<Record<string, number>> {
+export async function alternate(contenders: Record<string, () => unknown>, calls: number, slices = 10, warmup = Math.ceil(calls / 10), cpuSeconds?: Record<string, number>): Promise<Record<string, number>> {
   const seconds: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   for (const [name, call] of Object.entries(contenders)) {
     for (let i = 0; i < warmup; i++) await call();
     seconds[name] = 0;
+    cpu[name] = 0;
   }
   const perSlice = Math.max(1, Math.ceil(calls / slices));
   const order = Object.entries(contenders);
@@ -45,10 +49,16 @@ export async function alternate(contenders: Record<string, () => unknown>, calls
     // Each contender goes first as often as last: what one leaves behind (garbage, a warm cache) falls on all alike.
     for (const [name, call] of slice % 2 === 0 ? order : [...order].reverse()) {
       const started = process.hrtime.bigint();
+      const cpuBefore = process.cpuUsage();
       for (let i = 0; i < perSlice; i++) await call();
+      const used = process.cpuUsage(cpuBefore);
       seconds[name] += Number(process.hrtime.bigint() - started) / 1e9;
+      cpu[name] += (used.user + used.system) / 1e6;
     }
   }
-  for (const name of Object.keys(seconds)) seconds[name] /= perSlice * slices;
+  for (const name of Object.keys(seconds)) {
+    seconds[name] /= perSlice * slices;
+    if (cpuSeconds) cpuSeconds[name] = cpu[name] / (perSlice * slices);
+  }
   return seconds;
 }

@@ -3,7 +3,7 @@ import type { FeatureVector } from '../lib/features/feature-vector';
 import { labelHistory, type TimedVector } from '../lib/rul/ground-truth';
 import { featureSensor, scoreVectors } from '../lib/rul/live-scoring';
 import type { FailureEvent } from '../lib/rul/records';
-import type { FeatureRecord, RulModelHandle, RulPrediction } from '../lib/rul/rul-model';
+import type { FeatureRecord, RulColumns, RulModelHandle, RulPrediction } from '../lib/rul/rul-model';
 
 const HOUR = 3_600_000;
 
@@ -54,6 +54,11 @@ class LifeModel implements RulModelHandle {
   async score(records: readonly FeatureRecord[]): Promise<RulPrediction[]> {
     this.batches++;
     return records.map((r) => ({ rulHours: r.life, lowerHours: r.life - 10, upperHours: r.life + 10 }));
+  }
+
+  async scoreColumns(records: readonly FeatureRecord[]): Promise<RulColumns> {
+    this.batches++;
+    return { rulHours: records.map((r) => r.life), lowerHours: records.map((r) => r.life - 10), upperHours: records.map((r) => r.life + 10) };
   }
 }
 

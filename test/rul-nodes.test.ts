@@ -45,8 +45,8 @@ describe('twin-model and twin-rul nodes', function () {
   beforeEach((done) => { fs.writeFileSync(modelFile, tinyRulModel(50)); helper.startServer(done); });
   afterEach((done) => { helper.unload().then(() => helper.stopServer(done)); });
 
-  const flow = (rul: Record<string, unknown> = {}) => [
-    { id: 'm1', type: 'twin-model', source: 'file', file: modelFile },
+  const flow = (rul: Record<string, unknown> = {}, model: Record<string, unknown> = {}) => [
+    { id: 'm1', type: 'twin-model', source: 'file', file: modelFile, ...model },
     { id: 'r1', type: 'twin-rul', model: 'm1', periodS: '0', runningFeature: 'speed.last', runningAbove: '100', featureGraceS: '0', wires: [['out']], ...rul },
     { id: 'out', type: 'helper' },
   ];
@@ -69,6 +69,19 @@ describe('twin-model and twin-rul nodes', function () {
     const error = new Promise<Error>((resolve) => testNode('r1').once('call:error', (call: { firstArg: Error }) => resolve(call.firstArg)));
     testNode('r1').receive({ payload: { ...vector('pump-1', 1), features: { 'speed.last': 3000 } } });
     assert.match((await error).message, /the model needs vibration\.rms, missing from pump-1's features/);
+  });
+
+  it('scores on the threads its twin-model is given, and refuses a thread count that is not a whole number from 1 to 64', async function () {
+    await helper.load([modelNode, rulNode], flow({}, { threads: '2' }) as never);
+    const out = nextMessage<{ payload: RulRecord[] }>('out');
+    testNode('r1').receive({ payload: vector('spindle-1', 3) });
+    const [estimate] = (await out).payload;
+    assert.ok(Math.abs(estimate.rulHours - 250) < 8, `400 - 50 × 3 = 250 h on two threads, got ${estimate.rulHours}`);
+    await helper.unload();
+    await helper.load([modelNode, rulNode], flow({}, { threads: '0' }) as never);
+    const refused = new Promise<Error>((resolve) => testNode('r1').once('call:error', (call: { firstArg: Error }) => resolve(call.firstArg)));
+    testNode('r1').receive({ payload: vector('spindle-1', 3) });
+    assert.match(String(await refused), /scoring threads "0" must be a whole number from 1 to 64/);
   });
 
   it('waits for features still on their way after an asset first appears, and reports them once the wait is over', async function () {

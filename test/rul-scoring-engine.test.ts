@@ -5,7 +5,7 @@ import { matrixFromRecords } from '../lib/rul/feature-matrix';
 import { scoreVectors } from '../lib/rul/live-scoring';
 import { ensemblesToOnnx, rulModelToOnnx } from '../lib/rul/onnx-export';
 import { OnnxRulModel } from '../lib/rul/onnx-rul-model';
-import { OnnxScorer } from '../lib/rul/onnx-scorer';
+import { OnnxScorer, scoringSessionOptions } from '../lib/rul/onnx-scorer';
 import { onnxTreeEnsembles } from '../lib/rul/onnx-trees';
 import { predictRulModel, trainRulModel } from '../lib/rul/rul-training';
 import type { FeatureVector } from '../lib/features/feature-vector';
@@ -126,5 +126,24 @@ describe('RUL scoring engine', function () {
     } finally {
       await rulModel.release();
     }
+  });
+
+  it('scores alike on two intra-op threads and one, and refuses a thread count that is not a whole number from 1 to 64', async function () {
+    const oneThread = await OnnxRulModel.load(bytes, 'v1');
+    const twoThreads = await OnnxRulModel.load(bytes, 'v1', { intraOpThreads: 2 });
+    try {
+      // A batch large enough for onnxruntime to split the trees or rows between its threads.
+      const fleet = records.slice(0, 1200);
+      const one = await oneThread.scoreColumns(fleet);
+      const two = await twoThreads.scoreColumns(fleet);
+      assert.deepEqual(Array.from(two.rulHours), Array.from(one.rulHours));
+      assert.deepEqual(Array.from(two.lowerHours ?? []), Array.from(one.lowerHours ?? []));
+      assert.deepEqual(Array.from(two.upperHours ?? []), Array.from(one.upperHours ?? []));
+      assert.deepEqual((await twoThreads.score(fleet.slice(0, 5))).map((p) => p.rulHours), Array.from(one.rulHours).slice(0, 5));
+    } finally {
+      await Promise.all([oneThread.release(), twoThreads.release()]);
+    }
+    for (const threads of [0, 1.5, 65, Number.NaN]) assert.throws(() => scoringSessionOptions({ intraOpThreads: threads }), /whole number from 1 to 64/);
+    await assert.rejects(OnnxScorer.fromBytes(bytes, { intraOpThreads: 0 }), /whole number from 1 to 64/);
   });
 });

@@ -51,10 +51,12 @@ export function featureSensor(feature: string): string | undefined {
 }
 
 /** The model's sensors whose quality is at or below the worst accepted; undefined when all are healthy. */
-function unhealthySensors(vector: FeatureVector, sensors: ReadonlySet<string>, worst: Exclude<Quality, 'good'>): Record<string, string> | undefined {
+function unhealthySensors(vector: FeatureVector, sensors: readonly string[], worst: Exclude<Quality, 'good'>): Record<string, string> | undefined {
+  const qualities = vector.quality;
+  if (!qualities) return undefined;
   let found: Record<string, string> | undefined;
   for (const sensor of sensors) {
-    const quality = vector.quality?.[sensor];
+    const quality = qualities[sensor];
     if (quality === 'bad' || (quality === 'uncertain' && worst === 'uncertain')) (found ??= {})[sensor] = quality;
   }
   return found;
@@ -63,35 +65,40 @@ function unhealthySensors(vector: FeatureVector, sensors: ReadonlySet<string>, w
 /**
  * The model's features of one vector, read once each (a vector holds about a hundred features in a hash-table
  * object, where every lookup costs), or the names of those it lacks. The small map goes to the model and into the
- * record, so the model's input is filled from it rather than from the vector again.
+ * record, so the model's input is filled from it rather than from the vector again. Each map is a copy of `shape`
+ * (the names in the model's order), so all of a batch's maps are one object layout: one allocation each, and read
+ * by the scorer with one inline cache.
  */
-function modelFeatures(vector: FeatureVector, names: readonly string[]): { features: Record<string, number>; missing?: undefined } | { features?: undefined; missing: string[] } {
-  const features: Record<string, number> = {};
+function modelFeatures(vector: FeatureVector, names: readonly string[], shape: Readonly<Record<string, number>>): Record<string, number> | string[] {
+  const features = { ...shape };
   let missing: string[] | undefined;
   for (const name of names) {
     const value = vector.features[name];
     if (Number.isFinite(value)) features[name] = value;
     else (missing ??= []).push(name);
   }
-  return missing ? { missing } : { features };
+  return missing ?? features;
 }
 
 /**
  * One batch, one run() of the model: each vector's features are read once, checked without allocating beyond the
- * features the record carries anyway, and handed to the scorer, which writes them straight into its input buffer.
+ * features the record carries anyway, and handed to the scorer, which writes them straight into its input buffer;
+ * the estimates come back as columns, so the only object made per asset beyond its features is its record.
  */
 export async function scoreVectors(model: RulModelHandle, vectors: readonly FeatureVector[], options: LiveScoringOptions = DEFAULT_LIVE_SCORING): Promise<ScoredBatch> {
   const regimes = regimesOfModel(model);
   const names = regimes ? [...model.featureNames, ...regimes.settingFeatures.filter((f) => !model.featureNames.includes(f))] : model.featureNames;
-  const sensors = new Set(names.map(featureSensor).filter((s): s is string => s !== undefined));
+  const shape: Record<string, number> = {};
+  for (const name of names) shape[name] = 0;
+  const sensors = [...new Set(names.map(featureSensor).filter((s): s is string => s !== undefined))];
   const refused: RefusedVector[] = [];
   const accepted: FeatureVector[] = [];
   const featureMaps: Array<Record<string, number>> = [];
   const unhealthyOf: Array<Record<string, string> | undefined> = [];
   for (const vector of vectors) {
-    const { features, missing } = modelFeatures(vector, names);
-    if (missing) {
-      refused.push({ asset: vector.asset, ts: vector.ts, cause: 'missing-features', reason: `the model needs ${missing.join(', ')}, missing from ${vector.asset}'s features` });
+    const features = modelFeatures(vector, names, shape);
+    if (Array.isArray(features)) {
+      refused.push({ asset: vector.asset, ts: vector.ts, cause: 'missing-features', reason: `the model needs ${features.join(', ')}, missing from ${vector.asset}'s features` });
       continue;
     }
     const unhealthy = unhealthySensors(vector, sensors, options.unhealthyQuality);
@@ -105,22 +112,23 @@ export async function scoreVectors(model: RulModelHandle, vectors: readonly Feat
   }
   if (accepted.length === 0) return { records: [], refused };
   // The record keeps the features as measured; the model reads them in its regime's units.
-  const predictions = await model.score(regimes ? featureMaps.map((features) => regimes.normalise(features)) : featureMaps, (row) => accepted[row].asset);
+  const { rulHours, lowerHours, upperHours } = await model.scoreColumns(regimes ? featureMaps.map((features) => regimes.normalise(features)) : featureMaps, (row) => accepted[row].asset);
+  const cappedFrom = model.rulCap === undefined ? Infinity : model.rulCap * CAPPED_FRACTION;
+  const modelVersion = model.version;
   const records = new Array<RulRecord>(accepted.length);
   for (let row = 0; row < accepted.length; row++) {
     const vector = accepted[row];
     const unhealthy = unhealthyOf[row];
-    const p = predictions[row];
-    let lower = p.lowerHours;
-    let upper = p.upperHours;
+    const rul = rulHours[row];
+    let lower = lowerHours?.[row];
+    let upper = upperHours?.[row];
     if (unhealthy) {
-      lower = Math.max(0, p.rulHours - options.widenFactor * (lower === undefined ? options.fallbackSpread * p.rulHours : p.rulHours - lower));
-      upper = p.rulHours + options.widenFactor * (upper === undefined ? options.fallbackSpread * p.rulHours : upper - p.rulHours);
+      lower = Math.max(0, rul - options.widenFactor * (lower === undefined ? options.fallbackSpread * rul : rul - lower));
+      upper = rul + options.widenFactor * (upper === undefined ? options.fallbackSpread * rul : upper - rul);
     }
     const record: RulRecord = {
-      kind: 'rul', asset: vector.asset, ts: vector.ts, rulHours: p.rulHours, lowerHours: lower, upperHours: upper,
-      capped: model.rulCap !== undefined && p.rulHours >= model.rulCap * CAPPED_FRACTION, confidence: unhealthy ? 'reduced' : 'normal',
-      modelVersion: model.version, features: featureMaps[row],
+      kind: 'rul', asset: vector.asset, ts: vector.ts, rulHours: rul, lowerHours: lower, upperHours: upper,
+      capped: rul >= cappedFrom, confidence: unhealthy ? 'reduced' : 'normal', modelVersion, features: featureMaps[row],
     };
     if (unhealthy) record.unhealthy = unhealthy;
     records[row] = record;

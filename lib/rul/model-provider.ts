@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { HistorianConnection } from '../historian/connection';
 import { contentVersion, OnnxRulModel } from './onnx-rul-model';
+import { DEFAULT_SCORING_ENGINE, type ScoringEngineOptions } from './onnx-scorer';
 import { modelBytes, promotedModel, registerModel, type ModelSummary } from './registry';
 
 /**
@@ -29,7 +30,8 @@ export class ModelProvider extends EventEmitter {
   private readonly onPromoted = (): void => { void this.refresh(); };
   private readonly onFileChange = (now: fs.Stats, before: fs.Stats): void => { if (now.mtimeMs !== before.mtimeMs) void this.refresh(); };
 
-  constructor(readonly source: ModelSource) {
+  /** `engine`: how each model loaded from the source is run (its threads). */
+  constructor(readonly source: ModelSource, private readonly engine: ScoringEngineOptions = DEFAULT_SCORING_ENGINE) {
     super();
     if (source.kind === 'file') fs.watchFile(source.path, { interval: FILE_POLL_MS }, this.onFileChange);
     else {
@@ -63,7 +65,7 @@ export class ModelProvider extends EventEmitter {
     try {
       const { version, bytes } = await this.locate();
       if (this.model && this.model.version === version) return this.model;
-      const next = await OnnxRulModel.load(await bytes(), version);
+      const next = await OnnxRulModel.load(await bytes(), version, this.engine);
       if (this.closed) { await next.release(); throw new Error('model provider closed'); }
       const previous = this.model;
       this.model = next;

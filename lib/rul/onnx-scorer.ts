@@ -12,13 +12,37 @@ export interface IntervalScores {
   upper?: Float32Array;
 }
 
+/** How onnxruntime runs a scoring session. */
+export interface ScoringEngineOptions {
+  /**
+   * Threads one run() may use (onnxruntime's intra-op pool). 1 by default: on an edge box whose cores Node-RED and
+   * the database share, a second thread is only worth it for fleets scored in batches of thousands (see
+   * `npm run bench scoring`), and one asset's latency is lowest on one thread.
+   */
+  intraOpThreads: number;
+}
+
+export const DEFAULT_SCORING_ENGINE: ScoringEngineOptions = { intraOpThreads: 1 };
+
+/** More threads than this are refused: beyond the cores a machine has, extra threads only take turns. */
+export const MAX_SCORING_THREADS = 64;
+
 /**
- * One thread per session: tree ensembles gain little from a second thread at the batch sizes of a plant, and on an
- * edge box whose cores Node-RED shares, onnxruntime's spinning pool threads cost more than they give (batch
- * throughput fell by half to two thirds and one asset's p99 latency rose severalfold with the default pool on two
- * shared cores).
+ * The session options for `engine`. The pool's threads are told not to spin while they wait for work: onnxruntime's
+ * default spinning pool kept cores busy between runs and halved batch throughput on two shared cores (and raised one
+ * asset's p99 severalfold), while a run() of a tree ensemble hands its threads so few tasks that waking them costs
+ * little.
  */
-export const SCORING_SESSION_OPTIONS: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' };
+export function scoringSessionOptions(engine: ScoringEngineOptions = DEFAULT_SCORING_ENGINE): InferenceSession.SessionOptions {
+  const threads = engine.intraOpThreads;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_SCORING_THREADS) {
+    throw new Error(`scoring threads must be a whole number from 1 to ${MAX_SCORING_THREADS}, got ${threads}`);
+  }
+  return {
+    intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
 
 type Records = ReadonlyArray<Readonly<Record<string, number>>>;
 
@@ -51,7 +75,8 @@ export class OnnxScorer {
     return this.outputColumns !== undefined && this.outputColumns.includes(LOWER_COLUMN) && this.outputColumns.includes(UPPER_COLUMN);
   }
 
-  static async fromBytes(bytes: Uint8Array): Promise<OnnxScorer> {
+  static async fromBytes(bytes: Uint8Array, engine: ScoringEngineOptions = DEFAULT_SCORING_ENGINE): Promise<OnnxScorer> {
+    const sessionOptions = scoringSessionOptions(engine);
     const model = onnx.ModelProto.decode(bytes);
     const metadata = metadataOf(model);
     const elemType = model.graph?.input?.[0]?.type?.tensorType?.elemType;
@@ -61,7 +86,7 @@ export class OnnxScorer {
     const featureNames = JSON.parse(names) as unknown;
     if (!Array.isArray(featureNames) || !featureNames.every((n) => typeof n === 'string')) throw new Error(`"${FEATURE_NAMES_KEY}" in the model's metadata is not a list of names`);
     const columns = outputColumns(metadata);
-    const session = await InferenceSession.create(bytes, SCORING_SESSION_OPTIONS);
+    const session = await InferenceSession.create(bytes, sessionOptions);
     if (session.inputNames.length !== 1 || session.outputNames.length < 1) throw new Error('expected a model with one input (features) and an output');
     return new OnnxScorer(session, featureNames, metadata, elemType === DOUBLE ? 'float64' : 'float32', columns);
   }

@@ -11,6 +11,16 @@ export interface RulPrediction {
   upperHours?: number;
 }
 
+/**
+ * A batch's predictions as columns, entry r for record r, with the same guarantees as RulPrediction (never below 0,
+ * the interval around the estimate): live scoring reads a fleet's estimates without an object per asset.
+ */
+export interface RulColumns {
+  rulHours: ArrayLike<number>;
+  lowerHours?: ArrayLike<number>;
+  upperHours?: ArrayLike<number>;
+}
+
 export type FeatureRecord = Readonly<Record<string, number>>;
 
 export interface RulModelHandle {
@@ -23,4 +33,6 @@ export interface RulModelHandle {
   readonly metadata: Readonly<Record<string, string>>;
   /** Scores every record in one run of the model; `labelOf` names a row in errors (e.g. its asset). */
   score(records: readonly FeatureRecord[], labelOf?: (row: number) => string): Promise<RulPrediction[]>;
+  /** The same as `score`, as columns. */
+  scoreColumns(records: readonly FeatureRecord[], labelOf?: (row: number) => string): Promise<RulColumns>;
 }

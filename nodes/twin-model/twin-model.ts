@@ -3,6 +3,7 @@ import type { NodeAPI, NodeDef } from 'node-red';
 import { DEFAULT_MODEL_FILE } from '../../lib/rul/default-model';
 import { ModelProvider, type ModelSource } from '../../lib/rul/model-provider';
 import type { OnnxRulModel } from '../../lib/rul/onnx-rul-model';
+import { DEFAULT_SCORING_ENGINE, MAX_SCORING_THREADS, type ScoringEngineOptions } from '../../lib/rul/onnx-scorer';
 import { resolveDb } from '../common/db';
 import { MODEL_NODE_TYPE, type TwinModelNode } from '../common/model';
 
@@ -11,6 +12,8 @@ interface TwinModelDef extends NodeDef {
   file: string;
   db: string;
   pollS: string;
+  /** Threads one scoring run may use; empty for the default (1). */
+  threads?: string;
 }
 
 function modelSource(RED: NodeAPI, def: TwinModelDef, userDir: string): ModelSource {
@@ -24,6 +27,16 @@ function modelSource(RED: NodeAPI, def: TwinModelDef, userDir: string): ModelSou
   return { kind: 'registry', connection, defaultPath: DEFAULT_MODEL_FILE, pollMs: Math.max(5, Number(def.pollS) || 60) * 1000 };
 }
 
+function scoringEngine(def: TwinModelDef): ScoringEngineOptions {
+  const text = String(def.threads ?? '').trim();
+  if (text === '') return DEFAULT_SCORING_ENGINE;
+  const threads = Number(text);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_SCORING_THREADS) {
+    throw new Error(`scoring threads "${def.threads}" must be a whole number from 1 to ${MAX_SCORING_THREADS}`);
+  }
+  return { intraOpThreads: threads };
+}
+
 export = function register(RED: NodeAPI): void {
   function TwinModel(this: TwinModelNode, def: TwinModelDef): void {
     RED.nodes.createNode(this, def);
@@ -32,7 +45,7 @@ export = function register(RED: NodeAPI): void {
     let provider: ModelProvider | undefined;
     let setupError: Error | undefined;
     try {
-      provider = new ModelProvider(modelSource(RED, def, userDir));
+      provider = new ModelProvider(modelSource(RED, def, userDir), scoringEngine(def));
       provider.on('model', (model: OnnxRulModel) => {
         node.log(`RUL model ${model.version} loaded from ${provider?.describe()} (${model.featureNames.length} features)`);
       });

@@ -3,7 +3,7 @@ import { matrixFromRecords } from '../../lib/rul/feature-matrix';
 import { trainBoosted } from '../../lib/rul/gradient-boosting';
 import { ensembleToOnnx } from '../../lib/rul/onnx-export';
 import { OnnxRulModel } from '../../lib/rul/onnx-rul-model';
-import type { FeatureRecord, RulModelHandle, RulPrediction } from '../../lib/rul/rul-model';
+import type { FeatureRecord, RulColumns, RulModelHandle, RulPrediction } from '../../lib/rul/rul-model';
 
 /** Features the tiny model reads: windowed means of the spindle's sensors, as twin-features names them. */
 export const TINY_MODEL_FEATURES = ['vibration.mean.1h', 'bearingTemp.mean.1h', 'speed.mean.1h', 'load.mean.1h'];
@@ -56,6 +56,11 @@ export class RecordingRulModel implements RulModelHandle {
   score(records: readonly FeatureRecord[], labelOf?: (row: number) => string): Promise<RulPrediction[]> {
     this.calls.push(records.map((r) => ({ ...r })));
     return this.model.score(records, labelOf);
+  }
+
+  scoreColumns(records: readonly FeatureRecord[], labelOf?: (row: number) => string): Promise<RulColumns> {
+    this.calls.push(records.map((r) => ({ ...r })));
+    return this.model.scoreColumns(records, labelOf);
   }
 
   release(): Promise<void> {

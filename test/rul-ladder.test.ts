@@ -111,6 +111,24 @@ describe('RUL ladder: onset and degradation', function () {
     assert.ok(models.has('degradation-exponential'), [...models].join(','));
     assert.ok(ladder.onset && ladder.onset.sinceTs >= START + 1.9 * HOUR, `onset ${ladder.onset && (ladder.onset.sinceTs - START) / HOUR} h`);
   });
+  it('starts the trend with the points since the onset began, not a minimum of points after its detection', function () {
+    // From row 20 the index stands 3 σ above its centre and rises 0.2 σ a row: the CUSUM (k = 1, h = 8) calls it at
+    // row 23 (Σ(z − 1) = 2 + 2.2 + 2.4 + 2.6 = 9.2), dated back to row 20; the trend's 10 points are those 4 and 6
+    // more, so it answers at row 29, not 10 rows after the detection.
+    const ladder = new RulLadder('b3', () => undefined);
+    let detectedAt: number | undefined;
+    let trendAt: number | undefined;
+    for (let i = 0; i < 60 && trendAt === undefined; i++) {
+      const progress = i < 20 ? 0 : 0.03 + 0.002 * (i - 20);
+      const estimate = ladder.update({ ts: START + i * HOUR, progress, center: 0, sigma: 0.01, ageHours: i });
+      if (estimate.onset) detectedAt ??= i;
+      if (estimate.model.startsWith('degradation-')) trendAt = i;
+    }
+    assert.equal(ladder.onset?.sinceTs, START + 20 * HOUR, 'the onset is dated where the excursion began');
+    assert.equal(detectedAt, 23);
+    assert.equal(trendAt, 29, `a trend from the 10 points since row 20 (detected at row ${detectedAt})`);
+    assert.equal(ladder.trajectorySinceOnset()[0].hours, 0, 'the trajectory starts at the onset');
+  });
   it('says nothing remains once the health index has reached the failure threshold, whatever the trend promised', function () {
     const ladder = new RulLadder('b2', () => undefined);
     const random = new Random(5);

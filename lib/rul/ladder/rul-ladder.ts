@@ -42,26 +42,41 @@ export interface HealthPoint {
   ageHours: number;
 }
 
+/** A health index value at a time, kept before onset. */
+export interface RecentHealth {
+  ts: number;
+  health: number;
+}
+
 export interface LadderState {
   onset: OnsetState;
   degradation?: DegradationState;
   trajectory: TrajectoryPoint[];
+  /** The last points before onset (absent in states saved before they were kept). */
+  recent?: RecentHealth[];
 }
 
 export class RulLadder {
   private readonly detector: OnsetDetector;
   private degradation?: DegradationFit;
   private readonly trajectory: TrajectoryPoint[];
+  /**
+   * The last `degradation.minPoints` points before onset. The detector needs several points beyond the baseline to
+   * call an onset, and dates it back to where its statistic left zero: the points since then are the degradation's
+   * first evidence, so the trend starts with them rather than a minimum of points later.
+   */
+  private readonly recent: RecentHealth[];
 
   /** `survival` is asked at each estimate: the fleet's life distribution changes as failures are confirmed. */
   constructor(readonly asset: string, readonly survival: () => SurvivalSource | undefined, readonly library: readonly RunToFailure[] = [], readonly options: LadderOptions = DEFAULT_LADDER_OPTIONS, saved?: LadderState) {
     this.detector = new OnsetDetector(options.onset, saved?.onset);
     if (saved?.degradation) this.degradation = new DegradationFit(saved.degradation.onsetTs, options.degradation, saved.degradation);
     this.trajectory = saved ? saved.trajectory.map((p) => ({ ...p })) : [];
+    this.recent = saved?.recent ? saved.recent.map((p) => ({ ...p })) : [];
   }
 
   toJSON(): LadderState {
-    return { onset: this.detector.toJSON(), degradation: this.degradation?.toJSON(), trajectory: this.trajectory.map((p) => ({ ...p })) };
+    return { onset: this.detector.toJSON(), degradation: this.degradation?.toJSON(), trajectory: this.trajectory.map((p) => ({ ...p })), recent: this.recent.map((p) => ({ ...p })) };
   }
 
   get onset(): Onset | undefined {
@@ -79,13 +94,25 @@ export class RulLadder {
     return kind ? `degradation-${kind}` : 'degradation-exponential';
   }
 
+  /** Adds a point since onset to the trend and to the trajectory the similarity library gets at the failure. */
+  private follow(onset: Onset, ts: number, health: number): void {
+    this.degradation?.add(ts, health);
+    this.trajectory.push({ hours: (ts - onset.sinceTs) / 3_600_000, health });
+  }
+
   update(point: HealthPoint): LadderEstimate {
     const onset = this.detector.update(point.ts, point.progress, point.center, point.sigma);
-    if (onset) {
-      this.degradation ??= new DegradationFit(onset.sinceTs, this.options.degradation);
-      const health = Math.max(0, point.progress);
-      this.degradation.add(point.ts, health);
-      this.trajectory.push({ hours: (point.ts - onset.sinceTs) / 3_600_000, health });
+    const health = Math.max(0, point.progress);
+    if (!onset) {
+      this.recent.push({ ts: point.ts, health });
+      if (this.recent.length > this.options.degradation.minPoints) this.recent.shift();
+    } else {
+      if (!this.degradation) {
+        this.degradation = new DegradationFit(onset.sinceTs, this.options.degradation);
+        for (const earlier of this.recent) if (earlier.ts >= onset.sinceTs) this.follow(onset, earlier.ts, earlier.health);
+        this.recent.length = 0;
+      }
+      this.follow(onset, point.ts, health);
       // The index has reached the failure threshold: whatever a trend fitted so far says, nothing of the life remains.
       // (A crossing time taken conditional on "not crossed yet" would otherwise still promise hours.)
       if (point.progress >= 1) return { asset: this.asset, ts: point.ts, model: this.degradedModel(point.ts), onset, rulHours: 0, lowerHours: 0, upperHours: 0, basis: 'health index at the failure threshold' };

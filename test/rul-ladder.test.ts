@@ -5,7 +5,7 @@ import { expectedFalseAlarmRows, OnsetDetector, DEFAULT_ONSET_OPTIONS } from '..
 import { DegradationFit } from '../lib/rul/ladder/degradation';
 import { similarityRul, type RunToFailure } from '../lib/rul/ladder/similarity';
 import { survivalSource } from '../lib/rul/ladder/survival-prior';
-import { RulLadder } from '../lib/rul/ladder/rul-ladder';
+import { DEFAULT_LADDER_OPTIONS, RulLadder, type LadderState } from '../lib/rul/ladder/rul-ladder';
 import { basicRatingLifeHours } from '../lib/scenario/bearing-life';
 
 const HOUR = 3_600_000;
@@ -115,10 +115,12 @@ describe('RUL ladder: onset and degradation', function () {
     // From row 20 the index stands 3 σ above its centre and rises 0.2 σ a row: the CUSUM (k = 1, h = 8) calls it at
     // row 23 (Σ(z − 1) = 2 + 2.2 + 2.4 + 2.6 = 9.2), dated back to row 20; the trend's 10 points are those 4 and 6
     // more, so it answers at row 29, not 10 rows after the detection.
-    const ladder = new RulLadder('b3', () => undefined);
+    let ladder = new RulLadder('b3', () => undefined);
     let detectedAt: number | undefined;
     let trendAt: number | undefined;
     for (let i = 0; i < 60 && trendAt === undefined; i++) {
+      // A restart in the middle of the excursion, before its detection, keeps the points it will need.
+      if (i === 22) ladder = new RulLadder('b3', () => undefined, [], DEFAULT_LADDER_OPTIONS, JSON.parse(JSON.stringify(ladder.toJSON())) as LadderState);
       const progress = i < 20 ? 0 : 0.03 + 0.002 * (i - 20);
       const estimate = ladder.update({ ts: START + i * HOUR, progress, center: 0, sigma: 0.01, ageHours: i });
       if (estimate.onset) detectedAt ??= i;

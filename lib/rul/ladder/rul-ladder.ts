@@ -48,6 +48,41 @@ export interface RecentHealth {
   health: number;
 }
 
+/** The last `size` points in a ring: every row of every asset before its onset passes here. */
+class RecentPoints {
+  private readonly ts: Float64Array;
+  private readonly health: Float64Array;
+  private count = 0;
+  private next = 0;
+
+  constructor(readonly size: number, saved: readonly RecentHealth[] = []) {
+    this.ts = new Float64Array(size);
+    this.health = new Float64Array(size);
+    for (const point of saved.slice(-size)) this.push(point.ts, point.health);
+  }
+
+  push(ts: number, health: number): void {
+    this.ts[this.next] = ts;
+    this.health[this.next] = health;
+    this.next = (this.next + 1) % this.size;
+    if (this.count < this.size) this.count++;
+  }
+
+  /** Oldest first. */
+  toArray(): RecentHealth[] {
+    const start = this.count < this.size ? 0 : this.next;
+    return Array.from({ length: this.count }, (_, i) => {
+      const at = (start + i) % this.size;
+      return { ts: this.ts[at], health: this.health[at] };
+    });
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.next = 0;
+  }
+}
+
 export interface LadderState {
   onset: OnsetState;
   degradation?: DegradationState;
@@ -65,18 +100,18 @@ export class RulLadder {
    * call an onset, and dates it back to where its statistic left zero: the points since then are the degradation's
    * first evidence, so the trend starts with them rather than a minimum of points later.
    */
-  private readonly recent: RecentHealth[];
+  private readonly recent: RecentPoints;
 
   /** `survival` is asked at each estimate: the fleet's life distribution changes as failures are confirmed. */
   constructor(readonly asset: string, readonly survival: () => SurvivalSource | undefined, readonly library: readonly RunToFailure[] = [], readonly options: LadderOptions = DEFAULT_LADDER_OPTIONS, saved?: LadderState) {
     this.detector = new OnsetDetector(options.onset, saved?.onset);
     if (saved?.degradation) this.degradation = new DegradationFit(saved.degradation.onsetTs, options.degradation, saved.degradation);
     this.trajectory = saved ? saved.trajectory.map((p) => ({ ...p })) : [];
-    this.recent = saved?.recent ? saved.recent.map((p) => ({ ...p })) : [];
+    this.recent = new RecentPoints(Math.max(1, options.degradation.minPoints), saved?.recent);
   }
 
   toJSON(): LadderState {
-    return { onset: this.detector.toJSON(), degradation: this.degradation?.toJSON(), trajectory: this.trajectory.map((p) => ({ ...p })), recent: this.recent.map((p) => ({ ...p })) };
+    return { onset: this.detector.toJSON(), degradation: this.degradation?.toJSON(), trajectory: this.trajectory.map((p) => ({ ...p })), recent: this.recent.toArray() };
   }
 
   get onset(): Onset | undefined {
@@ -104,13 +139,12 @@ export class RulLadder {
     const onset = this.detector.update(point.ts, point.progress, point.center, point.sigma);
     const health = Math.max(0, point.progress);
     if (!onset) {
-      this.recent.push({ ts: point.ts, health });
-      if (this.recent.length > this.options.degradation.minPoints) this.recent.shift();
+      this.recent.push(point.ts, health);
     } else {
       if (!this.degradation) {
         this.degradation = new DegradationFit(onset.sinceTs, this.options.degradation);
-        for (const earlier of this.recent) if (earlier.ts >= onset.sinceTs) this.follow(onset, earlier.ts, earlier.health);
-        this.recent.length = 0;
+        for (const earlier of this.recent.toArray()) if (earlier.ts >= onset.sinceTs) this.follow(onset, earlier.ts, earlier.health);
+        this.recent.clear();
       }
       this.follow(onset, point.ts, health);
       // The index has reached the failure threshold: whatever a trend fitted so far says, nothing of the life remains.

@@ -208,7 +208,7 @@ describe('predictive maintenance end to end: urgency ahead of failures, confirma
     // The spindle, with its failures learned, moves up the ladder. The retrained trees estimate it; twin-health,
     // relearning its normal after the repair (96 operating hours, 12 vectors), then answers from the three confirmed
     // lives: their Weibull before onset, similarity to their trajectories after it. The spindle runs until the Fleet
-    // overview shows both (about half a life at this speed-up), then stops again.
+    // overview shows one of them (about half a life at this speed-up), then stops again.
     assert.match(twin!.plant.command('start spindle-1'), /^ok/);
     const fleetAfter = await openTab(TAB.fleet, 'Fleet overview');
     const rowAfter = fleetAfter.locator('.twin-fleet-row', { hasText: 'spindle-1' });

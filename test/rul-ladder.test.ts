@@ -5,7 +5,7 @@ import { expectedFalseAlarmRows, OnsetDetector, DEFAULT_ONSET_OPTIONS } from '..
 import { DegradationFit } from '../lib/rul/ladder/degradation';
 import { similarityRul, type RunToFailure } from '../lib/rul/ladder/similarity';
 import { survivalSource } from '../lib/rul/ladder/survival-prior';
-import { RulLadder } from '../lib/rul/ladder/rul-ladder';
+import { DEFAULT_LADDER_OPTIONS, RulLadder, type LadderState } from '../lib/rul/ladder/rul-ladder';
 import { basicRatingLifeHours } from '../lib/scenario/bearing-life';
 
 const HOUR = 3_600_000;
@@ -110,6 +110,26 @@ describe('RUL ladder: onset and degradation', function () {
     assert.equal(first?.model, 'survival-iso281');
     assert.ok(models.has('degradation-exponential'), [...models].join(','));
     assert.ok(ladder.onset && ladder.onset.sinceTs >= START + 1.9 * HOUR, `onset ${ladder.onset && (ladder.onset.sinceTs - START) / HOUR} h`);
+  });
+  it('starts the trend with the points since the onset began, not a minimum of points after its detection', function () {
+    // From row 20 the index stands 3 σ above its centre and rises 0.2 σ a row: the CUSUM (k = 1, h = 8) calls it at
+    // row 23 (Σ(z − 1) = 2 + 2.2 + 2.4 + 2.6 = 9.2), dated back to row 20; the trend's 10 points are those 4 and 6
+    // more, so it answers at row 29, not 10 rows after the detection.
+    let ladder = new RulLadder('b3', () => undefined);
+    let detectedAt: number | undefined;
+    let trendAt: number | undefined;
+    for (let i = 0; i < 60 && trendAt === undefined; i++) {
+      // A restart in the middle of the excursion, before its detection, keeps the points it will need.
+      if (i === 22) ladder = new RulLadder('b3', () => undefined, [], DEFAULT_LADDER_OPTIONS, JSON.parse(JSON.stringify(ladder.toJSON())) as LadderState);
+      const progress = i < 20 ? 0 : 0.03 + 0.002 * (i - 20);
+      const estimate = ladder.update({ ts: START + i * HOUR, progress, center: 0, sigma: 0.01, ageHours: i });
+      if (estimate.onset) detectedAt ??= i;
+      if (estimate.model.startsWith('degradation-')) trendAt = i;
+    }
+    assert.equal(ladder.onset?.sinceTs, START + 20 * HOUR, 'the onset is dated where the excursion began');
+    assert.equal(detectedAt, 23);
+    assert.equal(trendAt, 29, `a trend from the 10 points since row 20 (detected at row ${detectedAt})`);
+    assert.equal(ladder.trajectorySinceOnset()[0].hours, 0, 'the trajectory starts at the onset');
   });
   it('says nothing remains once the health index has reached the failure threshold, whatever the trend promised', function () {
     const ladder = new RulLadder('b2', () => undefined);

@@ -103,8 +103,9 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
  *
  * Here the trees decide, not the ladder (twin-rul's `ladder` is off), on this evidence: the simulated plant is the
  * physics the shipped model learned, and at the end-to-end test's speed-up a vector spans 8 operating hours, so
- * twin-health has learned its normal only with 12 of a life's ~35 vectors gone and sees no onset before the failure:
- * its ISO 281 prior said 4,700 h on a spindle 30 h from failing (health index 0.91). On a real new site with no
+ * twin-health has learned its normal only with 12 of a life's ~35 vectors gone, and its degradation rung comes late
+ * in the life or not at all (README "In the reference flow": once its ISO 281 prior said 4,700 h on a spindle 30 h
+ * from failing, health index 0.91). On a real new site with no
  * failures, wire twin-health's second output to twin-urgency instead of twin-rul's until a retrain on the site's own
  * confirmed failures is promoted (README "Machine health and the RUL ladder").
  */

@@ -32,6 +32,8 @@ export interface ReferenceTwinOptions {
   schemaPrefix: string;
   /** Changes the flow or the user directory before Node-RED starts. */
   prepare?: (userDir: string, flow: FlowNode[]) => void;
+  /** Runs once the plant has started, before Node-RED does (which takes minutes on a loaded machine): e.g. holds a machine until the twin watches it. */
+  plantStarted?: (plant: Plant) => void;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function startReferenceTwin(options: ReferenceTwinOptions): Promise
   options.prepare?.(userDir, flow);
   fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow));
   const plant = await startPlant({ opcuaPort: 0, modbusPort: 0, ...options.plant });
+  options.plantStarted?.(plant);
   // As the plant CLI under `npm start` does: the plant's catalogue in a file the Plant tab's twin-catalogue reads.
   const catalogueFile = path.join(workDir, PLANT_CATALOGUE_FILE);
   fs.writeFileSync(catalogueFile, catalogueToJson(plant.catalogue));

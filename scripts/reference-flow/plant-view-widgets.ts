@@ -147,7 +147,7 @@ ${MACHINE_SCRIPT}
           <tr><th>Sensor</th><th class="num">Value</th><th>Unit</th><th>Limits</th><th>At</th></tr>
           <tr ng-repeat="s in msg.payload.page.sensors track by s.id" class="limit-{{s.limit}}" data-sensor="{{s.id}}">
             <td>{{s.name}}</td>
-            <td class="num value"><span ng-if="s.value !== undefined && s.value !== null">{{s.value | number:2}}</span><span ng-if="s.sampleRate">waveform, {{s.sampleRate | number:0}} Hz</span><span ng-if="s.ts === undefined || s.ts === null">–</span></td>
+            <td class="num value"><span ng-if="s.value !== undefined && s.value !== null">{{s.value | number:(s.value >= 1000 || s.value <= -1000 ? 0 : s.value >= 100 || s.value <= -100 ? 1 : 2)}}</span><span ng-if="s.sampleRate">waveform, {{s.sampleRate | number:0}} Hz</span><span ng-if="s.ts === undefined || s.ts === null">–</span></td>
             <td>{{s.unit}}</td>
             <td class="limits">{{s.limits}}</td>
             <td class="at">{{s.ts | date:'HH:mm:ss'}}<span ng-if="s.quality && s.quality !== 'good'"> · {{s.quality}}</span></td>

@@ -43,6 +43,8 @@ import trainNode = require('../nodes/twin-train/twin-train');
 import urgencyNode = require('../nodes/twin-urgency/twin-urgency');
 import userNode = require('../nodes/twin-user/twin-user');
 import catalogueNode = require('../nodes/twin-catalogue/twin-catalogue');
+import plantViewNode = require('../nodes/twin-plant-view/twin-plant-view');
+import type { FleetView } from '../lib/plant-view/plant-view';
 import pollNode = require('../nodes/twin-poll/twin-poll');
 import subscribeNode = require('../nodes/twin-subscribe/twin-subscribe');
 import healthNode = require('../nodes/twin-health/twin-health');
@@ -56,7 +58,7 @@ const CORE_NODES = ['common/20-inject.js', 'common/21-debug.js', 'common/24-comp
 /** node-red-dashboard (1.x) widgets the examples' dashboard tabs use. */
 const DASHBOARD_NODES = ['ui_base', 'ui_tab', 'ui_group', 'ui_template'].map((n) => contribNode(`node-red-dashboard/nodes/${n}.js`));
 const PACK_NODES = [assetNode, bufferNode, dbNode, driftNode, featuresNode, historianNode, ingestNode, thresholdNode, modelNode, rulNode, urgencyNode,
-  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode, subscribeNode, alarmsNode, healthNode];
+  trainNode, kpiNode, setpointNode, scenarioNode, sparkplugEdgeNode, sparkplugHostNode, userNode, catalogueNode, pollNode, subscribeNode, alarmsNode, healthNode, plantViewNode];
 const PACK_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })['node-red'].nodes);
 
 interface FlowNode { id: string; type: string; z?: string; name?: string; wires?: string[][] }
@@ -216,6 +218,29 @@ describe('examples in a Node-RED runtime', function () {
       const modbusInject = flow.find((n) => n.type === 'inject' && (n as unknown as { name: string }).name.startsWith('Modbus'))!;
       testNode(modbusInject.id).receive({});
     });
+  });
+
+  it('"Poll Modbus devices from a catalogue": twin-plant-view groups the catalogue by line; pump-2 renamed keeps its name after a restart', async function () {
+    const start = async (): Promise<FlowNode> => {
+      const flow = EXAMPLES['Poll Modbus devices from a catalogue']() as FlowNode[];
+      const view = byType(flow, 'twin-plant-view');
+      probe(flow, view, 'fleet');
+      await helper.load([...CORE_NODES, ...PACK_NODES], flow as never);
+      return view;
+    };
+    const nextFleet = () => new Promise<FleetView>((resolve) => testNode('fleet').once('input', (msg: { payload: FleetView }) => resolve(msg.payload)));
+    await start();
+    const renamed = nextFleet();
+    press(byName(EXAMPLES['Poll Modbus devices from a catalogue']() as FlowNode[], 'call pump-2 "Cooling water pump"'));
+    const before = await renamed;
+    assert.deepEqual(before.lines.map((l) => [l.key, l.machines]), [['demo-plant/machining', 1], ['demo-plant/utilities', 2]]);
+    assert.equal(before.rows.find((r) => r.asset === 'pump-2')?.name, 'Cooling water pump');
+    await helper.unload();
+    const view = await start();
+    const after = nextFleet();
+    // Its first readings make the restarted node send the overview.
+    testNode(view.id).receive({ payload: [{ asset: 'pump-2', sensor: 'bearingTemp', unit: '°C', ts: Date.now(), quality: 'good', value: 40 }] });
+    assert.equal((await after).rows.find((r) => r.asset === 'pump-2')?.name, 'Cooling water pump');
   });
 
   it('"Machine health and the RUL ladder": the recorded life climbs from the ISO 281 prior to a degradation RUL, alerts, and a confirmed failure counts', async function () {

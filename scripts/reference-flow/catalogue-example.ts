@@ -1,7 +1,7 @@
 /**
  * The example "Poll Modbus devices from a catalogue": a three-machine catalogue, twin-poll, and a function node that
  * answers as a Modbus-Flex-Getter would, except for one unit id that never answers; and twin-subscribe's OPC UA
- * subscription of the same catalogue's waveforms.
+ * subscription of the same catalogue's waveforms; twin-plant-view's Fleet overview of the catalogue, and a machine renamed.
  */
 import { catalogueToJson } from '../../lib/catalogue/catalogue-json';
 import { parseMachineMix, plantCatalogue, plantMachines } from '../../plant/machine-mix';
@@ -33,7 +33,9 @@ export function catalogueExample(): FlowNode[] {
       'On a real PLC: replace the function by a Modbus-Flex-Getter with "Keep Msg Properties" and "Empty msg on Modbus fail",\n' +
       'its modbus-client without "Reconnect on timeout" and "Queue commands", and wire the getter to twin-ingest too.\n' +
       'twin-subscribe turns the catalogue\'s waveform node ids into the OpcUa-Client\'s subscribe message; on a real PLC wire the client\'s\n' +
-      '"session active" status into it and it into the client (the reference flow\'s Plant tab does).' });
+      '"session active" status into it and it into the client (the reference flow\'s Plant tab does).\n' +
+      'twin-plant-view groups the catalogue by site and line for a Fleet overview (the reference flow\'s dashboard); the inject gives\n' +
+      'pump-2 a name of the plant\'s own, kept in twin-display-names.json in the Node-RED user directory, outside the flow.' });
   const catalogue = flow.add('catalogue', { type: 'twin-catalogue', name: 'Example plant', source: 'inline', file: '', catalogue: exampleCatalogue() });
   const poll = flow.place('poll', tab, 0, 2, { type: 'twin-poll', name: '', catalogue, filter: '', periodS: '1', timeoutS: '3', backoffMaxS: '10', outputs: 2 });
   const getter = flow.placeFunction('getter', tab, 1, 2, 'as a Modbus-Flex-Getter answers', GETTER_STAND_IN);
@@ -47,5 +49,13 @@ export function catalogueExample(): FlowNode[] {
   const subscribe = flow.place('subscribe', tab, 1, 5, { type: 'twin-subscribe', name: '', catalogue, filter: '', kind: 'waveform' });
   flow.wire(session, subscribe);
   flow.wire(subscribe, debug(flow, 'subscriptions', tab, 2, 5, 'OpcUa-Client subscribe messages', 'message'));
+  // The plant on a dashboard: the same catalogue grouped by site and line; a name the plant gives is kept outside the flow.
+  const rename = flow.place('rename', tab, 0, 7, { type: 'inject', name: 'call pump-2 "Cooling water pump"', topic: 'rename',
+    props: [{ p: 'payload', v: '{"kind":"machine","key":"pump-2","name":"Cooling water pump"}', vt: 'json' }, { p: 'topic', vt: 'str' }],
+    payload: '{"kind":"machine","key":"pump-2","name":"Cooling water pump"}', payloadType: 'json', repeat: '', crontab: '', once: false, onceDelay: '0.1' });
+  const view = flow.place('plant-view', tab, 1, 7, { type: 'twin-plant-view', name: '', catalogue, namesFile: 'twin-display-names.json', pageRows: '15',
+    machineTab: 'Machine', outputs: 3 });
+  flow.wire(rename, view);
+  flow.wire(view, debug(flow, 'fleet', tab, 2, 7, 'Fleet overview: rows by site and line', 'message'));
   return flow.nodes;
 }

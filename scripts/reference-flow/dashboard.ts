@@ -11,7 +11,7 @@ const CHART_COLOURS = ['#1F77B4', '#FF7F0E', '#2CA02C', '#D62728', '#9467BD', '#
  * Where each dashboard tab sits in the menu (node-red-dashboard sorts by it; 0 would mean "unordered"). The
  * Sparkplug example's "Fleet of sites" comes after the reference flow's tabs, so both can run in one Node-RED.
  */
-export const TAB_ORDER = { fleet: 1, spindle: 2, pump: 3, whatIf: 4, maintenance: 5, kpis: 6, alarms: 7, trends: 8, fleetOfSites: 9 } as const;
+export const TAB_ORDER = { fleet: 1, spindle: 2, pump: 3, whatIf: 4, maintenance: 5, kpis: 6, alarms: 7, trends: 8, machine: 9, fleetOfSites: 10 } as const;
 
 /**
  * The widest a group may be, in dashboard units (48 px and a 6 px gap each): 22 units take 1,182 px, which leaves a

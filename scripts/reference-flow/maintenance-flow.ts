@@ -7,9 +7,11 @@ import { historianQuery, storeAndForward } from './historian-nodes';
 import { FULL_WIDTH, TAB_ORDER, uiChart, uiGroup, uiTab, uiTemplate, uiToast, TOAST_COLOUR_BY_LEVEL } from './dashboard';
 import { freshnessClass } from './hmi-head';
 import {
-  FAILURE_EVENT_CODE, failureFormTemplate, FLEET_STATE_CODE, FLEET_TEMPLATE, MODELS_BOARD_CODE, MODELS_TEMPLATE, rulChartPointsCode, rulHistoryCode,
+  FAILURE_EVENT_CODE, failureFormTemplate, MODELS_BOARD_CODE, MODELS_TEMPLATE, rulChartPointsCode, rulHistoryCode,
   RUL_STATE_TEMPLATE, WORK_ORDER_DONE_TEXT, WORK_ORDERS_TEMPLATE,
 } from './maintenance-widgets';
+import type { PlantChain } from './plant-flow';
+import { plantViewFlow } from './plant-view-flow';
 
 /** What the maintenance tab needs of each asset's own tab. */
 export interface MaintainedAsset {
@@ -51,7 +53,7 @@ function every(flow: FlowBuilder, key: string, tab: string, row: number, name: s
  * fleet every 10 s) → twin-urgency → fleet overview, RUL trends, work orders; the maintenance dashboard to work the
  * orders and confirm failures or false alarms; and twin-train, quarterly and on demand, promoting a better model.
  */
-export function maintenanceFlow(flow: FlowBuilder, db: string, assets: MaintainedAsset[], fleetFeatures: string[]): { rul: string; urgency: string; model: string } {
+export function maintenanceFlow(flow: FlowBuilder, db: string, assets: MaintainedAsset[], plant: PlantChain, ingests: string[]): { rul: string; urgency: string; model: string } {
   const tab = flow.add('tab:maintenance', { type: 'tab', label: 'Maintenance (RUL)', disabled: false,
     info: 'Remaining useful life of every machine, maintenance urgency and work orders, failure confirmation and model retraining.' });
   flow.place('maintenance:comment', tab, 0, 0, { type: 'comment', name: 'Remaining useful life → urgency → work orders; confirmed failures → retrain', outputs: 0,
@@ -68,7 +70,7 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
   const linkIn = flow.placeLinkIn('maintenance:features-in', tab, 0, 2, 'feature vectors');
   for (const a of assets) flow.linkFrom(linkIn, a.features);
   // The catalogue's further machines (plant-flow.ts): their RUL and urgency join the Fleet overview.
-  for (const features of fleetFeatures) flow.linkFrom(linkIn, features);
+  for (const features of plant.features) flow.linkFrom(linkIn, features);
   const { buffer, historian } = storeAndForward(flow, 'maintenance', tab, db, 'maintenance records');
   const model = flow.add('maintenance:model', { type: 'twin-model', name: 'RUL model registry', source: 'registry', file: '', db, pollS: '60' });
   const rul = flow.place('maintenance:rul', tab, 1, 2, { type: 'twin-rul', name: '', model, periodS: '10', unhealthy: 'widen', unhealthyQuality: 'uncertain',
@@ -81,7 +83,8 @@ export function maintenanceFlow(flow: FlowBuilder, db: string, assets: Maintaine
   for (let port = 0; port < 3; port++) flow.wire(urgency, buffer, port);
   const health = assets.map((a, i) => machineHealth(flow, tab, a, 9 + i, buffer));
 
-  fleetOverview(flow, tab, urgency, health);
+  plantViewFlow(flow, tab, { catalogue: plant.catalogue, urgency, health, ingests: [...ingests, plant.ingest] });
+  urgencyPopUp(flow, tab, urgency);
   rulTrends(flow, tab, db, rul, assets);
   const failures = maintenanceDashboard(flow, tab, db, { buffer, historian, urgency }, assets);
   // A confirmed failure ends the life twin-health was following: to the asset's own twin-health (the work order it
@@ -124,14 +127,8 @@ function machineHealth(flow: FlowBuilder, tab: string, a: MaintainedAsset, row: 
   return health;
 }
 
-function fleetOverview(flow: FlowBuilder, tab: string, urgency: string, health: string[]): void {
-  const fleetTab = uiTab(flow, 'fleet:ui-tab', 'Fleet overview', TAB_ORDER.fleet, 'fa-th-list');
-  const group = uiGroup(flow, 'fleet:ui-group', fleetTab, 'Remaining useful life and maintenance urgency', 1, FULL_WIDTH);
-  const state = flow.placeFunction('fleet:state', tab, 3, 3, 'fleet, most urgent first', FLEET_STATE_CODE);
-  for (let port = 0; port < 3; port++) flow.wire(urgency, state, port);
-  for (const node of health) flow.wire(node, state, 1);
-  flow.wire(state, uiTemplate(flow, 'fleet:table', tab, 4, 3, group, 1, 'fleet table', FLEET_TEMPLATE, { width: FULL_WIDTH, height: 10 }, freshnessClass(null)));
-  // A new CRITICAL or WARNING pops up once, with its work order's text.
+/** A new CRITICAL or WARNING pops up once, with its work order's text. */
+function urgencyPopUp(flow: FlowBuilder, tab: string, urgency: string): void {
   const changed = flow.place('fleet:changed', tab, 3, 4, { type: 'switch', name: 'new level', property: 'payload.changed', propertyType: 'msg',
     rules: [{ t: 'true' }], checkall: 'true', repair: false, outputs: 1 });
   flow.wire(urgency, changed, 0);

@@ -11,82 +11,17 @@ const MACHINE_DOWN = MACHINE_STATE.down;
  * messages as they are; the little code in between is commented for the integrators who extend it.
  */
 
+/** CRITICAL and WARNING in colour, NORMAL in the neutral grey (ISA-101: colour only where something needs attention). */
 export const LEVEL_STYLE = `.twin-level { display: inline-block; min-width: 74px; text-align: center; padding: 2px 8px; border-radius: 4px; color: #fff; font-weight: bold; }
-.twin-level-CRITICAL { background: #ca3838; } .twin-level-WARNING { background: #e6a800; } .twin-level-NORMAL { background: #2e7d32; }`;
+.twin-level-CRITICAL { background: #ca3838; } .twin-level-WARNING { background: #e6a800; } .twin-level-NORMAL { background: #e0e0e0; color: #333; font-weight: normal; }`;
 
 export const TABLE_STYLE = (cls: string) => `.${cls} table { width: 100%; border-collapse: collapse; }
 .${cls} th, .${cls} td { text-align: left; padding: 4px 6px; border-bottom: 1px solid rgba(128,128,128,0.3); vertical-align: top; }
 .${cls} td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .${cls} .none { padding: 8px; opacity: 0.7; }`;
 
-/** Rows of the fleet table a page shows: a plant of 50 machines is paged, most urgent first on page 1. */
-const FLEET_PAGE_ROWS = 12;
-
-/** twin-urgency decisions (every estimate) → one row per asset, most urgent first, for the fleet table. */
-export const FLEET_STATE_CODE = `// Keeps the newest urgency decision of every asset (twin-urgency sends one per estimate) and sends the fleet,
-// most urgent first, lowest remaining life first within a level. twin-health's ladder estimates (an array of RUL
-// records) are kept beside each asset's row: its rung, remaining life and health index.
-const d = msg.payload;
-const fleet = context.get('fleet') || {};
-const ladder = context.get('ladder') || {};
-if (Array.isArray(d)) {
-  for (const e of d) if (e && e.kind === 'rul' && typeof e.model === 'string') ladder[e.asset] = { model: e.model, rulHours: e.rulHours, health: e.health, ts: e.ts };
-  context.set('ladder', ladder);
-  for (const asset of Object.keys(fleet)) fleet[asset].ladder = ladder[asset];
-} else {
-  if (!d || d.kind !== 'urgency') return null;
-  // A held decision (machine stopped, down or warming up) carries machineState: the row says so instead of a number.
-  fleet[d.asset] = { asset: d.asset, level: d.level, since: d.changed || !fleet[d.asset] ? d.ts : fleet[d.asset].since, rulHours: d.rulHours,
-      lowerHours: d.lowerHours, upperHours: d.upperHours, capped: d.capped, confidence: d.confidence, actions: d.actions, ts: d.ts,
-      modelVersion: d.modelVersion, ladder: ladder[d.asset], machineState: d.machineState };
-}
-context.set('fleet', fleet);
-const rank = { CRITICAL: 0, WARNING: 1, NORMAL: 2 };
-const rows = Object.values(fleet).sort((a, b) => rank[a.level] - rank[b.level] || a.rulHours - b.rulHours);
-const counts = { CRITICAL: 0, WARNING: 0, NORMAL: 0 };
-for (const row of rows) counts[row.level]++;
-return { topic: 'fleet', payload: rows, counts, pages: Math.ceil(rows.length / ${FLEET_PAGE_ROWS}) };`;
-
-export const FLEET_TEMPLATE = `<style>
-${TABLE_STYLE('twin-fleet')}
-${LEVEL_STYLE}
-${STATE_STYLE}
-.twin-fleet .twin-machine-state { display: inline-block; margin: 0; }
-.twin-fleet td.id { white-space: nowrap; }
-.twin-fleet .twin-fleet-summary { padding: 4px 0; }
-.twin-fleet .twin-fleet-pager { float: right; }
-</style>
-<div class="twin-fleet" ng-init="pager = { page: 0 }">
-  <div class="none" ng-if="!msg.payload || msg.payload.length === 0">Waiting for the first remaining-life estimates…</div>
-  <div class="twin-fleet-summary" ng-if="msg.payload && msg.payload.length > 0">{{msg.payload.length}} machines ·
-    <span class="twin-level twin-level-CRITICAL">{{msg.counts.CRITICAL}} CRITICAL</span>
-    <span class="twin-level twin-level-WARNING">{{msg.counts.WARNING}} WARNING</span>
-    <span class="twin-level twin-level-NORMAL">{{msg.counts.NORMAL}} NORMAL</span>
-    <span class="twin-fleet-pager" ng-if="msg.payload.length > ${FLEET_PAGE_ROWS}">
-      <button class="md-button" ng-click="pager.page = pager.page - 1" ng-disabled="pager.page === 0">‹ more urgent</button>
-      page {{pager.page + 1}} of {{msg.pages}}
-      <button class="md-button" ng-click="pager.page = pager.page + 1" ng-disabled="(pager.page + 1) * ${FLEET_PAGE_ROWS} >= msg.payload.length">less urgent ›</button>
-    </span>
-  </div>
-  <table ng-if="msg.payload && msg.payload.length > 0">
-    <tr><th>Asset</th><th>Urgency</th><th>Remaining life</th><th>Interval (80 %)</th><th>Recommended actions</th><th>Estimated</th><th>Model</th></tr>
-    <tr ng-repeat="a in msg.payload.slice(pager.page * ${FLEET_PAGE_ROWS}, (pager.page + 1) * ${FLEET_PAGE_ROWS}) track by a.asset" class="twin-fleet-row">
-      <td class="id">{{a.asset}}</td>
-      <td><span class="twin-level twin-level-{{a.level}}">{{a.level}}</span></td>
-      <td class="num" ng-if="a.machineState"><span class="twin-machine-state state-{{a.machineState.state}}">${stateWord('a.machineState.state')} since {{a.machineState.since | date:'dd MMM HH:mm:ss'}}</span>
-        <div>last valid estimate {{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h at {{a.ts | date:'HH:mm:ss'}}, held</div></td>
-      <td class="num" ng-if="!a.machineState">{{a.capped ? '≥ ' : ''}}{{a.rulHours | number:0}} h</td>
-      <td class="num"><span ng-if="!a.machineState && a.lowerHours !== undefined && a.lowerHours !== null">{{a.capped && (a.upperHours | number:0) === (a.lowerHours | number:0) ? '≥ ' : ''}}{{a.lowerHours | number:0}}<span ng-if="a.upperHours !== undefined && a.upperHours !== null && (a.upperHours | number:0) !== (a.lowerHours | number:0)">–{{a.upperHours | number:0}}</span> h</span>
-        <span ng-if="a.confidence === 'reduced'" title="a sensor the estimate depends on is not healthy"> (reduced confidence)</span></td>
-      <td>{{a.actions.join('; ')}}</td>
-      <td>{{a.ts | date:'HH:mm:ss'}}</td>
-      <td class="twin-fleet-model">{{a.modelVersion}}<div ng-if="a.ladder" class="twin-fleet-ladder" title="twin-health: the RUL ladder from the machine's own normal">ladder {{a.ladder.model}} {{a.ladder.rulHours | number:0}} h · health index {{a.ladder.health | number:2}}<span ng-if="a.machineState"> at {{a.ladder.ts | date:'HH:mm:ss'}}, held</span></div></td>
-    </tr>
-  </table>
-</div>`;
-
 /** A template expression naming a machine state as lib/machine-state does. */
-function stateWord(expression: string): string {
+export function stateWord(expression: string): string {
   return `{{(${JSON.stringify(STATE_LABELS).replace(/"/g, "'")})[${expression}] || ${expression}}}`;
 }
 

@@ -9,6 +9,16 @@ import { opcuaSubscription, type SharedConfig } from './reference-twin';
  */
 export const FLEET_FILTER = `id!=${SPINDLE_ASSET.id},${PUMP_ASSET.id}`;
 
+/** What the plant tab gives the maintenance tab and the plant's dashboard pages. */
+export interface PlantChain {
+  /** The twin-catalogue config node of the plant `npm start` runs: every machine, including the two with tabs. */
+  catalogue: string;
+  /** The one twin-ingest of every further machine. */
+  ingest: string;
+  /** One twin-features per machine type. */
+  features: string[];
+}
+
 /** Seconds after a start before the machine's readings feed its features again (as on the machines' own tabs). */
 const WARM_UP_S = '15';
 
@@ -17,9 +27,9 @@ const WARM_UP_S = '15';
  * subscribed to every node id of every further machine → one twin-ingest that tells each value's asset by its node id →
  * the historian through a store-and-forward buffer, one twin-threshold for every machine's limits, and one twin-features
  * per machine type (the types' feature settings differ) whose vectors go to the maintenance tab's RUL and from there to
- * the Fleet overview. Returns the twin-features nodes.
+ * the Fleet overview and its machine page.
  */
-export function plantFlow(flow: FlowBuilder, shared: SharedConfig): string[] {
+export function plantFlow(flow: FlowBuilder, shared: SharedConfig): PlantChain {
   const tab = flow.add('tab:plant', { type: 'tab', label: 'Plant (catalogue)', disabled: false,
     info: 'Every further machine of the asset catalogue, read over OPC UA and run through one chain of nodes.' });
   const catalogue = flow.add('plant:catalogue', { type: 'twin-catalogue', name: 'Plant catalogue', source: 'file', file: '${TWIN_CATALOGUE_FILE}', catalogue: '' });
@@ -47,13 +57,14 @@ export function plantFlow(flow: FlowBuilder, shared: SharedConfig): string[] {
     staleAfterS: '15', ignoreHistorical: true, outputs: 2 });
   flow.wire(ingest, threshold);
   flow.wire(threshold, buffer, 0);
-  return [SPINDLE_ASSET, PUMP_ASSET].map((preset, i) => {
-    const features = flow.place(`plant:features:${preset.type}`, tab, 3, 5 + i, { type: 'twin-features', name: '', asset: '', catalogue,
+  const features = [SPINDLE_ASSET, PUMP_ASSET].map((preset, i) => {
+    const node = flow.place(`plant:features:${preset.type}`, tab, 3, 5 + i, { type: 'twin-features', name: '', asset: '', catalogue,
       filter: `type=${preset.type} ${FLEET_FILTER}`, periodS: PLANT_FEATURE_PERIOD_S, ...plantFeatureSettings(preset.id), warmUpS: WARM_UP_S, outputs: 2 });
-    flow.wire(ingest, features);
+    flow.wire(ingest, node);
     // Vectors and state records, and the machine-down alarm, are stored through the buffer.
-    flow.wire(features, buffer, 0);
-    flow.wire(features, buffer, 1);
-    return features;
+    flow.wire(node, buffer, 0);
+    flow.wire(node, buffer, 1);
+    return node;
   });
+  return { catalogue, ingest, features };
 }

@@ -382,8 +382,8 @@ export function buildReferenceFlow(): FlowBuilder['nodes'] {
   const pumpOpcua = opcuaSubscription(flow, pumpTab, 'pump', 4, 'pump waveform', shared,
     subscribeTo('pump waveform', PUMP_ASSET.sensors.filter((s) => s.kind === 'waveform' && s.opcuaNodeId).map((s) => s.opcuaNodeId as string)));
   flow.wire(pumpOpcua, pump.ingest);
-  const fleetFeatures = plantFlow(flow, shared);
-  const maintenance = maintenanceFlow(flow, shared.db, [spindle.maintained, pump.maintained], fleetFeatures);
+  const plant = plantFlow(flow, shared);
+  const maintenance = maintenanceFlow(flow, shared.db, [spindle.maintained, pump.maintained], plant, [spindle.ingest, pump.ingest]);
   prescribeFlow(flow, { ...shared, ...maintenance, spindle: spindle.prescribed, assets: [spindle.prescribed, pump.prescribed] });
   alarmsFlow(flow, shared.db, [spindle.alarms, pump.alarms]);
   trendsFlow(flow, shared.db, [SPINDLE_LAYOUT.asset, PUMP_LAYOUT.asset]);

@@ -47,7 +47,7 @@ export async function openDashboardTab(browser: Browser, baseUrl: string, index:
   viewport: { width: number; height: number } = { width: 1500, height: 1200 }): Promise<Page> {
   const page = await browser.newPage({ viewport, httpCredentials: login });
   watchPage(page, `tab ${name}`, errors);
-  await page.goto(`${baseUrl}/ui/#!/${index}`);
+  await page.goto(`${baseUrl}/ui/#!/${index}`, { timeout: 90000 });
   // Generous: on a loaded machine a dashboard tab has been seen to take more than 30 s to draw its title.
   await page.waitForSelector(`.md-toolbar-tools >> text=${name}`, { timeout: 90000 });
   return page;

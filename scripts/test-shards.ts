@@ -16,9 +16,10 @@ import readline from 'node:readline';
  */
 const KNOWN_MINUTES: Record<string, number> = {
   dashboard: 15,
-  'e2e-maintenance': 6,
+  'e2e-maintenance': 9,
   'restart-log': 5,
   editor: 4,
+  'plant-dashboard': 4,
   'e2e-reference-flow': 3,
   'alarm-dashboard': 2.5,
   'buffer-live-lane': 2.5,

@@ -34,7 +34,11 @@ export = function register(RED: NodeAPI): void {
     try {
       provider = new ModelProvider(modelSource(RED, def, userDir));
       provider.on('model', (model: OnnxRulModel) => {
-        node.log(`RUL model ${model.version} loaded from ${provider?.describe()} (${model.featureNames.length} features)`);
+        const from = provider?.standIn() ? 'the shipped default, standing in for the model registry' : provider?.describe();
+        node.log(`RUL model ${model.version} loaded from ${from} (${model.featureNames.length} features)`);
+      });
+      provider.on('stand-in', (model: OnnxRulModel, reason: string) => {
+        node.warn(`RUL model registry did not answer (${reason}): scoring with the shipped default model ${model.version} until it does`);
       });
       provider.on('failed', (err: Error) => node.warn(`RUL model from ${provider?.describe()} not loaded: ${err.message}`));
     } catch (err) {
@@ -42,6 +46,7 @@ export = function register(RED: NodeAPI): void {
       node.error(setupError.message);
     }
     node.current = () => (provider ? provider.current() : Promise.reject(setupError));
+    node.standIn = () => provider?.standIn();
     node.onModel = (listener) => {
       provider?.on('model', listener);
       return () => { provider?.off('model', listener); };

@@ -37,6 +37,8 @@ interface Located {
   bytes: () => Promise<Uint8Array>;
   /** Why the shipped default stands in for the registry's model; undefined when the source itself answered. */
   standIn?: string;
+  /** The registry failed (an error), rather than not having answered yet. */
+  registryFailed?: boolean;
 }
 
 export class ModelProvider extends EventEmitter {
@@ -91,7 +93,7 @@ export class ModelProvider extends EventEmitter {
 
   private async load(): Promise<OnnxRulModel> {
     try {
-      const { version, bytes, standIn } = await this.locate();
+      const { version, bytes, standIn, registryFailed } = await this.locate();
       const wasStandIn = this.standInReason;
       this.standInReason = standIn;
       if (standIn) this.retryRegistryLater();
@@ -107,7 +109,7 @@ export class ModelProvider extends EventEmitter {
       this.model = next;
       this.failure = undefined;
       if (previous) this.releaseLater(previous);
-      if (standIn) this.emit('stand-in', next, standIn);
+      if (standIn) this.emit('stand-in', next, standIn, registryFailed === true);
       this.emit('model', next);
       return next;
     } catch (err) {
@@ -147,12 +149,14 @@ export class ModelProvider extends EventEmitter {
     const late = new Promise<never>((_resolve, reject) => {
       patience = setTimeout(() => reject(new Error(`no answer within ${patienceMs / 1000} s`)), patienceMs);
     });
+    let registryFailed = false;
+    fromRegistry.catch(() => { registryFailed = true; });
     try {
       return await Promise.race([fromRegistry, late]);
     } catch (err) {
       // The registry's answer, when it comes, hands over from the stand-in at once.
       fromRegistry.then(() => this.refresh(), () => undefined);
-      return this.shippedDefault(err instanceof Error ? err.message : String(err));
+      return { ...this.shippedDefault(err instanceof Error ? err.message : String(err)), registryFailed };
     } finally {
       clearTimeout(patience);
     }

@@ -37,8 +37,11 @@ export = function register(RED: NodeAPI): void {
         const from = provider?.standIn() ? 'the shipped default, standing in for the model registry' : provider?.describe();
         node.log(`RUL model ${model.version} loaded from ${from} (${model.featureNames.length} features)`);
       });
-      provider.on('stand-in', (model: OnnxRulModel, reason: string) => {
-        node.warn(`RUL model registry did not answer (${reason}): scoring with the shipped default model ${model.version} until it does`);
+      provider.on('stand-in', (model: OnnxRulModel, reason: string, registryFailed: boolean) => {
+        const text = `RUL model registry did not answer (${reason}): scoring with the shipped default model ${model.version} until it does`;
+        // Not answering yet is what a starting embedded database does; a registry that fails is worth a warning.
+        if (registryFailed) node.warn(text);
+        else node.log(text);
       });
       provider.on('failed', (err: Error) => node.warn(`RUL model from ${provider?.describe()} not loaded: ${err.message}`));
     } catch (err) {

@@ -6,7 +6,9 @@ import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import type { FeatureVector } from '../lib/features/feature-vector';
 import type { MachineStateRecord } from '../lib/machine-state/machine-state';
-import { ModelProvider } from '../lib/rul/model-provider';
+import { HistorianConnection } from '../lib/historian/connection';
+import { DEFAULT_MODEL_FILE } from '../lib/rul/default-model';
+import { ModelProvider, shippedDefaultVersion } from '../lib/rul/model-provider';
 import { contentVersion } from '../lib/rul/onnx-rul-model';
 import type { RulRecord, UrgencyRecord } from '../lib/rul/records';
 import { Random } from '../lib/math/random';
@@ -15,6 +17,7 @@ import { buildRecipe, historyFeatures, recipeFeatureNames } from '../lib/rul/his
 import type { AssetHistory } from '../lib/rul/history-table';
 import { fitHistories, fittedToOnnx } from '../lib/rul/history-training';
 import { predictRulModel } from '../lib/rul/rul-training';
+import { postgresAnswers, proxiedPostgres, uniqueSchema, withClient, LOCAL_POSTGRES_URL } from './support/database';
 import { testNode } from './support/test-node';
 import { tinyRulModel } from './support/tiny-model';
 import modelNode = require('../nodes/twin-model/twin-model');
@@ -303,6 +306,35 @@ describe('the model in use while another one loads', function () {
       assert.notEqual((await provider.current()).version, first.version);
     } finally {
       await provider.close();
+    }
+  });
+});
+
+describe('the shipped default standing in for a model registry that does not answer', function () {
+  this.timeout(120000);
+
+  it('scores with the shipped default under the registry\'s name for it, says why, and hands over once the registry answers', async function () {
+    if (!(await postgresAnswers())) this.skip();
+    const { proxy, url } = await proxiedPostgres();
+    const schema = uniqueSchema('twin_stand_in');
+    proxy.cut();
+    const connection = new HistorianConnection({ target: { kind: 'url', url, ssl: false }, poolMax: 2, schema, compressAfterDays: 7, retentionDays: undefined });
+    // The link is cut, so the registry cannot answer within any patience: 100 ms only keeps the test short.
+    const provider = new ModelProvider({ kind: 'registry', connection, defaultPath: DEFAULT_MODEL_FILE, pollMs: 600_000, patienceMs: 100 });
+    try {
+      const model = await provider.current();
+      assert.equal(model.version, shippedDefaultVersion(new Uint8Array(fs.readFileSync(DEFAULT_MODEL_FILE))));
+      assert.match(provider.standIn() ?? '', /no answer within 0.1 s/);
+      const handedOver = once(provider, 'model');
+      proxy.restore();
+      await handedOver;
+      assert.equal(provider.standIn(), undefined, 'the registry answered: its model is in use');
+      assert.equal((await provider.current()).version, model.version, 'the registry registered the same shipped model, so nothing reloaded');
+    } finally {
+      await provider.close();
+      await connection.close();
+      await proxy.stop();
+      await withClient(LOCAL_POSTGRES_URL, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
     }
   });
 });

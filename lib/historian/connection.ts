@@ -5,6 +5,7 @@ import { Pool, type PoolConfig } from 'pg';
 import { Backoff, sleep } from './backoff';
 import { isConnectionError } from './connection-errors';
 import { acquireEmbedded, type EmbeddedDatabase } from './embedded/embedded-registry';
+import { GatedPool } from './gated-pool';
 import { ensureSchema, type SchemaSettings } from './schema';
 import type { SchemaContext } from './schema-context';
 import { EMBEDDED_MAX_STATEMENT_BYTES } from './statement-size';
@@ -99,18 +100,18 @@ export class HistorianConnection extends EventEmitter {
     const statementMs = this.settings.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     const base: PoolConfig = { max: poolMax, idleTimeoutMillis: 10000, connectionTimeoutMillis: 10000,
       keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_MS, query_timeout: statementMs + 2000 };
-    let config: PoolConfig;
+    let pool: Pool;
     if (target.kind === 'embedded') {
       this.embedded = await acquireEmbedded(target.dataDir, (message) => this.emit('warning', message));
-      // The embedded server serves one connection at a time: one pooled client, released quickly when idle.
-      config = { ...base, connectionString: this.embedded.url, max: 1, idleTimeoutMillis: 2000 };
+      // The embedded server serves one connection at a time: one pooled client, released quickly when idle, taken
+      // in turns by priority (historian batches last).
+      pool = new GatedPool({ ...base, connectionString: this.embedded.url, max: 1, idleTimeoutMillis: 2000 });
     } else if (target.kind === 'url') {
-      config = { ...base, statement_timeout: statementMs, connectionString: target.url, ssl: tlsOptions(target) };
+      pool = new Pool({ ...base, statement_timeout: statementMs, connectionString: target.url, ssl: tlsOptions(target) });
     } else {
-      config = { ...base, statement_timeout: statementMs, host: target.host, port: target.port, database: target.database, user: target.user,
-        password: target.password || undefined, ssl: tlsOptions(target) };
+      pool = new Pool({ ...base, statement_timeout: statementMs, host: target.host, port: target.port, database: target.database, user: target.user,
+        password: target.password || undefined, ssl: tlsOptions(target) });
     }
-    const pool = new Pool(config);
     pool.on('error', (err) => this.emit('warning', `idle database connection lost: ${err.message}`));
     return pool;
   }

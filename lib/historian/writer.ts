@@ -2,6 +2,7 @@ import { Backoff, sleep } from './backoff';
 import type { HistorianConnection } from './connection';
 import { isConnectionError } from './connection-errors';
 import { CopyRoute } from './copy';
+import { asBulk } from './gated-pool';
 import { insertBatch } from './insert';
 import { storeSplitting, type StoreOutcome } from './poison-rows';
 import type { TableModule } from './schema-context';
@@ -224,7 +225,7 @@ export class BatchWriter {
   private async insert(batch: TableRow[]): Promise<number> {
     const ctx = await this.connection.ready();
     const pool = await this.connection.getPool();
-    return insertBatch(pool, ctx, batch, this.options.copyMinRows, this.copyRoute);
+    return asBulk(() => insertBatch(pool, ctx, batch, this.options.copyMinRows, this.copyRoute));
   }
 
   /** Refused rows are kept where an operator finds them; if even that fails for their content, the report still names them. */

@@ -11,6 +11,8 @@ export const MODEL_NODE_TYPE = 'twin-model';
 export interface TwinModelNode extends Node {
   /** The model now in use; waits for the first load, rejects with the reason it cannot be loaded. */
   current(): Promise<RulModelHandle>;
+  /** Why the shipped default stands in for the registry's model (registry not reached yet); undefined otherwise. */
+  standIn(): string | undefined;
   /** Calls `listener` with each model loaded from now on; returns the function that stops it. */
   onModel(listener: (model: RulModelHandle) => void): () => void;
 }

@@ -47,7 +47,14 @@ export = function register(RED: NodeAPI): void {
     try {
       provider = new ModelProvider(modelSource(RED, def, userDir), scoringEngine(def));
       provider.on('model', (model: OnnxRulModel) => {
-        node.log(`RUL model ${model.version} loaded from ${provider?.describe()} (${model.featureNames.length} features)`);
+        const from = provider?.standIn() ? 'the shipped default, standing in for the model registry' : provider?.describe();
+        node.log(`RUL model ${model.version} loaded from ${from} (${model.featureNames.length} features)`);
+      });
+      provider.on('stand-in', (model: OnnxRulModel, reason: string, registryFailed: boolean) => {
+        const text = `RUL model registry did not answer (${reason}): scoring with the shipped default model ${model.version} until it does`;
+        // Not answering yet is what a starting embedded database does; a registry that fails is worth a warning.
+        if (registryFailed) node.warn(text);
+        else node.log(text);
       });
       provider.on('failed', (err: Error) => node.warn(`RUL model from ${provider?.describe()} not loaded: ${err.message}`));
     } catch (err) {
@@ -55,6 +62,7 @@ export = function register(RED: NodeAPI): void {
       node.error(setupError.message);
     }
     node.current = () => (provider ? provider.current() : Promise.reject(setupError));
+    node.standIn = () => provider?.standIn();
     node.onModel = (listener) => {
       provider?.on('model', listener);
       return () => { provider?.off('model', listener); };

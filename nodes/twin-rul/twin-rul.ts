@@ -64,7 +64,10 @@ export = function register(RED: NodeAPI): void {
     if (setupError) status.failed(setupError.message);
     else status.working('loading the model…');
 
-    const onModel = (model: RulModelHandle): void => status.info(`model ${model.version}`);
+    const onModel = (model: RulModelHandle): void => {
+      const standIn = modelNode instanceof Error ? undefined : modelNode.standIn();
+      status.info(`model ${model.version}${standIn ? ' (shipped default: registry not reached yet)' : ''}`);
+    };
     let stopListening = (): void => undefined;
     if (!(modelNode instanceof Error)) {
       stopListening = modelNode.onModel(onModel);
@@ -107,7 +110,8 @@ export = function register(RED: NodeAPI): void {
       if (batch.records.length > 0 || batch.refused.length > 0) {
         send({ topic: 'rul', payload: batch.records, refused: batch.refused, modelVersion: model.version } as NodeMessage);
       }
-      const text = describe(batch);
+      const standIn = (modelNode as TwinModelNode).standIn();
+      const text = `${describe(batch)}${standIn ? ' · shipped default model, registry not reached yet' : ''}`;
       if (batch.refused.length > 0) status.waiting(text);
       else status.success(text);
       return batch;

@@ -282,15 +282,31 @@ const RECONNECT_AFTER_S = 20;
  * and again every RECONNECT_AFTER_S seconds while the PLC stays away: each reconnect starts a new connection whose
  * retries begin 5 s apart, so the twin is back soon after the PLC, however long it was gone. A live subscription
  * whose values all stay unchanged still reports a keep-alive every three publishing intervals (3 s), so a working
- * connection is never torn down. The node ids live in one place: `subscribe` (a change node with fixed node ids, or a
- * twin-subscribe reading them from the catalogue).
+ * connection is never torn down. The watchdog hears the client only once the session asked for a subscription (a flow
+ * flag cleared at each "session active" and set by a subscribe request): a client with nothing to subscribe (the Plant
+ * tab in the default 2-machine plant) gets no values and no keep-alives, and would otherwise be reconnected every
+ * RECONNECT_AFTER_S seconds for nothing. The node ids live in one place: `subscribe` (a change node with fixed node ids,
+ * or a twin-subscribe reading them from the catalogue).
  */
 export function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, row: number, name: string, shared: SharedConfig, subscribe: Omit<FlowNode, 'id'>): string {
   const sessionActive = flow.place(`${key}:session-active`, tab, 0, row, {
     type: 'switch', name: 'session active?', property: 'status', propertyType: 'msg', checkall: 'true', repair: false,
     rules: [{ t: 'eq', v: 'session active', vt: 'str' }], outputs: 1,
   });
+  const asked = `${key}-subscription-asked`;
+  const notAskedYet = flow.place(`${key}:not-asked-yet`, tab, 2, row + 1, {
+    type: 'change', name: 'no subscription asked yet', action: '', property: '', from: '', to: '', reg: false,
+    rules: [{ t: 'set', p: asked, pt: 'flow', to: 'false', tot: 'bool' }],
+  });
   const subscriber = flow.place(`${key}:subscribe`, tab, 0, row + 1, subscribe);
+  const askedNow = flow.place(`${key}:asked`, tab, 2, row + 2, {
+    type: 'change', name: 'subscription asked', action: '', property: '', from: '', to: '', reg: false,
+    rules: [{ t: 'set', p: asked, pt: 'flow', to: 'true', tot: 'bool' }],
+  });
+  const listening = flow.place(`${key}:watchdog-listens`, tab, 2, row + 3, {
+    type: 'switch', name: 'subscription asked?', property: asked, propertyType: 'flow', checkall: 'true', repair: false,
+    rules: [{ t: 'true' }], outputs: 1,
+  });
   const client = flow.place(`${key}:opcua-client`, tab, 1, row, { ...OPCUA_SUBSCRIBER, name: `${name} subscription`, endpoint: shared.opcuaEndpoint });
   const watchdog = flow.place(`${key}:connection-watchdog`, tab, 1, row + 1, {
     type: 'trigger', name: `silent for ${RECONNECT_AFTER_S} s`, op1: '', op2: 'reconnect', op1type: 'nul', op2type: 'str',
@@ -301,10 +317,13 @@ export function opcuaSubscription(flow: FlowBuilder, tab: string, key: string, r
     rules: [{ t: 'set', p: 'action', pt: 'msg', to: 'reconnect', tot: 'str' }],
   });
   flow.wire(client, sessionActive, 1);
-  flow.wire(sessionActive, subscriber);
-  flow.wire(subscriber, client);
-  flow.wire(client, watchdog, 0);
-  flow.wire(client, watchdog, 1);
+  flow.wire(sessionActive, notAskedYet);
+  flow.wire(notAskedYet, subscriber);
+  flow.wire(subscriber, askedNow);
+  flow.wire(askedNow, client);
+  flow.wire(client, listening, 0);
+  flow.wire(client, listening, 1);
+  flow.wire(listening, watchdog);
   flow.wire(watchdog, reconnect);
   flow.wire(reconnect, client);
   // The reconnect request arms the watchdog again, so a PLC that stays away is retried every RECONNECT_AFTER_S.

@@ -32,7 +32,8 @@ export interface LadderEstimate {
   ts: number;
 }
 
-export interface FleetRow {
+/** A machine and its place in the plant, by id and by the names shown. */
+export interface MachinePlace {
   asset: string;
   name: string;
   type: string;
@@ -42,6 +43,9 @@ export interface FleetRow {
   /** `site/line`: a line id is unique within its site only. */
   lineKey: string;
   lineName: string;
+}
+
+export interface FleetRow extends MachinePlace {
   /** Absent until the machine's first remaining-life estimate. */
   level?: UrgencyLevel;
   since?: number;
@@ -98,18 +102,10 @@ export interface SensorValue {
   limits: string;
 }
 
-export interface MachinePage {
-  asset: string;
-  name: string;
+export interface MachinePage extends MachinePlace {
   /** The plant's own names (empty when none), for the rename form. */
   ownNames: { machine: string; line: string; site: string };
   catalogueName: string;
-  type: string;
-  site: string;
-  siteName: string;
-  line: string;
-  lineKey: string;
-  lineName: string;
   cell?: string;
   row?: FleetRow;
   sensors: SensorValue[];

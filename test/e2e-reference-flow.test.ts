@@ -60,12 +60,12 @@ describe('reference flow end to end', function () {
     fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('serves the dashboard: the fleet, a Live tab per asset, what-if, maintenance, KPIs, alarms, trends', async function () {
+  it('serves the dashboard: the fleet, a Live tab per asset, what-if, maintenance, KPIs, alarms, trends, a machine page', async function () {
     const page = await httpGet(`${nodeRed!.baseUrl}/ui/`, 'text/html');
     assert.equal(page.status, 200);
     const flows = JSON.parse((await httpGet(`${nodeRed!.baseUrl}/flows`)).body) as FlowNode[];
     const tabs = flows.filter((n) => n.type === 'ui_tab').sort((a, b) => Number(a.order) - Number(b.order)).map((n) => n.name);
-    assert.deepEqual(tabs, ['Fleet overview', 'Spindle 1 · Live', 'Pump 1 · Live', 'What-if', 'Maintenance', 'KPIs & ROI', 'Alarms', 'Trends']);
+    assert.deepEqual(tabs, ['Fleet overview', 'Spindle 1 · Live', 'Pump 1 · Live', 'What-if', 'Maintenance', 'KPIs & ROI', 'Alarms', 'Trends', 'Machine']);
   });
 
   it('stores readings and features from OPC UA and Modbus, raises an alert on a fault and a health warning on a drift', async function () {

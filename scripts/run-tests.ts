@@ -1,10 +1,11 @@
 /**
  * `npm test`: every test file on the machine's Node and Node-RED 4.1, in parallel shards (see test-shards.ts).
- * Extra arguments name test files to run instead of all of them (`npm test -- dist/test/flows.test.js`).
+ * Extra arguments name test files to run instead of all of them (`npm test -- dist/test/flows.test.js`), and mocha
+ * options (`--grep <title>`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { planShards, runShards, shardCount } from './test-shards';
+import { planShards, runShards, shardCount, splitArguments } from './test-shards';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -13,13 +14,13 @@ function log(text: string): void {
 }
 
 async function main(): Promise<void> {
-  const named = process.argv.slice(2);
+  const { files: named, mochaArgs } = splitArguments(process.argv.slice(2));
   const testDir = path.join('dist', 'test');
   const files = named.length > 0 ? named
     : fs.readdirSync(path.join(root, testDir)).filter((name) => name.endsWith('.test.js')).map((name) => path.join(testDir, name));
   const shards = planShards(files, shardCount());
   const started = Date.now();
-  const codes = await runShards(process.execPath, [], shards, process.env, root, log);
+  const codes = await runShards(process.execPath, mochaArgs, shards, process.env, root, log);
   log(`finished in ${((Date.now() - started) / 60000).toFixed(1)} min (mocha exited with ${codes.join(', ')})`);
   process.exit(codes.every((code) => code === 0) ? 0 : 1);
 }

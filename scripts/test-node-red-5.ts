@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { installNodeRed5, nodeRedRuntime } from './node-red-line';
-import { planShards, runShards, shardCount } from './test-shards';
+import { planShards, runShards, shardCount, splitArguments } from './test-shards';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -36,11 +36,11 @@ function log(text: string): void {
 async function main(): Promise<void> {
   installNodeRed5(log);
   const runtime = nodeRedRuntime('5');
-  const extra = process.argv.slice(2);
-  const files = extra.length > 0 ? extra : LINE_5_TESTS.map((name) => path.join('dist', 'test', `${name}.test.js`));
+  const { files: named, mochaArgs } = splitArguments(process.argv.slice(2));
+  const files = named.length > 0 ? named : LINE_5_TESTS.map((name) => path.join('dist', 'test', `${name}.test.js`));
   log(`mocha on ${path.relative(root, runtime.node)}, Node-RED from ${path.relative(root, runtime.redJs)}: ${files.length} test files`);
   const started = Date.now();
-  const codes = await runShards(runtime.node, [], planShards(files, shardCount()), { ...process.env, TWIN_NODE_RED_LINE: '5' }, root, log);
+  const codes = await runShards(runtime.node, mochaArgs, planShards(files, shardCount()), { ...process.env, TWIN_NODE_RED_LINE: '5' }, root, log);
   log(`finished in ${((Date.now() - started) / 60000).toFixed(1)} min (mocha exited with ${codes.join(', ')})`);
   process.exit(codes.every((code) => code === 0) ? 0 : 1);
 }

@@ -62,6 +62,11 @@ export function planShards(files: string[], count: number): Shard[] {
   return shards.filter((shard) => shard.files.length > 0).map((shard) => ({ ...shard, files: shard.files.sort() }));
 }
 
+/** Splits command-line arguments into test files (ending in .js) and the mocha options around them (`--grep x`). */
+export function splitArguments(args: string[]): { files: string[]; mochaArgs: string[] } {
+  return { files: args.filter((arg) => arg.endsWith('.js')), mochaArgs: args.filter((arg) => !arg.endsWith('.js')) };
+}
+
 export function shardCount(env: NodeJS.ProcessEnv = process.env): number {
   const text = env.TWIN_TEST_SHARDS ?? '2';
   const count = Number(text);

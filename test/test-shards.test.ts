@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { planShards, shardCount } from '../scripts/test-shards';
+import { planShards, shardCount, splitArguments } from '../scripts/test-shards';
 
 describe('test shards', function () {
   const files = ['dashboard', 'e2e-maintenance', 'restart-log', 'editor', 'sparkplug', 'sparkplug-fleet', 'sparkplug-dashboard', 'flows', 'asset', 'kpi']
@@ -22,5 +22,10 @@ describe('test shards', function () {
     assert.equal(shardCount({}), 2);
     assert.equal(shardCount({ TWIN_TEST_SHARDS: '1' }), 1);
     assert.throws(() => shardCount({ TWIN_TEST_SHARDS: 'two' }), /TWIN_TEST_SHARDS must be a whole number/);
+  });
+
+  it('passes mocha options beside the named files to every shard', function () {
+    assert.deepEqual(splitArguments(['dist/test/editor.test.js', '--grep', 'loads the reference flow']),
+      { files: ['dist/test/editor.test.js'], mochaArgs: ['--grep', 'loads the reference flow'] });
   });
 });

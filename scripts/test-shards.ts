@@ -67,8 +67,8 @@ export function splitArguments(args: string[]): { files: string[]; mochaArgs: st
   return { files: args.filter((arg) => arg.endsWith('.js')), mochaArgs: args.filter((arg) => !arg.endsWith('.js')) };
 }
 
-export function shardCount(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.TWIN_TEST_SHARDS ?? '2';
+export function shardCount(env: NodeJS.ProcessEnv = process.env, byDefault = 2): number {
+  const text = env.TWIN_TEST_SHARDS ?? String(byDefault);
   const count = Number(text);
   if (!Number.isInteger(count) || count < 1) throw new Error(`TWIN_TEST_SHARDS must be a whole number of at least 1, got "${text}"`);
   return count;

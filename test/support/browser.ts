@@ -26,7 +26,8 @@ export function watchPage(page: Page, label: string, errors: string[]): void {
   page.on('console', (message) => {
     if (message.type() === 'error' && !/status of 404/.test(message.text())) errors.push(`${label}: ${message.text()}`);
   });
-  page.on('pageerror', (error) => errors.push(`${label}: ${error.message}`));
+  // Where it was thrown, so an error from the page's own scripts can be told from one of a node's editor or widget.
+  page.on('pageerror', (error) => errors.push(`${label}: ${error.message}${error.stack ? ` (${error.stack.split('\n').slice(1, 3).map((l) => l.trim()).join(' ')})` : ''}`));
   page.on('requestfailed', (request) => errors.push(`${label}: failed ${request.url()}: ${request.failure()?.errorText ?? ''}`));
   page.on('response', (response) => {
     if (response.status() >= 400 && !response.url().endsWith('/ui/loading.html')) errors.push(`${label}: ${response.status()} ${response.url()}`);

@@ -16,7 +16,7 @@ import readline from 'node:readline';
  */
 const KNOWN_MINUTES: Record<string, number> = {
   dashboard: 15,
-  'e2e-maintenance': 9,
+  'e2e-maintenance': 11,
   'restart-log': 5,
   editor: 4,
   'plant-dashboard': 4,

@@ -30,9 +30,9 @@ const LINE_5_TESTS = [
 ];
 
 /**
- * One shard unless TWIN_TEST_SHARDS says otherwise: this line's files are nearly all Chromium on the editor or the
- * dashboard, busy rather than waiting, and two shards side by side (with other work on the machine) once drew a page
- * error in the editor ("Cannot read properties of undefined (reading 'html')") that no run of one at a time showed.
+ * One shard unless TWIN_TEST_SHARDS says otherwise, as `npm test`: this line's files are nearly all Chromium, busy
+ * rather than waiting, and two shards side by side (with other work on the machine) once drew a page error in the
+ * editor ("Cannot read properties of undefined (reading 'html')") that no run of one at a time showed.
  */
 const LINE_5_SHARDS = 1;
 

@@ -20,6 +20,7 @@ describe('test shards', function () {
     assert.equal(planShards(['dist/test/flows.test.js'], 2).length, 1);
     assert.equal(planShards(files, 1)[0].files.length, files.length);
     assert.equal(shardCount({}), 2);
+    assert.equal(shardCount({}, 1), 1);
     assert.equal(shardCount({ TWIN_TEST_SHARDS: '1' }), 1);
     assert.throws(() => shardCount({ TWIN_TEST_SHARDS: 'two' }), /TWIN_TEST_SHARDS must be a whole number/);
   });

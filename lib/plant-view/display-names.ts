@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomically } from '../write-file-atomically';
 
 /**
  * Operators' own names for what the dashboard shows: machines, lines and sites. The one place that decides a name:
@@ -82,11 +82,7 @@ export class DisplayNames {
     const next: DisplayNameFile = { machine: { ...this.names.machine }, line: { ...this.names.line }, site: { ...this.names.site } };
     if (cleaned === '') delete next[kind][key];
     else next[kind][key] = cleaned;
-    // Written to a temporary file and renamed over the old one: a crash mid-write never leaves half a file.
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.tmp`;
-    fs.writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);
-    fs.renameSync(temporary, this.file);
+    writeFileAtomically(this.file, `${JSON.stringify(next, null, 2)}\n`);
     this.names = next;
   }
 }

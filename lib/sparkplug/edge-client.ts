@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
-import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { decodePayload, type Metric, type MetricValue } from './codec';
 import { EdgeSession, REBIRTH_METRIC, type Outgoing } from './edge-session';
 import type { DeviceSamples } from './metrics';
 import { clientOptions, nextDelay, type BrokerSettings } from './mqtt-options';
+import { writeFileAtomically } from '../write-file-atomically';
 import { parseState } from './state';
 import { nodeTopic, stateTopic } from './topic';
 
@@ -264,8 +264,5 @@ function readBdSeq(file: string): number {
 }
 
 function writeBdSeq(file: string, bdSeq: number): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, String(bdSeq));
-  fs.renameSync(tmp, file);
+  writeFileAtomically(file, String(bdSeq));
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { writeFileAtomically } from '../../lib/write-file-atomically';
 import { EdgeClient, MODEL_METRIC_PREFIX, type DeliveredModel, type EdgeState } from '../../lib/sparkplug/edge-client';
 import { samplesOfPayload, type DeviceSamples } from '../../lib/sparkplug/metrics';
 import { configuredNaming, type SparkplugNaming } from '../../lib/sparkplug/naming';
@@ -115,9 +115,7 @@ export = function register(RED: NodeAPI): void {
       if (!config.modelFile?.trim()) { report({ error: 'no model file configured: the model was not installed' }); return; }
       const file = path.resolve(userDir, config.modelFile.trim());
       try {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(`${file}.tmp`, delivered.bytes);
-        fs.renameSync(`${file}.tmp`, file);
+        writeFileAtomically(file, delivered.bytes);
         report({ file });
       } catch (err) {
         node.warn(`model ${delivered.version} not written to ${file}: ${err instanceof Error ? err.message : String(err)}`);

@@ -34,7 +34,7 @@ ${STATE_STYLE}
  */
 const lineHeader = (repeat: string) => `<tr ng-repeat-start="${repeat}" class="twin-fleet-line" data-twin="fleet-line" ng-if="$first || shown[$index - 1].lineKey !== a.lineKey">
       <td colspan="7"><span class="twin-fleet-site">{{a.siteName}}</span> › <span class="twin-fleet-line-name">{{a.lineName}}</span>
-        <span class="twin-fleet-line-counts">{{msg.payload.lines[a.lineIndex].machines}} machines<span ng-if="msg.payload.lines[a.lineIndex].counts.CRITICAL"> · <span class="twin-level twin-level-CRITICAL">{{msg.payload.lines[a.lineIndex].counts.CRITICAL}} CRITICAL</span></span><span ng-if="msg.payload.lines[a.lineIndex].counts.WARNING"> · <span class="twin-level twin-level-WARNING">{{msg.payload.lines[a.lineIndex].counts.WARNING}} WARNING</span></span></span></td>
+        <span class="twin-fleet-line-counts">{{msg.payload.lines[a.lineIndex].machines}} machine{{msg.payload.lines[a.lineIndex].machines === 1 ? "" : "s"}}<span ng-if="msg.payload.lines[a.lineIndex].counts.CRITICAL"> · <span class="twin-level twin-level-CRITICAL">{{msg.payload.lines[a.lineIndex].counts.CRITICAL}} CRITICAL</span></span><span ng-if="msg.payload.lines[a.lineIndex].counts.WARNING"> · <span class="twin-level twin-level-WARNING">{{msg.payload.lines[a.lineIndex].counts.WARNING}} WARNING</span></span></span></td>
     </tr>`;
 
 export const FLEET_TEMPLATE = `<style>

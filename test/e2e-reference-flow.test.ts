@@ -102,16 +102,23 @@ describe('reference flow end to end', function () {
         assert.ok(feature(asset, 'operatingHours')?.max > 0, `${asset} operating hours counted`);
       }
     });
-    for (const deadline = Date.now() + 40000; ;) {
-      try {
-        await checkStored(nodeRed!.output());
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 2000));
+    try {
+      for (const deadline = Date.now() + 40000; ;) {
+        try {
+          await checkStored(nodeRed!.output());
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) {
+            if (err instanceof assert.AssertionError) throw err;
+            throw new Error(`${String(err)} while checking the stored rows\n${nodeRed!.output().slice(-4000)}`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+        }
       }
+    } finally {
+      // Stopped whatever the outcome: the next test starts Node-RED again on the same user directory and buffers.
+      await nodeRed!.stop();
     }
-    await nodeRed!.stop();
     const output = nodeRed!.output();
     assert.doesNotMatch(output, /Uncaught Exception/, output);
     await checkStored(output);

@@ -3,7 +3,9 @@
  * seven machines (spindles on line machining, pumps on utilities, site demo-plant): the Fleet overview groups them by
  * site and line, each line's machines together under its header, with counts per level; a click on a fleet row opens
  * the one Machine page on that machine, whose list offers every machine of the catalogue and shows its live readings;
- * a machine renamed on that page is shown by its new name on both pages, and still after Node-RED restarts. Both pages
+ * the machine's state by the pack's rule stands beside its name; a machine renamed on that page is shown by its new
+ * name on both pages, and a dashboard tab and group renamed there in the menu, the title bar and on the card, on
+ * every page, and all still after Node-RED restarts. Both pages
  * at 1280 × 800 and 1920 × 1080 have nothing clipped or overlapping and no console error. Screenshots go to
  * TWIN_SCREENSHOTS when set. Skips without Chromium.
  */
@@ -18,6 +20,17 @@ import { startReferenceTwin, type ReferenceTwin } from './support/reference-twin
 const TAB = { fleet: 0, machine: 8 };
 const MACHINES = 7;
 const NEW_NAME = 'Boring mill B3';
+const NEW_TAB_NAME = 'Plant overview, hall 2';
+const NEW_GROUP_NAME = 'Urgency by line';
+
+/** What a browser shows as a tab's and a group's title: the menu entry, the title bar, the card's title. */
+async function shownTitles(page: Page): Promise<{ menu: string[]; title: string; cards: string[] }> {
+  return page.evaluate(() => ({
+    menu: Array.from(document.querySelectorAll('md-sidenav md-list-item p')).map((p) => (p.textContent ?? '').trim()),
+    title: Array.from(document.querySelectorAll<HTMLElement>('md-toolbar h1')).filter((h) => h.offsetParent !== null).map((h) => (h.textContent ?? '').trim()).join(' '),
+    cards: Array.from(document.querySelectorAll('.nr-dashboard-cardtitle')).map((p) => (p.textContent ?? '').trim()),
+  }));
+}
 
 async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -95,6 +108,11 @@ describe('the plant on the dashboard in Chromium: fleet by site and line, one ma
     const sensors = fleet.locator('[data-twin=machine-sensors] tr[data-sensor]');
     await until('spindle-3\'s live readings', async () => /\d/.test(await fleet.locator('[data-twin=machine-sensors] tr[data-sensor="speed"] td.value').innerText()), 30000);
     assert.ok((await sensors.count()) >= 5, 'every sensor of the catalogue');
+    // The state as the machine-state rule decides it, not the PLC's code; the code itself and the counts as whole numbers.
+    await until('spindle-3\'s machine state', async () => (await fleet.locator('[data-twin=machine-state]').count()) > 0, 30000);
+    assert.match(await fleet.locator('[data-twin=machine-state]').innerText(), /^(RUNNING|WARMING UP|STOPPED|DOWN|UNKNOWN)\b/);
+    assert.match(await fleet.locator('[data-twin=machine-sensors] tr[data-sensor="state"] td.value').innerText(), /^\d$/);
+    assert.match(await fleet.locator('[data-twin=machine-sensors] tr[data-sensor="partCount"] td.value').innerText(), /^[\d,]+$/);
   });
 
   it('lays out both pages at 1280 × 800 and 1920 × 1080 with nothing clipped or overlapping', async function () {
@@ -112,7 +130,7 @@ describe('the plant on the dashboard in Chromium: fleet by site and line, one ma
     assert.deepEqual(faults, []);
   });
 
-  it('keeps a machine\'s new name on both pages, and after Node-RED restarts', async function () {
+  it('keeps a machine\'s, a tab\'s and a group\'s new names on every page, and after Node-RED restarts', async function () {
     const page = await openTab(TAB.machine, MACHINE_TAB_TITLE);
     await page.waitForSelector('[data-twin=machine-select]', { timeout: 60000 });
     await page.selectOption('[data-twin=machine-select]', 'string:spindle-3');
@@ -121,10 +139,25 @@ describe('the plant on the dashboard in Chromium: fleet by site and line, one ma
     await page.fill('[data-twin=name-machine]', NEW_NAME);
     await page.click('[data-twin=rename-machine]');
     await until('the new name on the machine page', async () => (await title.innerText()).trim() === NEW_NAME, 30000);
+    const fleetGroup = (await page.locator('[data-twin=dashboard-element] option').allInnerTexts()).find((label) => /^Group · Fleet overview › /.test(label));
+    assert.ok(fleetGroup, 'the Fleet overview\'s group is offered');
+    await page.selectOption('[data-twin=dashboard-element]', { label: fleetGroup });
+    await page.fill('[data-twin=name-dashboard]', NEW_GROUP_NAME);
+    await page.click('[data-twin=rename-dashboard]');
+    await page.selectOption('[data-twin=dashboard-element]', { label: 'Tab · Fleet overview' });
+    await page.fill('[data-twin=name-dashboard]', NEW_TAB_NAME);
+    await page.click('[data-twin=rename-dashboard]');
+    await until('the new tab name in the menu', async () => (await shownTitles(page)).menu.includes(NEW_TAB_NAME), 30000);
+    assert.ok(!(await shownTitles(page)).menu.includes('Fleet overview'), 'the flow\'s title is gone from the menu');
     // Closed before the restart: an open page would log the refused reconnections as console errors.
     await page.close();
     await twin!.restartNodeRed();
-    const fleet = await openTab(TAB.fleet, 'Fleet overview');
+    const fleet = await openTab(TAB.fleet, NEW_TAB_NAME);
+    let shown = await shownTitles(fleet);
+    await until('the tab\'s and the group\'s new names after the restart', async () => {
+      shown = await shownTitles(fleet);
+      return shown.title === NEW_TAB_NAME && shown.menu.includes(NEW_TAB_NAME) && shown.cards.includes(NEW_GROUP_NAME);
+    }, 60000).catch((err: Error) => { throw new Error(`${err.message}; shown: ${JSON.stringify(shown)}`); });
     const row = fleet.locator('.twin-fleet-row[data-asset="spindle-3"]');
     await until('spindle-3 by its new name after the restart', async () => (await row.count()) > 0 && (await row.locator('td.id').innerText()).includes(NEW_NAME), 120000);
     await row.click();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { dashboardElement, dashboardNames, type DashboardElement } from '../lib/plant-view/dashboard-names';
 import { DisplayNames, MAX_NAME_LENGTH } from '../lib/plant-view/display-names';
 import { MachineViewers, PAGE_UPDATE_MS } from '../lib/plant-view/machine-viewers';
 import { PlantView } from '../lib/plant-view/plant-view';
@@ -59,6 +60,8 @@ describe('plant view: fleet overview, machine page, display names', function () 
     assert.equal(view.machinePage('spindle-3')!.sensors.find((s) => s.id === limited.id)!.value, undefined);
     assert.equal(view.machinePage('no-such-machine'), undefined);
     assert.deepEqual([page.siteName, page.lineName, page.cell], ['demo-plant', 'machining', 'cell-1']);
+    assert.deepEqual(page.sensors.filter((s) => s.whole).map((s) => s.unit).sort(), spindle.sensors.filter((s) => s.unit === 'state' || s.unit === 'count').map((s) => s.unit).sort(),
+      'state codes and counts are whole numbers');
   });
 
   it('keeps the plant\'s own names in their file: a new instance (a restart) reads them back; empty goes back to the catalogue\'s', function () {
@@ -73,7 +76,30 @@ describe('plant view: fleet overview, machine page, display names', function () 
     assert.throws(() => names.rename('machine', 'pump-2', 'x'.repeat(MAX_NAME_LENGTH + 1)), /at most 60 fit/);
     names.rename('machine', 'pump-2', '');
     assert.equal(new DisplayNames(file).nameOf('machine', 'pump-2', 'Pump 2'), 'Pump 2');
-    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { machine: {}, line: { 'demo-plant/utilities': 'Utilities hall' }, site: {} });
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { machine: {}, line: { 'demo-plant/utilities': 'Utilities hall' }, site: {}, tab: {}, group: {} });
+  });
+
+  it('names the dashboard\'s tabs and groups by node id, in the menu\'s order, the flow\'s title where the plant gave none', function () {
+    const file = namesFile();
+    const flow = [
+      { id: 't2', type: 'ui_tab', name: 'Machine', order: 9 }, { id: 't1', type: 'ui_tab', name: 'Fleet overview', order: 1 },
+      { id: 'g2', type: 'ui_group', name: 'One machine', tab: 't2', order: 1 }, { id: 'g1', type: 'ui_group', name: 'By line', tab: 't1', order: 1 },
+      { id: 'x', type: 'twin-rul' },
+    ];
+    const elements = flow.map(dashboardElement).filter((e): e is DashboardElement => e !== undefined);
+    assert.equal(elements.length, 4, 'tabs and groups only');
+    new DisplayNames(file).rename('tab', 't1', 'Hall 2 overview');
+    const shown = dashboardNames(elements, new DisplayNames(file));
+    assert.deepEqual(shown.tabs.map((t) => [t.id, t.name, t.own]), [['t1', 'Hall 2 overview', 'Hall 2 overview'], ['t2', 'Machine', '']]);
+    assert.deepEqual(shown.groups.map((g) => g.label), ['Group · Hall 2 overview › By line', 'Group · Machine › One machine']);
+    assert.equal(shown.groups[0].flowName, 'By line');
+  });
+
+  it('shows the machine\'s state as the machine-state rule decided it, none while no node publishes one', function () {
+    const states = new Map([['pump-1', { state: 'down' as const, since: 5_000 }]]);
+    const view = new PlantView(CATALOGUE.assets, new DisplayNames(namesFile()), 15, (asset) => states.get(asset) ?? null);
+    assert.deepEqual(view.machinePage('pump-1')!.state, { state: 'down', since: 5_000 });
+    assert.equal(view.machinePage('pump-2')!.state, null);
   });
 
   it('a names file that is not JSON says so and starts empty', function () {

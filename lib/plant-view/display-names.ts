@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import { writeFileAtomically } from '../write-file-atomically';
 
 /**
- * Operators' own names for what the dashboard shows: machines, lines and sites. The one place that decides a name:
- * the plant's own name (set on the dashboard) wins over the catalogue's `name`, which wins over the id. The plant's
+ * Operators' own names for what the dashboard shows: machines, lines and sites, and the dashboard's tabs and groups.
+ * The one place that decides a name: the plant's own name (set on the dashboard) wins over the catalogue's `name` (a
+ * tab's or group's: the flow's), which wins over the id. The plant's
  * names live in a JSON file of their own beside the flows (in the Node-RED user directory), never in the flow, so a
  * restart or a new version of the flow keeps them and the integrator's catalogue stays theirs.
  */
 
-export type NamedKind = 'machine' | 'line' | 'site';
-export const NAMED_KINDS: readonly NamedKind[] = ['machine', 'line', 'site'];
+export type NamedKind = 'machine' | 'line' | 'site' | 'tab' | 'group';
+export const NAMED_KINDS: readonly NamedKind[] = ['machine', 'line', 'site', 'tab', 'group'];
 
 /** A name longer than this does not fit a table cell or a page title at 1280 px. */
 export const MAX_NAME_LENGTH = 60;
@@ -17,19 +18,18 @@ export const MAX_NAME_LENGTH = 60;
 /** The file the names are kept in, relative to the Node-RED user directory unless absolute. */
 export const DEFAULT_NAMES_FILE = 'twin-display-names.json';
 
-export interface DisplayNameFile {
-  machine: Record<string, string>;
-  line: Record<string, string>;
-  site: Record<string, string>;
-}
+/** Each kind's names by key: a machine's id, `site/line`, a site's id, a dashboard tab's or group's node id. */
+export type DisplayNameFile = Record<NamedKind, Record<string, string>>;
 
 /** A line's key: line ids are unique within their site only. */
 export function lineKey(site: string, line: string): string {
   return `${site}/${line}`;
 }
 
-function emptyNames(): DisplayNameFile {
-  return { machine: {}, line: {}, site: {} };
+function namesOf(saved: Partial<Record<NamedKind, unknown>>): DisplayNameFile {
+  const names: Partial<DisplayNameFile> = {};
+  for (const kind of NAMED_KINDS) names[kind] = stringRecord(saved[kind]);
+  return names as DisplayNameFile;
 }
 
 function stringRecord(value: unknown): Record<string, string> {
@@ -53,11 +53,11 @@ export class DisplayNames {
   readonly loadProblem?: string;
 
   constructor(readonly file: string) {
-    this.names = emptyNames();
+    this.names = namesOf({});
     if (!fs.existsSync(file)) return;
     try {
-      const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Record<NamedKind, unknown>>;
-      this.names = { machine: stringRecord(saved.machine), line: stringRecord(saved.line), site: stringRecord(saved.site) };
+      const saved: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+      this.names = namesOf(saved && typeof saved === 'object' ? saved as Partial<Record<NamedKind, unknown>> : {});
     } catch (err) {
       this.loadProblem = `display names in ${file} not read: ${err instanceof Error ? err.message : String(err)}`;
     }
@@ -79,7 +79,7 @@ export class DisplayNames {
     if (typeof key !== 'string' || key === '') throw new Error(`no ${kind} given to rename`);
     const cleaned = cleanName(name);
     if (cleaned instanceof Error) throw cleaned;
-    const next: DisplayNameFile = { machine: { ...this.names.machine }, line: { ...this.names.line }, site: { ...this.names.site } };
+    const next = namesOf(this.names);
     if (cleaned === '') delete next[kind][key];
     else next[kind][key] = cleaned;
     writeFileAtomically(this.file, `${JSON.stringify(next, null, 2)}\n`);

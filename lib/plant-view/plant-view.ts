@@ -87,12 +87,17 @@ export interface FleetView {
 
 export type LimitState = 'alarm' | 'warning' | 'normal' | 'no limits';
 
+/** Units whose values are whole numbers (a state code, a counter): shown without decimals. */
+const WHOLE_NUMBER_UNITS: ReadonlySet<string> = new Set(['state', 'count']);
+
 export interface SensorValue {
   id: string;
   name: string;
   unit: string;
   kind: SensorDefinition['kind'];
   value?: number;
+  /** The value is a whole number by its unit (a state code, a count). */
+  whole: boolean;
   /** Samples per second of a waveform's newest block. */
   sampleRate?: number;
   ts?: number;
@@ -103,6 +108,8 @@ export interface SensorValue {
 }
 
 export interface MachinePage extends MachinePlace {
+  /** The machine's state by the pack's machine-state rule (lib/machine-state), null while no node publishes one. */
+  state: MachineStateFact | null;
   /** The plant's own names (empty when none), for the rename form. */
   ownNames: { machine: string; line: string; site: string };
   catalogueName: string;
@@ -167,7 +174,8 @@ export class PlantView {
   private readonly ladders = new Map<string, LadderEstimate>();
   private readonly latest = new Map<string, Map<string, LatestValue>>();
 
-  constructor(catalogueAssets: readonly CatalogueAsset[], private readonly names: DisplayNames, readonly pageRows = DEFAULT_PAGE_ROWS) {
+  constructor(catalogueAssets: readonly CatalogueAsset[], private readonly names: DisplayNames, readonly pageRows = DEFAULT_PAGE_ROWS,
+    private readonly stateOf: (asset: string) => MachineStateFact | null = () => null) {
     for (const asset of catalogueAssets) this.assets.set(asset.id, asset);
   }
 
@@ -282,12 +290,12 @@ export class PlantView {
     const sensors: SensorValue[] = (entry?.sensors ?? []).map((sensor) => {
       const value = latest?.get(sensor.id);
       return {
-        id: sensor.id, name: sensor.name, unit: sensor.unit, kind: sensor.kind, value: value?.value, sampleRate: value?.sampleRate, ts: value?.ts,
+        id: sensor.id, name: sensor.name, unit: sensor.unit, kind: sensor.kind, value: value?.value, whole: WHOLE_NUMBER_UNITS.has(sensor.unit), sampleRate: value?.sampleRate, ts: value?.ts,
         quality: value?.quality, limit: limitState(sensor, value?.value), limits: describeLimits(sensor),
       };
     });
     return {
-      asset, name: row.name, catalogueName: entry?.name ?? '', type: row.type, site: row.site, siteName: row.siteName, line: row.line,
+      asset, name: row.name, state: this.stateOf(asset), catalogueName: entry?.name ?? '', type: row.type, site: row.site, siteName: row.siteName, line: row.line,
       lineKey: row.lineKey, lineName: row.lineName, cell: entry?.cell, row: row.level ? row : undefined, sensors,
       ownNames: { machine: this.names.ownName('machine', asset), line: this.names.ownName('line', row.lineKey), site: this.names.ownName('site', row.site) },
     };

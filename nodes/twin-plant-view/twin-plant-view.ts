@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { plantFacts } from '../../lib/facts/plant-facts';
+import { dashboardElement, dashboardNames, type DashboardElement } from '../../lib/plant-view/dashboard-names';
 import { DEFAULT_NAMES_FILE, DisplayNames, NAMED_KINDS, type NamedKind } from '../../lib/plant-view/display-names';
 import { MachineViewers } from '../../lib/plant-view/machine-viewers';
 import { DEFAULT_PAGE_ROWS, PlantView } from '../../lib/plant-view/plant-view';
@@ -39,10 +41,27 @@ export = function register(RED: NodeAPI): void {
     const selection = config.catalogue ? resolveCatalogueAssets(RED, config.catalogue, '', true) : undefined;
     if (selection instanceof Error) node.warn(selection.message);
     const pageRows = Number(config.pageRows) > 0 ? Math.floor(Number(config.pageRows)) : DEFAULT_PAGE_ROWS;
-    const view = new PlantView(selection instanceof Error || !selection ? [] : selection.assets, names, pageRows);
+    const view = new PlantView(selection instanceof Error || !selection ? [] : selection.assets, names, pageRows, (asset) => plantFacts.machineStateOf(asset));
     const viewers = new MachineViewers();
     const machineTab = config.machineTab?.trim() || 'Machine';
     let fleetSent = false;
+    let namesSent = false;
+    /** The dashboard's tabs and groups as the deployed flows define them (read when needed: a deploy changes them). */
+    const dashboardElements = (): DashboardElement[] => {
+      const found: DashboardElement[] = [];
+      RED.nodes.eachNode((config) => {
+        const element = dashboardElement(config as NodeDef & { name?: unknown; order?: unknown; tab?: unknown });
+        if (element) found.push(element);
+      });
+      return found;
+    };
+    /** Each tab and group under the name shown, for every browser: the page puts these in place of the flow's titles. */
+    const namesMessage = (): NodeMessage => {
+      namesSent = true;
+      return { topic: 'dashboard-names', payload: dashboardNames(dashboardElements(), names) };
+    };
+    /** The names go out with the first fleet: the head template keeps them for every browser that connects later. */
+    const namesOnce = (): NodeMessage | null => (namesSent ? null : namesMessage());
 
     const showStatus = (): void => {
       const { counts, lines, rows } = view.fleet();
@@ -74,7 +93,7 @@ export = function register(RED: NodeAPI): void {
       if (payload === 'change' && socket) {
         const opened = msg.name === machineTab;
         viewers.tabOpened(socket, opened);
-        if (opened) send([fleetSent ? null : fleetMessage(), pageMessage(socket), null]);
+        if (opened) send([fleetSent ? null : fleetMessage(), pageMessage(socket), null, namesOnce()]);
         return;
       }
       if (payload === 'lost' && socket) {
@@ -84,42 +103,47 @@ export = function register(RED: NodeAPI): void {
       if ((msg.topic === 'open' || msg.topic === 'machine') && socket && typeof payload === 'string') {
         viewers.choose(socket, payload);
         // A click on a fleet row opens the machine page in that browser; its tab change then sends the page.
-        if (msg.topic === 'open') send([null, null, { payload: { tab: machineTab }, socketid: socket } as NodeMessage]);
-        else send([null, pageMessage(socket), null]);
+        if (msg.topic === 'open') send([null, null, { payload: { tab: machineTab }, socketid: socket } as NodeMessage, null]);
+        else send([null, pageMessage(socket), null, null]);
         return;
       }
       if (msg.topic === 'rename') {
         const r = (payload ?? {}) as { kind?: unknown; key?: unknown; name?: unknown };
         try {
           if (!NAMED_KINDS.includes(r.kind as NamedKind)) throw new Error(`rename what? kind must be one of ${NAMED_KINDS.join(', ')}`);
-          names.rename(r.kind as NamedKind, String(r.key ?? ''), r.name);
+          const kind = r.kind as NamedKind;
+          const key = String(r.key ?? '');
+          if ((kind === 'tab' || kind === 'group') && !dashboardElements().some((e) => e.kind === kind && e.id === key)) {
+            throw new Error(`the dashboard has no ${kind} "${key}"`);
+          }
+          names.rename(kind, key, r.name);
         } catch (err) {
           const text = err instanceof Error ? err.message : String(err);
-          if (socket) send([null, pageMessage(socket, text), null]);
+          if (socket) send([null, pageMessage(socket, text), null, null]);
           throw new Error(`display name not changed: ${text}`);
         }
         node.log(`display name of ${String(r.kind)} "${String(r.key)}" is now "${names.nameOf(r.kind as NamedKind, String(r.key))}"`);
-        send([fleetMessage(), pages(viewers.open()), null]);
+        send([fleetMessage(), pages(viewers.open()), null, namesMessage()]);
         return;
       }
       // The twin: urgency decisions, twin-health's ladder estimates, readings.
       if (isUrgencyRecord(payload)) {
         view.addUrgency(payload);
         showStatus();
-        send([fleetMessage(), null, null]);
+        send([fleetMessage(), null, null, namesOnce()]);
         return;
       }
       if (!Array.isArray(payload) || payload.length === 0) return;
       if (isLadder(payload[0])) {
         view.addLadder(payload.filter(isLadder));
-        send([fleetMessage(), null, null]);
+        send([fleetMessage(), null, null, namesOnce()]);
         return;
       }
       if (looksLikeReading(payload[0])) {
         const touched = view.addReadings(payload.filter(looksLikeReading) as Reading[]);
         const due = viewers.due(Date.now(), (chosen) => touched.has(shownAsset(chosen) ?? ''));
         const first = !fleetSent;
-        if (first || due.length > 0) send([first ? fleetMessage() : null, pages(due), null]);
+        if (first || due.length > 0) send([first ? fleetMessage() : null, pages(due), null, namesOnce()]);
         if (first) showStatus();
       }
     });

@@ -54,7 +54,7 @@ export function catalogueExample(): FlowNode[] {
     props: [{ p: 'payload', v: '{"kind":"machine","key":"pump-2","name":"Cooling water pump"}', vt: 'json' }, { p: 'topic', vt: 'str' }],
     payload: '{"kind":"machine","key":"pump-2","name":"Cooling water pump"}', payloadType: 'json', repeat: '', crontab: '', once: false, onceDelay: '0.1' });
   const view = flow.place('plant-view', tab, 1, 7, { type: 'twin-plant-view', name: '', catalogue, namesFile: 'twin-display-names.json', pageRows: '15',
-    machineTab: 'Machine', outputs: 3 });
+    machineTab: 'Machine', outputs: 4 });
   flow.wire(rename, view);
   flow.wire(view, debug(flow, 'fleet', tab, 2, 7, 'Fleet overview: rows by site and line', 'message'));
   return flow.nodes;

@@ -4,7 +4,9 @@ import type { FlowBuilder } from './builder';
  * What every dashboard page of the reference flow carries in its head (one ui_template of global scope): the layout
  * rules the templates share, and the one rule of freshness. Each widget the generator marks (`freshnessClass`) shows
  * the age of its data in its corner; a live widget greys out once its data is older than its stale age; while the
- * browser has lost its connection to Node-RED every widget greys out and a banner says since when. The age counts
+ * browser has lost its connection to Node-RED every widget greys out and a banner says since when; the tabs and groups
+ * carry the names the plant gave them (twin-plant-view's `dashboard-names`, whichever widget it is sent to, on every
+ * page: the dashboard sends each widget's updates to every browser) instead of the flow's titles. The age counts
  * from the message's own `ts` when it carries one, else from its arrival in the browser; widgets of one feed share it.
  */
 
@@ -41,9 +43,56 @@ const HEAD_SCRIPT = `<script>
   var events = angular.element(document.body).injector().get('UiEvents');
   var dataAt = {};
   var lostAt = null;
+  var shownNames = null;
   events.on(function (update) {
+    if (update && update.msg && update.msg.topic === 'dashboard-names' && update.msg.payload) {
+      shownNames = update.msg.payload;
+      namesDue();
+      return;
+    }
     if (update && update.id) dataAt[update.id] = update.msg && typeof update.msg.ts === 'number' ? update.msg.ts : Date.now();
   });
+  // The dashboard draws the flow's titles again on every tab change and reconnect: the names follow in the same frame.
+  var namesPending = false;
+  function namesDue() {
+    if (namesPending || !shownNames) return;
+    namesPending = true;
+    requestAnimationFrame(function () { namesPending = false; showNames(); });
+  }
+  new MutationObserver(namesDue).observe(document.body, { childList: true, characterData: true, subtree: true });
+  /** The text of an element whose first text node node-red-dashboard binds to the flow's title. */
+  function retitle(element, name) {
+    if (!element || !name) return;
+    var text = element.firstChild;
+    if (!text || text.nodeType !== 3) { element.insertBefore(document.createTextNode(name), element.firstChild); return; }
+    var wanted = element.tagName === 'P' && element.classList.contains('nr-dashboard-cardtitle') ? name + ' ' : name;
+    if (text.nodeValue !== wanted) text.nodeValue = wanted;
+  }
+  /** The plant's names for tabs and groups (twin-plant-view) in place of the flow's, in the menu, title and cards. */
+  function showNames() {
+    if (!shownNames) return;
+    var tabName = {};
+    var groupName = {};
+    shownNames.tabs.forEach(function (t) { tabName[t.id] = t.name; });
+    shownNames.groups.forEach(function (g) { groupName[g.id] = g.name; });
+    // The menu asks the dashboard's main controller for each entry's name (scopes are not reachable: no debug info).
+    var main = angular.element(document.querySelector('[ng-controller]')).controller();
+    if (main && main.getMenuName) {
+      if (!main.twinTabNames) {
+        var flowMenuName = main.getMenuName;
+        main.getMenuName = function (obj) { return (obj && main.twinTabNames[obj.id]) || flowMenuName(obj); };
+      }
+      if (JSON.stringify(main.twinTabNames) !== JSON.stringify(tabName)) {
+        main.twinTabNames = tabName;
+        angular.element(document.body).injector().get('$rootScope').$applyAsync();
+      }
+    }
+    // The title bar's heading of the open tab (its other heading, the site's name, has no tab's id).
+    document.querySelectorAll('md-toolbar h1[node-id]').forEach(function (title) { retitle(title, tabName[title.getAttribute('node-id')]); });
+    document.querySelectorAll('ui-card-panel[node-id]').forEach(function (card) {
+      retitle(card.querySelector('.nr-dashboard-cardtitle'), groupName[card.getAttribute('node-id')]);
+    });
+  }
   events.on('disconnect', function () { if (lostAt === null) lostAt = Date.now(); render(); });
   events.on('connect', function () { lostAt = null; render(); });
   function age(ms) {
@@ -93,10 +142,14 @@ const HEAD_SCRIPT = `<script>
 })();
 </script>`;
 
-/** The head template; a ui_template of global scope needs no group and is added once for the whole dashboard. */
+/**
+ * The head template; a ui_template of global scope needs no group and is added once for the whole dashboard. It takes
+ * no input: the dashboard replaces a global template's content with each message's `msg.template`, so it listens to
+ * the other widgets' updates (twin-plant-view's tab and group names reach every browser through the names form).
+ */
 export function uiHead(flow: FlowBuilder, tab: string, column: number, row: number): string {
   return flow.place('dashboard:head', tab, column, row, {
-    type: 'ui_template', name: 'HMI style and data freshness', group: '', order: 0, width: 0, height: 0, format: `${HEAD_STYLE}\n${HEAD_SCRIPT}`,
+    type: 'ui_template', name: 'HMI style, data freshness, tab and group names', group: '', order: 0, width: 0, height: 0, format: `${HEAD_STYLE}\n${HEAD_SCRIPT}`,
     storeOutMessages: false, fwdInMessages: false, resendOnRefresh: false, templateScope: 'global', className: '', outputs: 0,
   });
 }

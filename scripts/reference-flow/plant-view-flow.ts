@@ -1,7 +1,7 @@
 import type { FlowBuilder } from './builder';
 import { FULL_WIDTH, TAB_ORDER, uiGroup, uiTab, uiTemplate } from './dashboard';
 import { freshnessClass, LIVE_STALE_AFTER_S } from './hmi-head';
-import { FLEET_TEMPLATE, MACHINE_TEMPLATE } from './plant-view-widgets';
+import { DASHBOARD_NAMES_TEMPLATE, FLEET_TEMPLATE, MACHINE_TEMPLATE } from './plant-view-widgets';
 
 /** The dashboard tab of the one machine page; twin-plant-view opens it by this title when a fleet row is clicked. */
 export const MACHINE_TAB_TITLE = 'Machine';
@@ -19,12 +19,12 @@ export interface PlantViewSources {
 /**
  * The plant on the dashboard, from one twin-plant-view node whatever the number of machines: the Fleet overview grouped
  * by site and line, most urgent first, paged; the one machine page, its machine chosen from a list or by a click on a
- * fleet row (a ui_control node switches that browser to it); the names operators give machines, lines and sites, kept
- * in the Node-RED user directory outside the flow (lib/plant-view/display-names.ts).
+ * fleet row (a ui_control node switches that browser to it); the names operators give machines, lines and sites, and
+ * the dashboard's tabs and groups, kept in the Node-RED user directory outside the flow (lib/plant-view/display-names.ts).
  */
 export function plantViewFlow(flow: FlowBuilder, tab: string, sources: PlantViewSources): void {
   const view = flow.place('plant-view', tab, 3, 3, { type: 'twin-plant-view', name: '', catalogue: sources.catalogue, namesFile: 'twin-display-names.json',
-    pageRows: '15', machineTab: MACHINE_TAB_TITLE, outputs: 3 });
+    pageRows: '15', machineTab: MACHINE_TAB_TITLE, outputs: 4 });
   for (let port = 0; port < 3; port++) flow.wire(sources.urgency, view, port);
   for (const node of sources.health) flow.wire(node, view, 1);
   const readings = flow.placeLinkIn('plant-view:readings-in', tab, 2, 4, 'readings of every machine');
@@ -50,4 +50,12 @@ export function plantViewFlow(flow: FlowBuilder, tab: string, sources: PlantView
   const control = flow.place('machine:control', tab, 4, 5, { type: 'ui_ui_control', name: 'tab changes; open the machine page', events: 'all', outputs: 1 });
   flow.wire(view, control, 2);
   flow.wire(control, view);
+  // The dashboard's tab and group names: the form to rename them, whose messages every browser's page head also reads.
+  // Not stored as the widget's state: a rename sent from one browser would replace the names every browser is sent.
+  const names = flow.place('dashboard-names:form', tab, 4, 6, {
+    type: 'ui_template', name: 'dashboard tab and group names', group: machineGroup, order: 2, width: FULL_WIDTH, height: 3, format: DASHBOARD_NAMES_TEMPLATE,
+    storeOutMessages: false, fwdInMessages: false, resendOnRefresh: true, templateScope: 'local', className: '', outputs: 1,
+  });
+  flow.wire(view, names, 3);
+  flow.wire(names, view);
 }

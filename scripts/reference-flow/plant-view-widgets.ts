@@ -82,6 +82,9 @@ ${STATE_STYLE}
 .twin-machine .twin-machine-pick select { font-size: 14px; padding: 2px 4px; max-width: 520px; }
 .twin-machine .twin-machine-title { font-size: 18px; font-weight: 600; }
 .twin-machine .twin-machine-place { color: #616161; }
+/* The normal states in neutral grey (ISA-101): colour only for DOWN, as everywhere else. */
+.twin-machine .twin-machine-state { display: inline-block; margin: 0 8px; padding: 0 6px; font-size: 12px; }
+.twin-machine .twin-machine-state.state-running, .twin-machine .twin-machine-state.state-unknown { background: #e0e0e0; color: #424242; }
 .twin-machine .twin-machine-columns { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; }
 .twin-machine tr.limit-alarm td:first-child { border-left: 6px solid ${ATTENTION_COLOUR.high}; }
 .twin-machine tr.limit-warning td:first-child { border-left: 6px solid ${ATTENTION_COLOUR.medium}; }
@@ -139,6 +142,7 @@ ${MACHINE_SCRIPT}
   <div class="none" ng-if="!msg.payload.page">Waiting for the catalogue's machines…</div>
   <div ng-if="msg.payload.page" ng-init="p = msg.payload.page">
     <div><span class="twin-machine-title" data-twin="machine-title">{{msg.payload.page.name}}</span>
+      <span ng-if="msg.payload.page.state" class="twin-machine-state state-{{msg.payload.page.state.state}}" data-twin="machine-state">${stateWord('msg.payload.page.state.state')}<span ng-if="msg.payload.page.state.since"> since {{msg.payload.page.state.since | date:'dd MMM HH:mm:ss'}}</span></span>
       <span class="twin-machine-place">{{msg.payload.page.asset}} · {{msg.payload.page.type}} · {{msg.payload.page.siteName}} › {{msg.payload.page.lineName}}<span ng-if="msg.payload.page.cell"> › {{msg.payload.page.cell}}</span></span></div>
     <div class="twin-machine-columns">
       <div>
@@ -147,7 +151,7 @@ ${MACHINE_SCRIPT}
           <tr><th>Sensor</th><th class="num">Value</th><th>Unit</th><th>Limits</th><th>At</th></tr>
           <tr ng-repeat="s in msg.payload.page.sensors track by s.id" class="limit-{{s.limit}}" data-sensor="{{s.id}}">
             <td>{{s.name}}</td>
-            <td class="num value"><span ng-if="s.value !== undefined && s.value !== null">{{s.value | number:(s.value >= 1000 || s.value <= -1000 ? 0 : s.value >= 100 || s.value <= -100 ? 1 : 2)}}</span><span ng-if="s.sampleRate">waveform, {{s.sampleRate | number:0}} Hz</span><span ng-if="s.ts === undefined || s.ts === null">–</span></td>
+            <td class="num value"><span ng-if="s.value !== undefined && s.value !== null">{{s.value | number:(s.whole || s.value >= 1000 || s.value <= -1000 ? 0 : s.value >= 100 || s.value <= -100 ? 1 : 2)}}</span><span ng-if="s.sampleRate">waveform, {{s.sampleRate | number:0}} Hz</span><span ng-if="s.ts === undefined || s.ts === null">–</span></td>
             <td>{{s.unit}}</td>
             <td class="limits">{{s.limits}}</td>
             <td class="at">{{s.ts | date:'HH:mm:ss'}}<span ng-if="s.quality && s.quality !== 'good'"> · {{s.quality}}</span></td>
@@ -177,4 +181,49 @@ ${MACHINE_SCRIPT}
       </div>
     </div>
   </div>
+</div>`;
+
+
+/**
+ * The form that renames the dashboard's tabs and groups, fed with twin-plant-view's `dashboard-names` (every tab and
+ * group under the name shown). The page's head puts those names in place of the flow's titles; this form only sends
+ * the plant's new name, and shows the chosen one's own name again after a rename of it.
+ */
+export const DASHBOARD_NAMES_TEMPLATE = `<style>
+.twin-board-names { display: flex; align-items: center; gap: 8px; font-size: 13px; flex-wrap: wrap; }
+.twin-board-names select { font-size: 13px; padding: 2px 4px; max-width: 520px; }
+.twin-board-names input { font-size: 13px; padding: 2px 4px; width: 260px; }
+.twin-board-names .md-button { min-width: 0; margin: 0; padding: 0 8px; line-height: 26px; min-height: 26px; }
+</style>
+<script>
+(function (scope) {
+  scope.board = {};
+  var filled = '';
+  scope.$watch('msg', function (msg) {
+    if (!msg || msg.topic !== 'dashboard-names' || !msg.payload) return;
+    scope.elements = msg.payload.tabs.map(function (t) { return angular.extend({ kind: 'tab' }, t); })
+      .concat(msg.payload.groups.map(function (g) { return angular.extend({ kind: 'group' }, g); }));
+    if (!scope.chosenElement() && scope.elements.length) scope.board.id = scope.elements[0].id;
+    scope.fillBoard(false);
+  });
+  scope.chosenElement = function () {
+    return (scope.elements || []).filter(function (e) { return e.id === scope.board.id; })[0];
+  };
+  scope.fillBoard = function (always) {
+    var element = scope.chosenElement();
+    if (!element) return;
+    var shown = JSON.stringify([element.id, element.own]);
+    if (always || shown !== filled) { filled = shown; scope.board.name = element.own; }
+  };
+  scope.renameElement = function () {
+    var element = scope.chosenElement();
+    if (element) scope.send({ topic: 'rename', payload: { kind: element.kind, key: element.id, name: scope.board.name || '' } });
+  };
+})(scope);
+</script>
+<div class="twin-board-names" data-twin="dashboard-names">
+  <span>Names of the dashboard's tabs and groups (empty: the flow's)</span>
+  <select data-twin="dashboard-element" ng-model="board.id" ng-change="fillBoard(true)" ng-options="e.id as e.label for e in elements"></select>
+  <input type="text" data-twin="name-dashboard" ng-model="board.name" placeholder="{{chosenElement().flowName}}" maxlength="60" aria-label="new name">
+  <button class="md-button md-raised" data-twin="rename-dashboard" ng-click="renameElement()">Rename</button>
 </div>`;

@@ -3,6 +3,7 @@ import helper from 'node-red-node-test-helper';
 import type { AssetDefinition } from '../lib/asset/asset-model';
 import { SPINDLE_ASSET } from '../lib/asset/presets';
 import type { ScalarReading } from '../lib/reading/reading';
+import type { MachineStateFact } from '../lib/facts/plant-facts';
 import type { AlertEvent } from '../lib/threshold/alert';
 import { ThresholdMonitor } from '../lib/threshold/threshold-monitor';
 import { Random } from '../lib/math/random';
@@ -67,6 +68,20 @@ describe('threshold monitor', function () {
     assert.deepEqual(m.process([reading('flow', 100, 1, { historical: true })]), []);
     const events = m.process([reading('flow', 100, 2)]);
     assert.deepEqual(events.map((e) => `${e.level}:${e.direction}:${e.state}`), ['warning:low:raised']);
+  });
+
+  it('clears a value back within its limit because the machine stopped or failed saying so, not as if the fault had gone', function () {
+    let machine: MachineStateFact | null = { state: 'running', since: T0 };
+    const m = new ThresholdMonitor(ASSET, { sensors: [], staleAfterMs: 0, ignoreHistorical: true, machineState: () => machine }, T0);
+    const cleared = (from: number): AlertEvent | undefined => {
+      m.process([reading('flow', 100, from)]);
+      return m.process([reading('flow', 200, from + 1)]).find((e) => e.state === 'cleared');
+    };
+    assert.match(cleared(0)?.message ?? '', /: back within the warning limit$/);
+    machine = { state: 'down', since: T0 + 5000 };
+    assert.match(cleared(10)?.message ?? '', /within the warning limit because the machine is DOWN, not because the fault is gone/);
+    machine = null;
+    assert.match(cleared(20)?.message ?? '', /: back within the warning limit$/, 'no state published: nothing claimed about it');
   });
 
   it('raises a stale alert when a sensor goes quiet and clears it when data returns', function () {

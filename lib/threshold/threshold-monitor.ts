@@ -1,4 +1,6 @@
 import type { AssetDefinition, SensorDefinition } from '../asset/asset-model';
+import type { MachineStateFact } from '../facts/plant-facts';
+import { stateLabel } from '../machine-state/machine-state';
 import type { Reading } from '../reading/reading';
 import { DEFAULT_PRIORITY } from '../alarm/priority';
 import { DEFAULT_SUPPRESS_WHEN } from '../alarm/suppression';
@@ -12,6 +14,11 @@ export interface ThresholdOptions {
   staleAfterMs: number;
   /** Replayed (historical) readings never raise or clear alerts. */
   ignoreHistorical: boolean;
+  /**
+   * The machine's state by the machine-state rule, where a node publishes it: a value back within its limit because
+   * the machine stopped or failed is cleared saying so, not as though the fault had gone.
+   */
+  machineState?: () => MachineStateFact | null;
 }
 
 /** What survives a redeploy: the alerts still active, so they neither vanish nor fire again. */
@@ -71,7 +78,7 @@ export class ThresholdMonitor {
       if (!transition) continue;
       if (transition.from) {
         const previous = this.findActive(reading.sensor, transition.from.level);
-        if (previous) events.push(this.clear(previous, reading.ts, reading.value, `${entry.sensor.name} ${formatAlertValue(reading.value)} ${entry.sensor.unit}: back within the ${transition.from.level} limit`));
+        if (previous) events.push(this.clear(previous, reading.ts, reading.value, this.backWithin(entry.sensor, transition.from.level, reading.value)));
       }
       if (transition.to) events.push(this.raise(entry.sensor, transition.to, reading.value, reading.ts));
     }
@@ -119,6 +126,15 @@ export class ThresholdMonitor {
         entry.limits.active = { level: alert.level, direction: alert.direction, limit: alert.limit };
       }
     }
+  }
+
+  private backWithin(sensor: SensorDefinition, level: AlertLevel, value: number): string {
+    const reading = `${sensor.name} ${formatAlertValue(value)} ${sensor.unit}`;
+    const machine = this.options.machineState?.();
+    if (machine && (machine.state === 'down' || machine.state === 'stopped')) {
+      return `${reading}: within the ${level} limit because the machine is ${stateLabel(machine.state)}, not because the fault is gone`;
+    }
+    return `${reading}: back within the ${level} limit`;
   }
 
   private findActive(sensor: string, level: AlertLevel): AlertEvent | undefined {

@@ -41,6 +41,7 @@ export = function register(RED: NodeAPI): void {
             sensors,
             staleAfterMs: Math.max(0, Number(config.staleAfterS) || 0) * 1000,
             ignoreHistorical: config.ignoreHistorical !== false,
+            machineState: () => plantFacts.machineStateOf(asset.id),
           });
           const saved = node.context().get(assetContextKey(CONTEXT_KEY, served, asset.id)) as ThresholdSnapshot | undefined;
           if (saved) monitor.restore(saved);

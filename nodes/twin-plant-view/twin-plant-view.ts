@@ -22,6 +22,10 @@ interface TwinPlantViewDef extends NodeDef {
 }
 
 type ViewMessage = NodeMessageInFlow & { socketid?: string; name?: string };
+type Send = (msg: Array<NodeMessage | NodeMessage[] | null>) => void;
+
+/** The overview goes out at most this often: a plant of 50 machines sends several estimates a second. */
+const FLEET_INTERVAL_MS = 1000;
 
 function isLadder(item: unknown): item is { asset: string; model: string; rulHours: number; health?: number; ts: number } {
   const e = item as Record<string, unknown> | null;
@@ -46,6 +50,8 @@ export = function register(RED: NodeAPI): void {
     const machineTab = config.machineTab?.trim() || 'Machine';
     let fleetSent = false;
     let namesSent = false;
+    let fleetAt = 0;
+    let fleetTimer: NodeJS.Timeout | undefined;
     /** The dashboard's tabs and groups as the deployed flows define them (read when needed: a deploy changes them). */
     const dashboardElements = (): DashboardElement[] => {
       const found: DashboardElement[] = [];
@@ -72,6 +78,7 @@ export = function register(RED: NodeAPI): void {
     };
     const fleetMessage = (): NodeMessage => {
       fleetSent = true;
+      fleetAt = Date.now();
       return { topic: 'fleet', payload: view.fleet() };
     };
     /** The machine page of one browser: its chosen machine, else the most urgent, and the list to choose from. */
@@ -83,6 +90,12 @@ export = function register(RED: NodeAPI): void {
       return { topic: 'machine', payload: { machines, page: asset === undefined ? null : view.machinePage(asset), chosen: chosen !== undefined, error }, socketid: socket } as NodeMessage;
     };
     const pages = (sockets: string[]): NodeMessage[] => sockets.map((socket) => pageMessage(socket));
+    /** The overview now, or once the interval since the last one is up, with whatever arrived meanwhile. */
+    const fleetSoon = (send: Send): void => {
+      const wait = fleetAt + FLEET_INTERVAL_MS - Date.now();
+      if (wait <= 0) send([fleetMessage(), null, null, namesOnce()]);
+      else fleetTimer ??= setTimeout(() => { fleetTimer = undefined; node.send([fleetMessage(), null, null, namesOnce()]); }, wait);
+    };
     const shownAsset = (chosen: string | undefined): string | undefined => chosen ?? view.machineList()[0]?.asset;
 
     handleInput(node, status, (incoming, send) => {
@@ -130,13 +143,13 @@ export = function register(RED: NodeAPI): void {
       if (isUrgencyRecord(payload)) {
         view.addUrgency(payload);
         showStatus();
-        send([fleetMessage(), null, null, namesOnce()]);
+        fleetSoon(send);
         return;
       }
       if (!Array.isArray(payload) || payload.length === 0) return;
       if (isLadder(payload[0])) {
         view.addLadder(payload.filter(isLadder));
-        send([fleetMessage(), null, null, namesOnce()]);
+        fleetSoon(send);
         return;
       }
       if (looksLikeReading(payload[0])) {
@@ -147,6 +160,7 @@ export = function register(RED: NodeAPI): void {
         if (first) showStatus();
       }
     });
+    node.on('close', () => clearTimeout(fleetTimer));
   }
   RED.nodes.registerType('twin-plant-view', TwinPlantView);
 };

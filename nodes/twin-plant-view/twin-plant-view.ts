@@ -66,7 +66,7 @@ export = function register(RED: NodeAPI): void {
       namesSent = true;
       return { topic: 'dashboard-names', payload: dashboardNames(dashboardElements(), names) };
     };
-    /** The names go out with the first fleet: the head template keeps them for every browser that connects later. */
+    /** The names go out with the first fleet; the dashboard replays them to every browser that connects later. */
     const namesOnce = (): NodeMessage | null => (namesSent ? null : namesMessage());
 
     const showStatus = (): void => {

@@ -11,17 +11,19 @@ import type { BoostingOptions } from '../lib/rul/gradient-boosting';
 
 const PYTHON = '/usr/bin/python3';
 
+// XGBoost's own training API: its scikit-learn wrapper needs scikit-learn, which Debian's python3-xgboost lacks.
 const SCRIPT = `
 import sys, json, numpy as np, xgboost as xgb
 d = sys.argv[1]
 o = json.load(open(d + '/options.json'))
 X = np.load(d + '/train_x.npy'); y = np.load(d + '/train_y.npy'); valid = np.load(d + '/train_valid.npy')
 T = np.load(d + '/test_x.npy')
-model = xgb.XGBRegressor(n_estimators=o['rounds'], learning_rate=o['learningRate'], max_depth=o['maxDepth'],
-    subsample=o['subsample'], reg_lambda=o['lambda'], min_child_weight=o['minLeaf'], tree_method='hist',
-    max_bin=o['maxBins'], early_stopping_rounds=o['earlyStoppingRounds'], random_state=o['seed'], n_jobs=1)
-model.fit(X[~valid], y[~valid], eval_set=[(X[valid], y[valid])], verbose=False)
-np.save(d + '/test_pred.npy', model.predict(T).astype(np.float64))
+params = {'objective': 'reg:squarederror', 'eta': o['learningRate'], 'max_depth': o['maxDepth'], 'subsample': o['subsample'],
+    'lambda': o['lambda'], 'min_child_weight': o['minLeaf'], 'tree_method': 'hist', 'max_bin': o['maxBins'], 'seed': o['seed'], 'nthread': 1}
+booster = xgb.train(params, xgb.DMatrix(X[~valid], label=y[~valid]), num_boost_round=o['rounds'],
+    evals=[(xgb.DMatrix(X[valid], label=y[valid]), 'valid')], early_stopping_rounds=o['earlyStoppingRounds'], verbose_eval=False)
+pred = booster.predict(xgb.DMatrix(T), iteration_range=(0, booster.best_iteration + 1))
+np.save(d + '/test_pred.npy', pred.astype(np.float64))
 `;
 
 export function xgboostAvailable(): boolean {

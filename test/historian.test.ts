@@ -92,6 +92,14 @@ function suite(name: string, makeTarget: () => Promise<ConnectionTarget | undefi
       await writer.close(5000);
     });
 
+    it('writes a live backlog of at least copyMinRows rows in one batch (the COPY path where the server has it)', async function () {
+      const results: BatchResult[] = [];
+      const writer = new BatchWriter(connection, { batchSize: 500, batchMs: 50, maxQueuedRows: 100000, copyMinRows: 2000, replayBatchSize: 10000 }, (r) => results.push(r));
+      await writer.write(readings(12000, Date.UTC(2026, 0, 3), 'backlog'));
+      assert.deepEqual(results.map((r) => [r.rows, r.inserted]), [[10000, 10000], [2000, 2000]], 'behind by 12,000 rows: 10,000, then the 2,000 left');
+      await writer.close(5000);
+    });
+
     it('batches by time when fewer rows than a batch arrive', async function () {
       const results: BatchResult[] = [];
       const writer = new BatchWriter(connection, { batchSize: 1000, batchMs: 200, maxQueuedRows: 10000 }, (r) => results.push(r));

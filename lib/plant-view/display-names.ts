@@ -4,9 +4,9 @@ import { writeFileAtomically } from '../write-file-atomically';
 /**
  * Operators' own names for what the dashboard shows: machines, lines and sites, and the dashboard's tabs and groups.
  * The one place that decides a name: the plant's own name (set on the dashboard) wins over the catalogue's `name` (a
- * tab's or group's: the flow's), which wins over the id. The plant's
- * names live in a JSON file of their own beside the flows (in the Node-RED user directory), never in the flow, so a
- * restart or a new version of the flow keeps them and the integrator's catalogue stays theirs.
+ * tab's or group's: the flow's), which wins over the id. The plant's names live in a JSON file of their own beside
+ * the flows (in the Node-RED user directory), never in the flow, so a restart or a new version of the flow keeps them
+ * and the integrator's catalogue stays theirs.
  */
 
 export type NamedKind = 'machine' | 'line' | 'site' | 'tab' | 'group';

@@ -43,10 +43,15 @@ const HEAD_SCRIPT = `<script>
   var events = angular.element(document.body).injector().get('UiEvents');
   var dataAt = {};
   var lostAt = null;
-  var shownNames = null;
+  // The plant's names by node id (twin-plant-view's dashboard-names), null until they arrive.
+  var tabName = null;
+  var groupName = null;
   events.on(function (update) {
     if (update && update.msg && update.msg.topic === 'dashboard-names' && update.msg.payload) {
-      shownNames = update.msg.payload;
+      tabName = {};
+      groupName = {};
+      update.msg.payload.tabs.forEach(function (t) { tabName[t.id] = t.name; });
+      update.msg.payload.groups.forEach(function (g) { groupName[g.id] = g.name; });
       namesDue();
       return;
     }
@@ -55,7 +60,7 @@ const HEAD_SCRIPT = `<script>
   // The dashboard draws the flow's titles again on every tab change and reconnect: the names follow in the same frame.
   var namesPending = false;
   function namesDue() {
-    if (namesPending || !shownNames) return;
+    if (namesPending || !tabName) return;
     namesPending = true;
     requestAnimationFrame(function () { namesPending = false; showNames(); });
   }
@@ -70,11 +75,6 @@ const HEAD_SCRIPT = `<script>
   }
   /** The plant's names for tabs and groups (twin-plant-view) in place of the flow's, in the menu, title and cards. */
   function showNames() {
-    if (!shownNames) return;
-    var tabName = {};
-    var groupName = {};
-    shownNames.tabs.forEach(function (t) { tabName[t.id] = t.name; });
-    shownNames.groups.forEach(function (g) { groupName[g.id] = g.name; });
     // The menu asks the dashboard's main controller for each entry's name (scopes are not reachable: no debug info).
     var main = angular.element(document.querySelector('[ng-controller]')).controller();
     if (main && main.getMenuName) {
@@ -82,7 +82,7 @@ const HEAD_SCRIPT = `<script>
         var flowMenuName = main.getMenuName;
         main.getMenuName = function (obj) { return (obj && main.twinTabNames[obj.id]) || flowMenuName(obj); };
       }
-      if (JSON.stringify(main.twinTabNames) !== JSON.stringify(tabName)) {
+      if (main.twinTabNames !== tabName) {
         main.twinTabNames = tabName;
         angular.element(document.body).injector().get('$rootScope').$applyAsync();
       }

@@ -41,6 +41,15 @@ describe('plant view: fleet overview, machine page, display names', function () 
     assert.equal(fleet.rows[0].name, 'Centrifugal pump 2', 'the catalogue\'s name');
   });
 
+  it('puts a machine that is DOWN first, before CRITICAL, whatever its last estimate said', function () {
+    const view = new PlantView(CATALOGUE.assets, new DisplayNames(namesFile()));
+    const tracker = new UrgencyTracker();
+    view.addUrgency(urgency(tracker, 'pump-2', 20));
+    view.addUrgency({ ...urgency(tracker, 'spindle-1', 300), machineState: { state: 'down', since: 1_000 } });
+    assert.deepEqual([view.machineList()[0].asset, view.machineList()[0].level], ['spindle-1', 'NORMAL'], 'the machine page opens on it');
+    assert.equal(view.fleet().lines[0].line, 'machining', 'its line before the line of the CRITICAL pump');
+  });
+
   it('shows one machine\'s newest readings against its limits; replayed backlog is not "now"', function () {
     const view = new PlantView(CATALOGUE.assets, new DisplayNames(namesFile()));
     const spindle = CATALOGUE.assets.find((a) => a.id === 'spindle-2')!;

@@ -136,7 +136,11 @@ function emptyCounts(): LevelCounts {
   return { CRITICAL: 0, WARNING: 0, NORMAL: 0, waiting: 0 };
 }
 
+/** A machine stopped on a failure comes before every level: whatever its last estimate said, it needs someone now. */
+const DOWN_RANK = -1;
+
 function rankOf(row: FleetRow): number {
+  if (row.machineState?.state === 'down') return DOWN_RANK;
   return row.level ? RANK[row.level] : NO_ESTIMATE_RANK;
 }
 

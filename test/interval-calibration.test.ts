@@ -6,21 +6,21 @@ const Q = { lower: 0.1, upper: 0.9 };
 
 describe('one-sided interval calibration', function () {
   it('moves each bound by the quantile of its own misses: an interval lying wholly below the truth rises at its lower end and widens at its upper', function () {
-    // Truth 1..20, interval [0, 0]. Each tail may miss 10 %; with the finite-sample correction the level is
-    // 0.9 × 21/20 = 94.5 %, i.e. the 19th smallest of 20 scores.
+    // Truth 1..20, interval [0, 0]. Each tail may miss 10 % of the cases: the level is 90 %, the 18th smallest of 20
+    // scores.
     const target = Array.from({ length: 20 }, (_, i) => i + 1);
     const rows = target.map((_, i) => i);
     const zero = new Array(20).fill(0);
     const c = calibrateInterval(target, zero, zero, rows, Q);
-    // Scores below the lower bound: 0 − y = −20..−1, the 19th smallest −2: the lower bound rises to 2.
-    assert.equal(c.lowerShift, -2);
-    // Scores above the upper bound: y − 0 = 1..20, the 19th smallest 19: the upper bound moves out to 19.
-    assert.equal(c.upperShift, 19);
+    // Scores below the lower bound: 0 − y = −20..−1, the 18th smallest −3: the lower bound rises to 3.
+    assert.equal(c.lowerShift, -3);
+    // Scores above the upper bound: y − 0 = 1..20, the 18th smallest 18: the upper bound moves out to 18.
+    assert.equal(c.upperShift, 18);
     assert.equal(c.coverageBeforeCalibration, 0);
-    assert.equal(c.belowLower, 1 / 20, 'only y = 1 lies below 2');
-    assert.equal(c.aboveUpper, 1 / 20, 'only y = 20 lies above 19');
-    assert.equal(c.coverage, 18 / 20);
-    assert.equal(c.meanWidth, 17);
+    assert.equal(c.belowLower, 2 / 20, 'y = 1 and 2 lie below 3: the nominal 10 %');
+    assert.equal(c.aboveUpper, 2 / 20, 'y = 19 and 20 lie above 18: the nominal 10 %');
+    assert.equal(c.coverage, 16 / 20);
+    assert.equal(c.meanWidth, 15);
     assert.equal(c.assets, 20);
   });
 

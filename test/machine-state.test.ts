@@ -130,7 +130,8 @@ describe('twin-features node when the machine stops or fails', function () {
     assert.deepEqual([record.state, record.since, record.validUntil], ['down', T0 + 1000, T0 + 500]);
     const raised = alerts[0].payload as AlertEvent;
     assert.deepEqual([raised.id, raised.state, raised.level, raised.sensor], [`spindle-1:machine-down:${T0 + 1000}`, 'raised', 'alarm', 'state']);
-    assert.match(raised.message, /spindle-1 is DOWN since/);
+    assert.equal(raised.message, 'spindle-1 is DOWN: remaining life is held at its last valid estimate', 'the time it went down is raisedAt, shown in the viewer\'s zone');
+    assert.equal(raised.raisedAt, T0 + 1000);
     assert.deepEqual(plantFacts.machineStateOf('spindle-1'), { state: 'down', since: T0 + 1000 }, 'alarm suppression reads the state from lib/facts');
     const sentBefore = vectors.length;
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -139,6 +140,7 @@ describe('twin-features node when the machine stops or fails', function () {
     f1.receive({ payload: [scalar('state', T0 + 5000, 1), scalar('vibration', T0 + 5100, 1)] });
     await until(() => alerts.length > 1, 'the machine-down alarm cleared');
     assert.deepEqual([(alerts[1].payload as AlertEvent).id, (alerts[1].payload as AlertEvent).state], [`spindle-1:machine-down:${T0 + 1000}`, 'cleared']);
+    assert.match((alerts[1].payload as AlertEvent).message, /^spindle-1 is no longer down \(it was down for \d+ s\)$/);
     await until(() => vectors.some((m) => (m.payload as FeatureVector).features && (m.payload as FeatureVector).ts === T0 + 5100), 'vectors again');
     const last = vectors.at(-1)!.payload as FeatureVector;
     assert.ok(Math.abs(last.features['vibration.mean.1h'] - 1.5) < 1e-9, `the coast-down reading was never used: ${last.features['vibration.mean.1h']}`);

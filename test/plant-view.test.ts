@@ -34,20 +34,22 @@ describe('plant view: fleet overview, machine page, display names', function () 
       'utilities/pump-2/CRITICAL', 'utilities/pump-3/NORMAL', 'utilities/pump-1/NORMAL',
       'machining/spindle-3/CRITICAL', 'machining/spindle-2/WARNING', 'machining/spindle-1/NORMAL', 'machining/spindle-4/-',
     ]);
-    assert.deepEqual(fleet.counts, { CRITICAL: 2, WARNING: 1, NORMAL: 3, waiting: 1 });
+    assert.deepEqual(fleet.counts, { DOWN: 0, CRITICAL: 2, WARNING: 1, NORMAL: 3, waiting: 1 });
     assert.deepEqual(fleet.lines.map((l) => [l.key, l.machines, l.counts.CRITICAL, l.counts.WARNING]), [['demo-plant/utilities', 3, 1, 0], ['demo-plant/machining', 4, 1, 1]]);
     assert.equal(fleet.pages, 2, '7 machines, 4 a page');
     assert.deepEqual(fleet.rows.map((r) => fleet.lines[r.lineIndex].key), fleet.rows.map((r) => r.lineKey));
     assert.equal(fleet.rows[0].name, 'Centrifugal pump 2', 'the catalogue\'s name');
   });
 
-  it('puts a machine that is DOWN first, before CRITICAL, whatever its last estimate said', function () {
+  it('puts a machine that is DOWN first, before CRITICAL, and counts it as DOWN, whatever its last estimate said', function () {
     const view = new PlantView(CATALOGUE.assets, new DisplayNames(namesFile()));
     const tracker = new UrgencyTracker();
     view.addUrgency(urgency(tracker, 'pump-2', 20));
     view.addUrgency({ ...urgency(tracker, 'spindle-1', 300), machineState: { state: 'down', since: 1_000 } });
     assert.deepEqual([view.machineList()[0].asset, view.machineList()[0].level], ['spindle-1', 'NORMAL'], 'the machine page opens on it');
     assert.equal(view.fleet().lines[0].line, 'machining', 'its line before the line of the CRITICAL pump');
+    assert.deepEqual(view.fleet().counts, { DOWN: 1, CRITICAL: 1, WARNING: 0, NORMAL: 0, waiting: 5 }, 'not counted as NORMAL');
+    assert.equal(view.fleet().lines[0].counts.DOWN, 1);
   });
 
   it('shows one machine\'s newest readings against its limits; replayed backlog is not "now"', function () {

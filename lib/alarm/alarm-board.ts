@@ -1,4 +1,5 @@
 import { alarmKeyOf, type AlertEvent } from '../threshold/alert';
+import { formatDuration } from '../duration-text';
 import { formatAlertValue } from '../threshold/threshold-monitor';
 import { journalRecord, type AlarmJournalRecord, type JournalFields } from './alarm-journal';
 import type { AlarmDisplayState, AlarmHiddenBy, AlarmRecord, AlarmView, OutOfService } from './alarm-types';
@@ -211,7 +212,7 @@ export class AlarmBoard {
     const hidden = this.hiddenBy(alarm);
     if (hidden) {
       this.hide(alarm, event.ts);
-      this.journal(changes, alarm, { ts: event.ts, action: 'raised', message: `${event.message} (not shown: ${this.hiddenReason(alarm, hidden)})` });
+      this.journal(changes, alarm, { ts: event.ts, action: 'raised', message: `${event.message} (not shown: ${this.hiddenReason(alarm, hidden, event.ts)})` });
       return;
     }
     alarm.state = 'unacknowledged';
@@ -280,8 +281,9 @@ export class AlarmBoard {
     return null;
   }
 
-  private hiddenReason(alarm: AlarmRecord, hidden: AlarmHiddenBy): string {
-    if (hidden === 'shelved') return `shelved by ${alarm.shelve!.by} until ${new Date(alarm.shelve!.until).toISOString()}`;
+  /** Durations, not clock times: the journal is read in browsers whose time zone the server does not know. */
+  private hiddenReason(alarm: AlarmRecord, hidden: AlarmHiddenBy, now: number): string {
+    if (hidden === 'shelved') return `shelved by ${alarm.shelve!.by} for another ${formatDuration(alarm.shelve!.until - now)}`;
     if (hidden === 'suppressed') return `suppressed while ${alarm.asset} is ${alarm.suppressed!.state}`;
     return `${alarm.asset} ${alarm.sensor} is out of service`;
   }

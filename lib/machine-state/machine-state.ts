@@ -1,3 +1,4 @@
+import { formatDuration } from '../duration-text';
 import type { MachineStateFact, MachineStateName } from '../facts/plant-facts';
 import { isRunning, type RunningRule } from '../features/operating-hours';
 import type { AlertEvent } from '../threshold/alert';
@@ -113,10 +114,10 @@ export function isMachineStateRecord(value: unknown): value is MachineStateRecor
 
 /** The machine-down alarm of an asset: raised when it goes down, cleared when it leaves that state. */
 export function machineDownAlert(asset: string, sensor: string, down: MachineStateFact, change: 'raised' | 'cleared', ts: number): AlertEvent {
-  const at = new Date(down.since).toISOString();
   return {
     id: `${asset}:machine-down:${down.since}`, asset, sensor, level: 'alarm', direction: null, state: change, value: null, limit: null, unit: '',
     ts, raisedAt: down.since,
-    message: change === 'raised' ? `${asset} is DOWN since ${at}: remaining life is held at its last valid estimate` : `${asset} is no longer down (down since ${at})`,
+    // The time it went down is the alarm's raisedAt, which each dashboard shows in its viewer's own time zone.
+    message: change === 'raised' ? `${asset} is DOWN: remaining life is held at its last valid estimate` : `${asset} is no longer down (it was down for ${formatDuration(ts - down.since)})`,
   };
 }

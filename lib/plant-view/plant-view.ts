@@ -61,7 +61,8 @@ export interface FleetRow extends MachinePlace {
   machineState?: MachineStateFact;
 }
 
-export type LevelCounts = Record<UrgencyLevel | 'waiting', number>;
+/** Machines per level; a machine that is DOWN counts as DOWN, not by its last estimate's level. */
+export type LevelCounts = Record<UrgencyLevel | 'DOWN' | 'waiting', number>;
 
 export interface FleetLine {
   key: string;
@@ -133,14 +134,19 @@ interface LatestValue {
 }
 
 function emptyCounts(): LevelCounts {
-  return { CRITICAL: 0, WARNING: 0, NORMAL: 0, waiting: 0 };
+  return { DOWN: 0, CRITICAL: 0, WARNING: 0, NORMAL: 0, waiting: 0 };
 }
 
 /** A machine stopped on a failure comes before every level: whatever its last estimate said, it needs someone now. */
 const DOWN_RANK = -1;
 
+const isDown = (row: FleetRow) => row.machineState?.state === 'down';
+
+/** Where a machine is counted: a failed machine is not NORMAL because its last estimate, made while it ran, was. */
+const countedAs = (row: FleetRow): keyof LevelCounts => (isDown(row) ? 'DOWN' : row.level ?? 'waiting');
+
 function rankOf(row: FleetRow): number {
-  if (row.machineState?.state === 'down') return DOWN_RANK;
+  if (isDown(row)) return DOWN_RANK;
   return row.level ? RANK[row.level] : NO_ESTIMATE_RANK;
 }
 
@@ -271,8 +277,8 @@ export class PlantView {
     const lines: FleetLine[] = groups.map((rows) => {
       const lineCounts = emptyCounts();
       for (const row of rows) {
-        lineCounts[row.level ?? 'waiting']++;
-        counts[row.level ?? 'waiting']++;
+        lineCounts[countedAs(row)]++;
+        counts[countedAs(row)]++;
       }
       const { lineKey: key, site, siteName, line, lineName } = rows[0];
       return { key, site, siteName, line, lineName, machines: rows.length, counts: lineCounts };

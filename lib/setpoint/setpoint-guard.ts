@@ -1,7 +1,8 @@
 import { samePerson, type Actor } from '../identity/actor';
 import { isWaveform, type Reading } from '../reading/reading';
 import type { UrgencyLevel } from '../rul/urgency';
-import { formatDuration, formatValue } from './format-value';
+import { formatDuration } from '../duration-text';
+import { formatValue } from './format-value';
 import type { GuardOptions } from './guard-options';
 import { interlockBlocker, type Blocker, type InterlockFacts } from './interlocks';
 import type { SetpointAction, SetpointAuditRecord } from './setpoint-audit';

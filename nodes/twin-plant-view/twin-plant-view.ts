@@ -71,8 +71,8 @@ export = function register(RED: NodeAPI): void {
 
     const showStatus = (): void => {
       const { counts, lines, rows } = view.fleet();
-      const text = `${rows.length} machines on ${lines.length} lines · ${counts.CRITICAL} CRITICAL, ${counts.WARNING} WARNING`;
-      if (counts.CRITICAL > 0) status.failed(text);
+      const text = `${rows.length} machines on ${lines.length} lines · ${counts.DOWN ? `${counts.DOWN} DOWN, ` : ''}${counts.CRITICAL} CRITICAL, ${counts.WARNING} WARNING`;
+      if (counts.DOWN > 0 || counts.CRITICAL > 0) status.failed(text);
       else if (counts.WARNING > 0) status.waiting(text);
       else status.success(text);
     };

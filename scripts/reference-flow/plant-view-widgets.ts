@@ -34,7 +34,7 @@ ${STATE_STYLE}
  */
 const lineHeader = (repeat: string) => `<tr ng-repeat-start="${repeat}" class="twin-fleet-line" data-twin="fleet-line" ng-if="$first || shown[$index - 1].lineKey !== a.lineKey">
       <td colspan="7"><span class="twin-fleet-site">{{a.siteName}}</span> › <span class="twin-fleet-line-name">{{a.lineName}}</span>
-        <span class="twin-fleet-line-counts">{{msg.payload.lines[a.lineIndex].machines}} machine{{msg.payload.lines[a.lineIndex].machines === 1 ? "" : "s"}}<span ng-if="msg.payload.lines[a.lineIndex].counts.CRITICAL"> · <span class="twin-level twin-level-CRITICAL">{{msg.payload.lines[a.lineIndex].counts.CRITICAL}} CRITICAL</span></span><span ng-if="msg.payload.lines[a.lineIndex].counts.WARNING"> · <span class="twin-level twin-level-WARNING">{{msg.payload.lines[a.lineIndex].counts.WARNING}} WARNING</span></span></span></td>
+        <span class="twin-fleet-line-counts">{{msg.payload.lines[a.lineIndex].machines}} machine{{msg.payload.lines[a.lineIndex].machines === 1 ? "" : "s"}}<span ng-if="msg.payload.lines[a.lineIndex].counts.DOWN"> · <span class="twin-machine-state state-down">{{msg.payload.lines[a.lineIndex].counts.DOWN}} DOWN</span></span><span ng-if="msg.payload.lines[a.lineIndex].counts.CRITICAL"> · <span class="twin-level twin-level-CRITICAL">{{msg.payload.lines[a.lineIndex].counts.CRITICAL}} CRITICAL</span></span><span ng-if="msg.payload.lines[a.lineIndex].counts.WARNING"> · <span class="twin-level twin-level-WARNING">{{msg.payload.lines[a.lineIndex].counts.WARNING}} WARNING</span></span></span></td>
     </tr>`;
 
 export const FLEET_TEMPLATE = `<style>
@@ -43,6 +43,7 @@ ${FLEET_STYLE}
 <div class="twin-fleet" ng-init="pager = { page: 0 }">
   <div class="none" ng-if="!msg.payload || msg.payload.rows.length === 0">Waiting for the catalogue's machines and their first remaining-life estimates…</div>
   <div class="twin-fleet-summary" data-twin="fleet-counts" ng-if="msg.payload && msg.payload.rows.length > 0">{{msg.payload.rows.length}} machines on {{msg.payload.lines.length}} lines ·
+    <span class="twin-machine-state state-down" ng-if="msg.payload.counts.DOWN">{{msg.payload.counts.DOWN}} DOWN</span>
     <span class="twin-level twin-level-CRITICAL" ng-if="msg.payload.counts.CRITICAL">{{msg.payload.counts.CRITICAL}} CRITICAL</span>
     <span class="twin-level twin-level-WARNING" ng-if="msg.payload.counts.WARNING">{{msg.payload.counts.WARNING}} WARNING</span>
     <span class="twin-level twin-level-NORMAL">{{msg.payload.counts.NORMAL}} NORMAL</span>

@@ -72,7 +72,13 @@ export class DegradationFit {
     if (this.points.length > this.options.memory) this.points.shift();
   }
 
-  /** The better-fitting model's RUL and 80 % interval at `ts`, or undefined with too few points or no rising trend. */
+  /**
+   * The better-fitting model's RUL and 80 % interval at `ts`, or undefined with too few points or no established
+   * rising trend: a model counts only when its interval is bounded, i.e. its trend reaches the threshold within the
+   * horizon with at least 90 % probability. Soon after an onset a trend barely above flat extrapolates to tens of
+   * thousands of hours (seen on the simulated spindle: 178,926 h, where its bearing's rating gives 4,700); such a
+   * median says nothing, and the ladder's rung below answers instead.
+   */
   estimate(ts: number): DegradationEstimate | undefined {
     if (this.exponential.count < this.options.minPoints) return undefined;
     const now = (ts - this.onsetTs) / 3_600_000;
@@ -80,11 +86,11 @@ export class DegradationFit {
     const exp = this.inflated(this.exponential.posterior(), (p) => Math.log(Math.max(this.options.floor, p.hi)));
     const expMisfit = this.misfit((t) => Math.exp(exp.mean[0] + exp.mean[1] * t));
     const fromExp = this.interval(exp, 0, now);
-    if (fromExp && exp.mean[1] > 0) candidates.push({ kind: 'exponential', misfit: expMisfit, ...fromExp });
+    if (fromExp && exp.mean[1] > 0 && Number.isFinite(fromExp.upperHours)) candidates.push({ kind: 'exponential', misfit: expMisfit, ...fromExp });
     const lin = this.inflated(this.linear.posterior(), (p) => p.hi);
     const linMisfit = this.misfit((t) => lin.mean[0] + lin.mean[1] * t);
     const fromLin = this.interval(lin, 1, now);
-    if (fromLin && lin.mean[1] > 0) candidates.push({ kind: 'linear', misfit: linMisfit, ...fromLin });
+    if (fromLin && lin.mean[1] > 0 && Number.isFinite(fromLin.upperHours)) candidates.push({ kind: 'linear', misfit: linMisfit, ...fromLin });
     candidates.sort((a, b) => a.misfit - b.misfit);
     return candidates[0];
   }

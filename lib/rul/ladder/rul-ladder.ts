@@ -3,8 +3,8 @@
  *   survival prior (ISO 281 L10, or a Weibull of fleet lives) before onset →
  *   degradation (exponential with Bayesian updating, or linear) from the detected onset →
  *   similarity to past run-to-failure trajectories once enough exist.
- * A rung that cannot answer (too few points since onset, no rising trend, too few histories) hands down to the next
- * one below it. The supervised trees of twin-rul sit above this ladder: they are used where the asset has confirmed
+ * A rung that cannot answer (too few points since onset, no rising trend or one too flat to bound the life, too few
+ * histories) hands down to the next one below it. The supervised trees of twin-rul sit above this ladder: they are used where the asset has confirmed
  * failures to learn from, and this ladder is what an asset without them gets.
  */
 import { DegradationFit, DEFAULT_DEGRADATION_OPTIONS, type DegradationOptions, type DegradationState, type RulInterval } from './degradation';
@@ -159,7 +159,8 @@ export class RulLadder {
       }
     }
     const survival = this.survival();
-    if (survival) return { asset: this.asset, ts: point.ts, model: survival.model, onset, ...survivalRul(survival, point.ageHours), basis: survival.basis };
-    return { asset: this.asset, ts: point.ts, model: 'none', onset, basis: onset ? 'degradation under way, too few points for a trend' : 'no life data, no rating and no onset yet' };
+    const trendless = 'degradation under way, no trend yet that bounds the remaining life';
+    if (survival) return { asset: this.asset, ts: point.ts, model: survival.model, onset, ...survivalRul(survival, point.ageHours), basis: onset ? `${survival.basis}; ${trendless}` : survival.basis };
+    return { asset: this.asset, ts: point.ts, model: 'none', onset, basis: onset ? trendless : 'no life data, no rating and no onset yet' };
   }
 }

@@ -111,7 +111,11 @@ describe('historian writer across a broken connection', function () {
     const connection = new HistorianConnection({ target: { kind: 'url', url, ssl: false }, poolMax: 2, schema, compressAfterDays: 7, retentionDays: undefined });
     const results: BatchResult[] = [];
     const states: string[] = [];
-    const writer = new BatchWriter(connection, { batchSize: 50, batchMs: 20, maxQueuedRows: 100000 }, (r) => results.push(r), (s) => states.push(s));
+    const causes: string[] = [];
+    const writer = new BatchWriter(connection, { batchSize: 50, batchMs: 20, maxQueuedRows: 100000 }, (r) => results.push(r), (s, _queued, cause) => {
+      states.push(s);
+      if (cause) causes.push(cause);
+    });
     try {
       await connection.ready();
       const start = Date.UTC(2026, 1, 1);
@@ -125,6 +129,7 @@ describe('historian writer across a broken connection', function () {
       }
       await Promise.all(writes);
       assert.ok(states.includes('reconnecting'), `went through reconnecting: ${states.join()}`);
+      assert.ok(causes.length > 0 && causes.every((cause) => cause.length > 0), `the node's warning names why: ${causes.join(' | ')}`);
       assert.ok(results.some((r) => !r.ok && /unreachable/.test(r.error ?? '')), 'reported the outage');
       await withClient(LOCAL_POSTGRES_URL, async (client) => {
         const stored = await client.query(`SELECT value FROM "${schema}".twin_readings ORDER BY ts`);

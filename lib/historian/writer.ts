@@ -94,7 +94,8 @@ export class BatchWriter {
   private readonly connection: HistorianConnection;
   private readonly options: Required<WriterOptions>;
   private readonly onResult: (result: BatchResult) => void;
-  private readonly onState: (state: WriterState, queued: number) => void;
+  /** `cause`: why the writer went to `reconnecting` (the error's message), given when it goes there. */
+  private readonly onState: (state: WriterState, queued: number, cause?: string) => void;
   private live: QueuedRow[] = [];
   private late: QueuedRow[] = [];
   /** Rows of each lane in the batch being written (at the head of their queue); 0 = that lane is idle. */
@@ -106,7 +107,7 @@ export class BatchWriter {
   state: WriterState = 'idle';
 
   constructor(connection: HistorianConnection, options: WriterOptions, onResult: (result: BatchResult) => void,
-    onState: (state: WriterState, queued: number) => void = () => undefined) {
+    onState: (state: WriterState, queued: number, cause?: string) => void = () => undefined) {
     this.connection = connection;
     const share = options.replayShare ?? DEFAULT_WRITER_OPTIONS.replayShare;
     this.options = {
@@ -248,7 +249,7 @@ export class BatchWriter {
   private async reconnect(cause: Error): Promise<void> {
     this.state = 'reconnecting';
     this.enforceBound();
-    this.onState('reconnecting', this.queued);
+    this.onState('reconnecting', this.queued, cause.message);
     this.onResult({ ok: false, tables: {}, rows: 0, inserted: 0, durationMs: 0, error: `database unreachable, ${this.queued} rows queued: ${cause.message}`, acks: [] });
     // Probed at least every 2 s (a probe is one small query): once the database is back, live rows should not wait
     // long for the writer to notice.

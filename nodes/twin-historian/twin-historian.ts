@@ -87,11 +87,11 @@ export = function register(RED: NodeAPI): void {
         }
         const report: NodeMessage = { topic: result.ok ? 'historian/batch' : 'historian/error', payload: result };
         node.send(report);
-      }, (state, queued) => {
+      }, (state, queued, cause) => {
         if (state === 'reconnecting') {
           if (unreachableSince === undefined) {
             unreachableSince = Date.now();
-            node.warn(`database unreachable (no answer or connection lost): ${queued} rows queued, retrying`);
+            node.warn(`database unreachable (${cause ?? 'no answer or connection lost'}): ${queued} rows queued, retrying`);
           }
           status.waiting(`reconnecting (${queued} queued)`);
         } else {

@@ -5,7 +5,7 @@ import { expectedFalseAlarmRows, OnsetDetector, DEFAULT_ONSET_OPTIONS } from '..
 import { DegradationFit } from '../lib/rul/ladder/degradation';
 import { similarityRul, type RunToFailure } from '../lib/rul/ladder/similarity';
 import { survivalSource } from '../lib/rul/ladder/survival-prior';
-import { DEFAULT_LADDER_OPTIONS, RulLadder, type LadderState } from '../lib/rul/ladder/rul-ladder';
+import { DEFAULT_LADDER_OPTIONS, RulLadder, type LadderEstimate, type LadderState } from '../lib/rul/ladder/rul-ladder';
 import { basicRatingLifeHours } from '../lib/scenario/bearing-life';
 
 const HOUR = 3_600_000;
@@ -79,6 +79,31 @@ describe('RUL ladder: onset and degradation', function () {
     const estimate = fit.estimate(START + 4 * HOUR);
     assert.equal(estimate?.kind, 'linear');
     assert.ok(Math.abs((estimate?.rulHours ?? 0) - 5) < 0.3, `RUL ${estimate?.rulHours}`);
+  });
+
+  it('hands a trend too flat to bound the life down to the survival prior, saying the degradation is under way, until the rise is clear', function () {
+    // The index steps to 4 σ above its centre (an onset) and then wanders there, as the simulated spindle's did after
+    // its onset: a trend fitted to that noise reaches the threshold, if ever, beyond any horizon. Then it rises.
+    const source = survivalSource([], 3, { dynamicLoadRatingN: 4000, equivalentLoadN: 4000, rpm: 1800, type: 'ball' });
+    const ladder = new RulLadder('b4', () => source);
+    const random = new Random(21);
+    const flat: LadderEstimate[] = [];
+    let rising: LadderEstimate | undefined;
+    for (let i = 0; i < 160; i++) {
+      const progress = i < 10 ? 0.01 * random.gaussian() : i < 100 ? 0.04 + 0.01 * random.gaussian() : 0.04 + 0.02 * (i - 100) + 0.005 * random.gaussian();
+      const estimate = ladder.update({ ts: START + i * HOUR, progress, center: 0, sigma: 0.01, ageHours: i });
+      if (i >= 20 && i < 100) flat.push(estimate);
+      if (i === 159) rising = estimate;
+    }
+    assert.ok(ladder.onset && ladder.onset.sinceTs >= START + 10 * HOUR, 'an onset at the step');
+    const prior = flat.filter((e) => e.model === 'survival-iso281');
+    assert.ok(prior.every((e) => e.basis.endsWith('degradation under way, no trend yet that bounds the remaining life')), prior[0]?.basis);
+    // A trend is taken when it reaches the threshold within the horizon with 90 % probability, so on pure noise about
+    // one row in ten still shows one; each of those has a bounded interval.
+    const trends = flat.filter((e) => e.model.startsWith('degradation-'));
+    assert.ok(prior.length >= 0.8 * flat.length, `the prior on ${prior.length} of ${flat.length} flat rows`);
+    assert.ok(trends.every((e) => Number.isFinite(e.upperHours)), trends.map((e) => `${e.rulHours}..${e.upperHours}`).join(', '));
+    assert.ok(rising && rising.model.startsWith('degradation-') && Number.isFinite(rising.upperHours), `${rising?.model} ${rising?.rulHours}..${rising?.upperHours}`);
   });
 
   it('matches a trajectory to past run-to-failure histories', function () {

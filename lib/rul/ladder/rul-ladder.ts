@@ -4,8 +4,8 @@
  *   degradation (exponential with Bayesian updating, or linear) from the detected onset →
  *   similarity to past run-to-failure trajectories once enough exist.
  * A rung that cannot answer (too few points since onset, no rising trend or one too flat to bound the life, too few
- * histories) hands down to the next one below it. The supervised trees of twin-rul sit above this ladder: they are used where the asset has confirmed
- * failures to learn from, and this ladder is what an asset without them gets.
+ * histories) hands down to the next one below it. The supervised trees of twin-rul sit above this ladder: they are
+ * used where the asset has confirmed failures to learn from, and this ladder is what an asset without them gets.
  */
 import { DegradationFit, DEFAULT_DEGRADATION_OPTIONS, type DegradationOptions, type DegradationState, type RulInterval } from './degradation';
 import { DEFAULT_ONSET_OPTIONS, OnsetDetector, type Onset, type OnsetOptions, type OnsetState } from './onset';

@@ -277,8 +277,9 @@ export class PlantView {
     const lines: FleetLine[] = groups.map((rows) => {
       const lineCounts = emptyCounts();
       for (const row of rows) {
-        lineCounts[countedAs(row)]++;
-        counts[countedAs(row)]++;
+        const counted = countedAs(row);
+        lineCounts[counted]++;
+        counts[counted]++;
       }
       const { lineKey: key, site, siteName, line, lineName } = rows[0];
       return { key, site, siteName, line, lineName, machines: rows.length, counts: lineCounts };

@@ -86,18 +86,19 @@ export class DegradationFit {
     const exp = this.inflated(this.exponential.posterior(), (p) => Math.log(Math.max(this.options.floor, p.hi)));
     const expMisfit = this.misfit((t) => Math.exp(exp.mean[0] + exp.mean[1] * t));
     const fromExp = this.interval(exp, 0, now);
-    if (fromExp && exp.mean[1] > 0 && Number.isFinite(fromExp.upperHours)) candidates.push({ kind: 'exponential', misfit: expMisfit, ...fromExp });
+    if (fromExp && exp.mean[1] > 0) candidates.push({ kind: 'exponential', misfit: expMisfit, ...fromExp });
     const lin = this.inflated(this.linear.posterior(), (p) => p.hi);
     const linMisfit = this.misfit((t) => lin.mean[0] + lin.mean[1] * t);
     const fromLin = this.interval(lin, 1, now);
-    if (fromLin && lin.mean[1] > 0 && Number.isFinite(fromLin.upperHours)) candidates.push({ kind: 'linear', misfit: linMisfit, ...fromLin });
+    if (fromLin && lin.mean[1] > 0) candidates.push({ kind: 'linear', misfit: linMisfit, ...fromLin });
     candidates.sort((a, b) => a.misfit - b.misfit);
     return candidates[0];
   }
 
+  /** The crossing time's median and 80 % interval, undefined unless the interval is bounded (see `estimate`). */
   private interval(posterior: LinearPosterior, level: number, now: number): RulInterval | undefined {
     const [median, lower, upper] = crossingQuantiles(posterior, level, now, QUANTILES, this.options.horizonHours).hours;
-    if (!Number.isFinite(median)) return undefined;
+    if (!Number.isFinite(upper)) return undefined;
     return { rulHours: median, lowerHours: lower, upperHours: upper };
   }
 

@@ -270,13 +270,26 @@ describe('operator dashboards in Chromium', function () {
     // A steady speed is not reported again by the PLC (report by exception), and is not stale for that.
     await page.waitForTimeout(20000);
     assert.equal(await page.locator('md-card.twin-stale').count(), 0, 'nothing grey while the machine reports');
-    assert.match(twin!.plant.command('fault network 30'), /^ok/);
+    assert.match(twin!.plant.command('fault network 60'), /^ok/);
     let greyTexts: string[] = [];
     await until('the spindle\'s live widgets grey', async () => (greyTexts = await grey.allInnerTexts()).length === await live.count(), 50000, () => greyTexts.join(' | '));
     const age = Number((await grey.first().locator('.twin-age').innerText()).split(' ')[0]);
     assert.ok(age >= 15, `their age, ${age} s, at the stale limit or past it`);
     await screenshot(page, 'dashboard-stale-plc');
     await page.close();
+
+    // A page opened now gets the last values replayed: they are as old as the readings, not as new as the page.
+    const reopened = await openTab(TAB.spindle, 'Spindle 1 · Live');
+    const reopenedLive = reopened.locator('md-card.twin-feed-spindle-1');
+    let reopenedAges: string[] = [];
+    await until('the replayed live widgets show their age', async () => {
+      reopenedAges = await reopenedLive.locator('.twin-age').allInnerTexts();
+      return reopenedAges.length === await reopenedLive.count() && reopenedAges.every((text) => text !== 'no data');
+    }, 20000, () => reopenedAges.join(' | '));
+    assert.ok(reopenedAges.every((text) => /^\d+ s$/.test(text) && Number(text.split(' ')[0]) >= 15), `ages after reopening: ${reopenedAges.join(', ')}`);
+    assert.equal(await reopened.locator('md-card.twin-feed-spindle-1.twin-stale').count(), await reopenedLive.count(), 'still grey');
+    await screenshot(reopened, 'dashboard-stale-plc-reopened');
+    await reopened.close();
     assert.deepEqual(consoleErrors, []);
   });
 

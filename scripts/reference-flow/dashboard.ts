@@ -38,11 +38,17 @@ export interface GaugeSpec {
   decimals: number;
 }
 
+/**
+ * node-red-dashboard sends a gauge's or text's msg properties to the browser only where its format names them. This
+ * names msg.ts and shows nothing: the page then ages the value, replayed to it on opening too, by its reading's time.
+ */
+const READING_TIME = "{{msg.ts ? '' : ''}}";
+
 export function uiGauge(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, spec: GaugeSpec,
   freshness: string): string {
   return flow.place(key, tab, column, row, {
     type: 'ui_gauge', name: spec.title, group, order, width: 3, height: 3, gtype: 'gage', title: spec.title,
-    label: spec.unit, format: `{{value | number:${spec.decimals}}}`, min: spec.min, max: spec.max,
+    label: spec.unit, format: `{{value | number:${spec.decimals}}}${READING_TIME}`, min: spec.min, max: spec.max,
     // Green/amber/red only where the sensor has limits; a plain measurement gets one neutral colour.
     colors: spec.warning === undefined ? ['#2b83ba', '#2b83ba', '#2b83ba'] : ['#00b500', '#e6a800', '#ca3838'],
     seg1: spec.warning === undefined ? '' : String(spec.warning), seg2: spec.alarm === undefined ? '' : String(spec.alarm),
@@ -53,7 +59,7 @@ export function uiGauge(flow: FlowBuilder, key: string, tab: string, column: num
 export function uiText(flow: FlowBuilder, key: string, tab: string, column: number, row: number, group: string, order: number, label: string, format: string,
   freshness: string): string {
   return flow.place(key, tab, column, row, {
-    type: 'ui_text', name: label, group, order, width: 6, height: 1, label, format, layout: 'row-spread',
+    type: 'ui_text', name: label, group, order, width: 6, height: 1, label, format: `${format}${READING_TIME}`, layout: 'row-spread',
     className: freshness, style: false, font: '', fontSize: '', color: '#000000', outputs: 0,
   });
 }

@@ -7,7 +7,8 @@ import type { FlowBuilder } from './builder';
  * browser has lost its connection to Node-RED every widget greys out and a banner says since when; the tabs and groups
  * carry the names the plant gave them (twin-plant-view's `dashboard-names`, whichever widget it is sent to, on every
  * page: the dashboard sends each widget's updates to every browser) instead of the flow's titles. The age counts
- * from the message's own `ts` when it carries one, else from its arrival in the browser; widgets of one feed share it.
+ * from the time of the readings a message carries (`readingTime`), else from its arrival in the browser; widgets of one
+ * feed share it. A live widget's message must carry that time: the dashboard replays it to every page that opens.
  */
 
 /** A widget fed with readings every second goes stale after this long without one (twin-threshold's stale alert too). */
@@ -55,8 +56,29 @@ const HEAD_SCRIPT = `<script>
       namesDue();
       return;
     }
-    if (update && update.id) dataAt[update.id] = update.msg && typeof update.msg.ts === 'number' ? update.msg.ts : Date.now();
+    if (update && update.id) dataAt[update.id] = readingTime(update);
   });
+  /**
+   * When the data of a widget's update was read: its msg.ts, its payload's ts (or its items' newest), a chart's newest
+   * point; else its arrival. The dashboard replays each widget's last update to a page that opens or reconnects: a
+   * value replayed without its time would look new, and a silent machine's frozen gauges live.
+   */
+  function readingTime(update) {
+    var newest;
+    function take(t) { if (typeof t === 'number' && isFinite(t) && !(newest >= t)) newest = t; }
+    var msg = update.msg;
+    if (msg) {
+      take(msg.ts);
+      if (Array.isArray(msg.payload)) msg.payload.forEach(function (item) { if (item) take(item.ts); });
+      else if (msg.payload && typeof msg.payload === 'object') take(msg.payload.ts);
+    }
+    (Array.isArray(update.value) ? update.value : []).forEach(function (chart) {
+      var data = chart && chart.values && chart.values.data;
+      if (Array.isArray(data)) data.forEach(function (series) { (Array.isArray(series) ? series : []).forEach(function (point) { if (point) take(point.x); }); });
+      else if (data) take(data.x);
+    });
+    return newest === undefined ? Date.now() : newest;
+  }
   // The dashboard draws the flow's titles again on every tab change and reconnect: the names follow in the same frame.
   var namesPending = false;
   function namesDue() {

@@ -20,7 +20,8 @@ for (const reading of msg.payload) {
 // Machine state codes in words for the operator.
 const words = { state: ['idle', 'running', 'DOWN'] };
 const shown = (sensor, value) => (words[sensor] && words[sensor][value]) || value;
-const widget = (sensor) => latest[sensor] ? { topic: sensor, payload: shown(sensor, latest[sensor].value), quality: latest[sensor].quality } : null;
+// ts: the reading's time, by which the page ages the value (also when it replays it to a page opened later).
+const widget = (sensor) => latest[sensor] ? { topic: sensor, payload: shown(sensor, latest[sensor].value), quality: latest[sensor].quality, ts: latest[sensor].ts } : null;
 return [...gauges.map(widget), ...texts.map(widget), ...points];`;
 }
 
@@ -43,10 +44,12 @@ if (msg.topic === 'buffer/alert') {
     return null;
 }
 const m = msg.payload;
+// Measured as reported: the page ages the texts from this time (also when it replays them to a page opened later).
+const ts = Date.now();
 const age = m.backlogAgeS < 60 ? Math.round(m.backlogAgeS) + ' s' : m.backlogAgeS < 3600 ? Math.round(m.backlogAgeS / 60) + ' min' : (m.backlogAgeS / 3600).toFixed(1) + ' h';
 return [
-    { payload: m.state + ' · ' + Math.round(m.outRate) + '/s out' },
-    { payload: m.backlog.toLocaleString('en-US') + ' messages' + (m.dropped ? ' · ' + m.dropped + ' dropped' : '') },
-    { payload: m.backlog > 0 ? age : '-' },
-    { payload: (m.diskBytes / 1048576).toFixed(1) + ' MB' }
+    { payload: m.state + ' · ' + Math.round(m.outRate) + '/s out', ts },
+    { payload: m.backlog.toLocaleString('en-US') + ' messages' + (m.dropped ? ' · ' + m.dropped + ' dropped' : ''), ts },
+    { payload: m.backlog > 0 ? age : '-', ts },
+    { payload: (m.diskBytes / 1048576).toFixed(1) + ' MB', ts }
 ];`;

@@ -71,10 +71,12 @@ describe('live RUL scoring', function () {
     const model = new LifeModel();
     const batch = await scoreVectors(model, [
       vector('a', { 'vibration.rms': 1, life: 120 }), vector('b', { life: 50 }), vector('c', { 'vibration.rms': 1, life: 299 }),
+      vector('d', { 'vibration.rms': 1, life: 301 }),
     ]);
     assert.equal(model.batches, 1);
     assert.deepEqual(batch.records.map((r) => [r.asset, r.rulHours, r.lowerHours, r.upperHours, r.capped, r.modelVersion]),
-      [['a', 120, 110, 130, false, 'life-1'], ['c', 299, 289, 309, true, 'life-1']]);
+      [['a', 120, 110, 130, false, 'life-1'], ['c', 299, 289, 309, true, 'life-1'], ['d', 300, 291, 311, true, 'life-1']],
+      'an estimate past the cap says "at least the cap", not more');
     assert.deepEqual(batch.refused, [{ asset: 'b', ts: 1000, cause: 'missing-features', reason: "the model needs vibration.rms, missing from b's features" }]);
     assert.deepEqual(batch.records[0].features, { 'vibration.rms': 1, life: 120 }, 'the inputs it was scored on, by name');
   });

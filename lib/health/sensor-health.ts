@@ -70,8 +70,8 @@ export interface HealthAssessment {
   sensor: string;
   state: HealthState;
   issues: HealthIssue[];
-  /** Estimated drift of the sensor against its reference, in sensor units (positive: reads high). */
-  driftBias: number;
+  /** Estimated drift of the sensor against its reference, in sensor units (positive: reads high); null without one. */
+  driftBias: number | null;
   unit: string;
   calibrationDue: boolean;
   recommendation: string;
@@ -369,7 +369,8 @@ export class SensorHealthMonitor {
       sensor: this.sensor.id,
       state,
       issues,
-      driftBias: s.bias,
+      // Without a reference nothing tells a drifting sensor from a real change: its drift is not measured, not nil.
+      driftBias: this.options.reference.kind === 'none' ? null : s.bias,
       unit,
       calibrationDue,
       recommendation: this.recommend(issues, calibrationDue),

@@ -119,7 +119,9 @@ export async function scoreVectors(model: RulModelHandle, vectors: readonly Feat
   for (let row = 0; row < accepted.length; row++) {
     const vector = accepted[row];
     const unhealthy = unhealthyOf[row];
-    const rul = rulHours[row];
+    // A capped estimate means "at least the cap", never more than it: the trees learned nothing beyond the cap.
+    const capped = rulHours[row] >= cappedFrom;
+    const rul = capped ? Math.min(rulHours[row], model.rulCap ?? Infinity) : rulHours[row];
     let lower = lowerHours?.[row];
     let upper = upperHours?.[row];
     if (unhealthy) {
@@ -128,7 +130,7 @@ export async function scoreVectors(model: RulModelHandle, vectors: readonly Feat
     }
     const record: RulRecord = {
       kind: 'rul', asset: vector.asset, ts: vector.ts, rulHours: rul, lowerHours: lower, upperHours: upper,
-      capped: rul >= cappedFrom, confidence: unhealthy ? 'reduced' : 'normal', modelVersion, features: featureMaps[row],
+      capped, confidence: unhealthy ? 'reduced' : 'normal', modelVersion, features: featureMaps[row],
     };
     if (unhealthy) record.unhealthy = unhealthy;
     records[row] = record;

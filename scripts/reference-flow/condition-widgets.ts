@@ -161,7 +161,8 @@ export const HEALTH_TEMPLATE = `<style>
     <tr ng-repeat="s in msg.payload.sensors track by s.sensor" ng-class="s.state">
       <td>{{s.sensor}}</td>
       <td>{{s.state}}</td>
-      <td>{{s.driftBias | number:2}} {{s.unit}}</td>
+      <td ng-if="s.driftBias !== null">{{s.driftBias | number:2}} {{s.unit}}</td>
+      <td ng-if="s.driftBias === null" title="No reference sensor or baseline is configured for it in twin-drift">not checked</td>
       <td>{{s.recommendation}}</td>
       <td><md-button class="md-raised" ng-if="s.calibrationDue" ng-click="send({topic: 'reset', payload: {sensor: s.sensor}})">Calibrated</md-button></td>
     </tr>

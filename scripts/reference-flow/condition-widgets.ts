@@ -1,4 +1,5 @@
 import { slopeUnitOfFeature } from '../../lib/features/slope-unit';
+import { parseDuration } from '../../lib/features/window-stats';
 import { STATE_LABELS } from '../../lib/machine-state/machine-state';
 
 /**
@@ -17,6 +18,17 @@ export interface ShownFeature {
 interface ShownFeatureScaled extends ShownFeature {
   factor: number;
   per?: 'h' | 'd';
+  /** The window the feature is computed over (its name's last part, `1h` in `load.mean.1h`), if it has one. */
+  window?: { name: string; ms: number };
+}
+
+function windowOf(feature: string): ShownFeatureScaled['window'] {
+  const name = feature.split('.').pop() ?? '';
+  try {
+    return { name, ms: parseDuration(name) };
+  } catch {
+    return undefined;
+  }
 }
 
 export const STATE_STYLE = `.twin-machine-state { padding: 4px 8px; margin-bottom: 6px; border-radius: 4px; color: #fff; font-weight: bold; }
@@ -30,7 +42,9 @@ export const STATE_STYLE = `.twin-machine-state { padding: 4px 8px; margin-botto
 export function featureTableTemplate(waveformSensor: string | undefined, shown: ShownFeature[]): string {
   const scaled: ShownFeatureScaled[] = shown.map((f) => {
     const slope = slopeUnitOfFeature(f.name);
-    return slope ? { ...f, factor: slope.factor, per: slope.per } : { ...f, factor: 1 };
+    const scaledFeature: ShownFeatureScaled = slope ? { ...f, factor: slope.factor, per: slope.per } : { ...f, factor: 1 };
+    const window = windowOf(f.name);
+    return window ? { ...scaledFeature, window } : scaledFeature;
   });
   return `<style>
 .twin-features table { width: 100%; border-collapse: collapse; }
@@ -55,6 +69,13 @@ ${STATE_STYLE}
   var shown = ${JSON.stringify(scaled)};
   var words = ${JSON.stringify(STATE_LABELS)};
   var meaning = { A: 'new machine condition', B: 'unrestricted operation', C: 'restricted: plan action', D: 'damage likely' };
+  // A window not yet filled says how much data it holds: "24 h mean" over 3 minutes is not a day's mean.
+  function soFar(window, spans) {
+    var span = window && spans && spans[window.name];
+    if (!span || span.to - span.from >= 0.9 * window.ms) return '';
+    var s = Math.max(1, Math.round((span.to - span.from) / 1000));
+    return ' (' + (s < 120 ? s + ' s' : s < 7200 ? Math.round(s / 60) + ' min' : Math.round(s / 3600) + ' h') + ' of data so far)';
+  }
   scope.$watch('msg', function (msg) {
     if (!msg || !msg.payload) return;
     var v = msg.payload;
@@ -72,7 +93,7 @@ ${STATE_STYLE}
       // A slope comes per day from twin-features; it is shown in the unit that fits its window (°C/h over an hour).
       var unit = v.units[f.name] === '1' ? '' : v.units[f.name] || '';
       if (f.per && unit.slice(-2) === '/d') unit = unit.slice(0, -2) + '/' + f.per;
-      return { label: f.label, value: (v.features[f.name] * f.factor).toFixed(f.decimals), unit: unit };
+      return { label: f.label + soFar(f.window, v.windows), value: (v.features[f.name] * f.factor).toFixed(f.decimals), unit: unit };
     });
   });
 })(scope);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startNodeRed, type NodeRedProcess } from './node-red-process';
+import { until } from './until';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -22,7 +23,12 @@ export function persistentNodeRed(prefix: string, flow: readonly object[]): Pers
   fs.writeFileSync(path.join(workDir, 'settings.js'), `module.exports = Object.assign({}, require(${JSON.stringify(path.join(root, 'scripts', 'node-red-settings.js'))}), {
       contextStorage: { default: { module: 'localfilesystem' }, memory: { module: 'memory' } } });\n`);
   return {
-    start: () => startNodeRed(['--settings', path.join(workDir, 'settings.js'), '--userDir', path.join(workDir, 'user')], {}),
+    // The admin API answers before the flows run: a test's `http in` route is there only once they have started.
+    start: async () => {
+      const nodeRed = await startNodeRed(['--settings', path.join(workDir, 'settings.js'), '--userDir', path.join(workDir, 'user')], {});
+      await until('Node-RED to start the flows', () => nodeRed.output().includes('Started flows'), 30_000);
+      return nodeRed;
+    },
     remove: () => fs.rmSync(workDir, { recursive: true, force: true }),
   };
 }

@@ -173,8 +173,11 @@ describe('twin-health node', function () {
     testNode('h1').receive({ payload: [...batch, vector(random, 3, 0)] });
     await settle();
     assert.match(errors[1] ?? '', /1 of 4 feature vectors refused; element 1: .*"bearingTemp.mean" missing/);
-    // Minute 3, after the bad one, was taken: sending it again is out of time order.
+    // Minute 3, after the bad one, was taken: the same time again is no new row and no error, minute 2 is out of order.
     testNode('h1').receive({ payload: vector(random, 3, 0) });
+    await settle();
+    assert.equal(errors.length, 2, 'a vector again at the last row\'s time is passed over');
+    testNode('h1').receive({ payload: vector(random, 2, 0) });
     await settle();
     assert.match(errors[2] ?? '', /1 of 1 feature vectors refused; element 0: .*time order/);
     const h2Errors: string[] = [];

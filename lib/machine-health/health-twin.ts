@@ -136,6 +136,15 @@ export class HealthTwin {
     return this.assets.delete(asset);
   }
 
+  /**
+   * Whether a row at `ts` comes at the asset's last row's time. twin-features can send a vector again at the same
+   * time (messages that did not move its newest reading's time, seen as a PLC went offline): the health index takes
+   * one row per time, and such a vector is neither a new row nor one out of order.
+   */
+  isRepeat(asset: string, ts: number): boolean {
+    return this.assets.get(asset)?.lastTs === ts;
+  }
+
   update(asset: string, ts: number, values: Readonly<Record<string, number>>): HealthTwinRow {
     const twin = this.twinOf(asset);
     const reading = twin.health.update(ts, values);

@@ -132,6 +132,7 @@ export = function register(RED: NodeAPI): void {
       for (const [index, vector] of elements.entries()) {
         if (!isFeatureVector(vector)) continue;
         if (vector.machineState && !computesIn(vector.machineState.state)) continue;
+        if (twin.isRepeat(vector.asset, clock.toOperating(vector.ts))) continue;
         const missing = missingFeatures(vector.features, twin.options.health.features);
         if (missing.length === 0) arrival.arrived(vector.asset);
         else if (arrival.awaited(vector.asset, Date.now())) {
